@@ -1,0 +1,115 @@
+package cyclegan4j.backend;
+
+/**
+ * The flat primitives every op is built from, implemented once per device (CPU, CUDA).
+ *
+ * <p>Conventions (see docs/DESIGN.md): all tensors are float32, NCHW and contiguous; sizes are passed
+ * explicitly; "planes" means N*C. Activation gradients are written ({@code =}), parameter
+ * gradients (conv weight and bias) are accumulated ({@code +=}). Scalar results (losses, means)
+ * stay on the device in a buffer of one float so that no primitive has to wait for the device.
+ */
+public interface Backend {
+
+    String name();
+
+    // ---- memory -------------------------------------------------------------------------------
+
+    /** A new buffer of {@code n} floats; its contents are undefined. */
+    Buffer allocate(long n);
+
+    void upload(Buffer dst, float[] src);
+
+    /** Copies the buffer to the host (on a GPU this waits for the queued work). */
+    float[] download(Buffer src);
+
+    void copy(Buffer dst, Buffer src, long n);
+
+    void fill(Buffer dst, float value, long n);
+
+    /** Buffers allocated and not yet closed; the leak tests watch this. */
+    long liveBuffers();
+
+    // ---- elementwise --------------------------------------------------------------------------
+
+    /** y += alpha * x */
+    void axpy(float alpha, Buffer x, Buffer y, long n);
+
+    /** out = alpha * in (out may be in) */
+    void scale(Buffer out, Buffer in, float alpha, long n);
+
+    /** out = a + b */
+    void add(Buffer out, Buffer a, Buffer b, long n);
+
+    /** out = in > 0 ? in : slope * in (slope 0 is ReLU) */
+    void leakyReluForward(Buffer out, Buffer in, float slope, long n);
+
+    /** dIn = in > 0 ? dOut : slope * dOut */
+    void leakyReluBackward(Buffer dIn, Buffer dOut, Buffer in, float slope, long n);
+
+    void tanhForward(Buffer out, Buffer in, long n);
+
+    /** dIn = dOut * (1 - out^2), from the forward output */
+    void tanhBackward(Buffer dIn, Buffer dOut, Buffer out, long n);
+
+    // ---- reductions and losses (scalar results live in a 1-float buffer) ------------------------
+
+    /** out[0] = mean(in) */
+    void meanForward(Buffer out, Buffer in, long n);
+
+    /** dIn[i] = dOut[0] / n */
+    void meanBackward(Buffer dIn, Buffer dOut, long n);
+
+    /** out[0] = mean((a - b)^2) */
+    void mseLossForward(Buffer out, Buffer a, Buffer b, long n);
+
+    /** dA[i] = dOut[0] * 2 (a - b) / n */
+    void mseLossBackward(Buffer dA, Buffer dOut, Buffer a, Buffer b, long n);
+
+    /** out[0] = mean(|a - b|) */
+    void l1LossForward(Buffer out, Buffer a, Buffer b, long n);
+
+    /** dA[i] = dOut[0] * sign(a - b) / n, with sign(0) = 0 as in PyTorch */
+    void l1LossBackward(Buffer dA, Buffer dOut, Buffer a, Buffer b, long n);
+
+    // ---- spatial ops, per (n, c) plane ----------------------------------------------------------
+
+    /** out[p][y][x] = in[p][reflect(y - top)][reflect(x - left)]; out is (h+top+bottom) x (w+left+right) */
+    void reflectionPad2dForward(Buffer out, Buffer in, int planes, int h, int w, int left, int right, int top, int bottom);
+
+    /** dIn = sum of dOut over every output position that reads each input position */
+    void reflectionPad2dBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int left, int right, int top, int bottom);
+
+    void zeroPad2dForward(Buffer out, Buffer in, int planes, int h, int w, int left, int right, int top, int bottom);
+
+    void zeroPad2dBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int left, int right, int top, int bottom);
+
+    /** out = (in - mean) * rstd per plane; saves mean and rstd = 1/sqrt(biased var + eps) */
+    void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps);
+
+    void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw);
+
+    /** Nearest-neighbour upsampling by an integer factor. */
+    void upsampleNearestForward(Buffer out, Buffer in, int planes, int h, int w, int factor);
+
+    void upsampleNearestBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int factor);
+
+    // ---- convolution --------------------------------------------------------------------------
+
+    /** out = conv(in, weight) + bias; bias may be null. */
+    void conv2dForward(Buffer out, Buffer in, Buffer weight, Buffer bias, ConvShape s);
+
+    /**
+     * dIn = conv_transpose(dOut, weight) (written), dWeight += corr(in, dOut), dBias += sum(dOut).
+     * Any of dIn, dWeight, dBias may be null when that gradient is not needed.
+     */
+    void conv2dBackward(Buffer dIn, Buffer dWeight, Buffer dBias, Buffer dOut, Buffer in, Buffer weight, ConvShape s);
+
+    // ---- optimizer ----------------------------------------------------------------------------
+
+    /**
+     * One Adam step as torch.optim.Adam (weight decay 0): m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+     * p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+     */
+    void adamUpdate(Buffer param, Buffer grad, Buffer m, Buffer v, long n,
+                    float lr, float beta1, float beta2, float eps, int step);
+}

@@ -1,0 +1,298 @@
+package cyclegan4j.backend.cpu;
+
+import cyclegan4j.backend.Backend;
+import cyclegan4j.backend.Buffer;
+import cyclegan4j.backend.ConvShape;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The pure-Java reference backend: plain loops, parallel over planes or chunks on all cores.
+ * Spatial ops live in {@link CpuSpatial}, convolution in {@link CpuConv}; this class holds memory,
+ * elementwise ops, reductions and the optimizer.
+ */
+public final class CpuBackend implements Backend {
+
+    private static final CpuBackend INSTANCE = new CpuBackend();
+
+    private final AtomicLong live = new AtomicLong();
+    private final CpuConv conv = new CpuConv(Gemm.best());
+
+    public static CpuBackend get() {
+        return INSTANCE;
+    }
+
+    private CpuBackend() {
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    /** Which GEMM the convolutions use (native BLAS or the Java fallback). */
+    public String gemmName() {
+        return conv.gemm().name();
+    }
+
+    static float[] a(Buffer b) {
+        return ((CpuBuffer) b).array();
+    }
+
+    // ---- memory -------------------------------------------------------------------------------
+
+    @Override
+    public Buffer allocate(long n) {
+        return new CpuBuffer(n, live);
+    }
+
+    @Override
+    public void upload(Buffer dst, float[] src) {
+        float[] d = a(dst);
+        if (d.length != src.length) {
+            throw new IllegalArgumentException("upload: " + src.length + " floats into a buffer of " + d.length);
+        }
+        System.arraycopy(src, 0, d, 0, src.length);
+    }
+
+    @Override
+    public float[] download(Buffer src) {
+        return a(src).clone();
+    }
+
+    @Override
+    public void copy(Buffer dst, Buffer src, long n) {
+        System.arraycopy(a(src), 0, a(dst), 0, (int) n);
+    }
+
+    @Override
+    public void fill(Buffer dst, float value, long n) {
+        java.util.Arrays.fill(a(dst), 0, (int) n, value);
+    }
+
+    @Override
+    public long liveBuffers() {
+        return live.get();
+    }
+
+    // ---- elementwise --------------------------------------------------------------------------
+
+    @Override
+    public void axpy(float alpha, Buffer x, Buffer y, long n) {
+        float[] xs = a(x), ys = a(y);
+        Parallel.forChunks(n, (c, s, e) -> {
+            for (int i = s; i < e; i++) {
+                ys[i] += alpha * xs[i];
+            }
+        });
+    }
+
+    @Override
+    public void scale(Buffer out, Buffer in, float alpha, long n) {
+        float[] o = a(out), x = a(in);
+        Parallel.forChunks(n, (c, s, e) -> {
+            for (int i = s; i < e; i++) {
+                o[i] = alpha * x[i];
+            }
+        });
+    }
+
+    @Override
+    public void add(Buffer out, Buffer a, Buffer b, long n) {
+        float[] o = a(out), x = a(a), y = a(b);
+        Parallel.forChunks(n, (c, s, e) -> {
+            for (int i = s; i < e; i++) {
+                o[i] = x[i] + y[i];
+            }
+        });
+    }
+
+    @Override
+    public void leakyReluForward(Buffer out, Buffer in, float slope, long n) {
+        float[] o = a(out), x = a(in);
+        Parallel.forChunks(n, (c, s, e) -> {
+            for (int i = s; i < e; i++) {
+                float v = x[i];
+                o[i] = v > 0f ? v : slope * v;
+            }
+        });
+    }
+
+    @Override
+    public void leakyReluBackward(Buffer dIn, Buffer dOut, Buffer in, float slope, long n) {
+        float[] dx = a(dIn), dy = a(dOut), x = a(in);
+        Parallel.forChunks(n, (c, s, e) -> {
+            for (int i = s; i < e; i++) {
+                dx[i] = x[i] > 0f ? dy[i] : slope * dy[i];
+            }
+        });
+    }
+
+    @Override
+    public void tanhForward(Buffer out, Buffer in, long n) {
+        float[] o = a(out), x = a(in);
+        Parallel.forChunks(n, (c, s, e) -> {
+            for (int i = s; i < e; i++) {
+                o[i] = (float) Math.tanh(x[i]);
+            }
+        });
+    }
+
+    @Override
+    public void tanhBackward(Buffer dIn, Buffer dOut, Buffer out, long n) {
+        float[] dx = a(dIn), dy = a(dOut), y = a(out);
+        Parallel.forChunks(n, (c, s, e) -> {
+            for (int i = s; i < e; i++) {
+                dx[i] = dy[i] * (1f - y[i] * y[i]);
+            }
+        });
+    }
+
+    // ---- reductions and losses ------------------------------------------------------------------
+
+    /** Sum of term(i) over [0, n) in double, per fixed chunk then in chunk order (deterministic). */
+    private static double sum(long n, Term term) {
+        double[] partial = new double[Parallel.chunkCount(n)];
+        Parallel.forChunks(n, (c, s, e) -> {
+            double acc = 0;
+            for (int i = s; i < e; i++) {
+                acc += term.at(i);
+            }
+            partial[c] = acc;
+        });
+        double total = 0;
+        for (double p : partial) {
+            total += p;
+        }
+        return total;
+    }
+
+    private interface Term {
+        double at(int i);
+    }
+
+    @Override
+    public void meanForward(Buffer out, Buffer in, long n) {
+        float[] x = a(in);
+        a(out)[0] = (float) (sum(n, i -> x[i]) / n);
+    }
+
+    @Override
+    public void meanBackward(Buffer dIn, Buffer dOut, long n) {
+        fill(dIn, a(dOut)[0] / n, n);
+    }
+
+    @Override
+    public void mseLossForward(Buffer out, Buffer a, Buffer b, long n) {
+        float[] x = a(a), y = a(b);
+        a(out)[0] = (float) (sum(n, i -> {
+            double d = x[i] - y[i];
+            return d * d;
+        }) / n);
+    }
+
+    @Override
+    public void mseLossBackward(Buffer dA, Buffer dOut, Buffer a, Buffer b, long n) {
+        float[] d = a(dA), x = a(a), y = a(b);
+        float k = 2f * a(dOut)[0] / n;
+        Parallel.forChunks(n, (c, s, e) -> {
+            for (int i = s; i < e; i++) {
+                d[i] = k * (x[i] - y[i]);
+            }
+        });
+    }
+
+    @Override
+    public void l1LossForward(Buffer out, Buffer a, Buffer b, long n) {
+        float[] x = a(a), y = a(b);
+        a(out)[0] = (float) (sum(n, i -> Math.abs(x[i] - y[i])) / n);
+    }
+
+    @Override
+    public void l1LossBackward(Buffer dA, Buffer dOut, Buffer a, Buffer b, long n) {
+        float[] d = a(dA), x = a(a), y = a(b);
+        float k = a(dOut)[0] / n;
+        Parallel.forChunks(n, (c, s, e) -> {
+            for (int i = s; i < e; i++) {
+                d[i] = k * Math.signum(x[i] - y[i]);
+            }
+        });
+    }
+
+    // ---- spatial ------------------------------------------------------------------------------
+
+    @Override
+    public void reflectionPad2dForward(Buffer out, Buffer in, int planes, int h, int w, int left, int right, int top, int bottom) {
+        CpuSpatial.reflectionPadForward(a(out), a(in), planes, h, w, left, right, top, bottom);
+    }
+
+    @Override
+    public void reflectionPad2dBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int left, int right, int top, int bottom) {
+        CpuSpatial.reflectionPadBackward(a(dIn), a(dOut), planes, h, w, left, right, top, bottom);
+    }
+
+    @Override
+    public void zeroPad2dForward(Buffer out, Buffer in, int planes, int h, int w, int left, int right, int top, int bottom) {
+        CpuSpatial.zeroPadForward(a(out), a(in), planes, h, w, left, right, top, bottom);
+    }
+
+    @Override
+    public void zeroPad2dBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int left, int right, int top, int bottom) {
+        CpuSpatial.zeroPadBackward(a(dIn), a(dOut), planes, h, w, left, right, top, bottom);
+    }
+
+    @Override
+    public void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps) {
+        CpuSpatial.instanceNormForward(a(out), a(mean), a(rstd), a(in), planes, hw, eps);
+    }
+
+    @Override
+    public void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw) {
+        CpuSpatial.instanceNormBackward(a(dIn), a(dOut), a(in), a(mean), a(rstd), planes, hw);
+    }
+
+    @Override
+    public void upsampleNearestForward(Buffer out, Buffer in, int planes, int h, int w, int factor) {
+        CpuSpatial.upsampleForward(a(out), a(in), planes, h, w, factor);
+    }
+
+    @Override
+    public void upsampleNearestBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int factor) {
+        CpuSpatial.upsampleBackward(a(dIn), a(dOut), planes, h, w, factor);
+    }
+
+    // ---- convolution --------------------------------------------------------------------------
+
+    @Override
+    public void conv2dForward(Buffer out, Buffer in, Buffer weight, Buffer bias, ConvShape s) {
+        conv.forward(a(out), a(in), a(weight), bias == null ? null : a(bias), s);
+    }
+
+    @Override
+    public void conv2dBackward(Buffer dIn, Buffer dWeight, Buffer dBias, Buffer dOut, Buffer in, Buffer weight, ConvShape s) {
+        conv.backward(dIn == null ? null : a(dIn), dWeight == null ? null : a(dWeight), dBias == null ? null : a(dBias),
+                a(dOut), a(in), a(weight), s);
+    }
+
+    // ---- optimizer ----------------------------------------------------------------------------
+
+    @Override
+    public void adamUpdate(Buffer param, Buffer grad, Buffer m, Buffer v, long n,
+                           float lr, float beta1, float beta2, float eps, int step) {
+        float[] p = a(param), g = a(grad), ms = a(m), vs = a(v);
+        // Same arithmetic order as torch.optim.Adam (single-tensor, no weight decay).
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        float stepSize = (float) (lr / bc1);
+        float bc2Sqrt = (float) Math.sqrt(bc2);
+        Parallel.forChunks(n, (c, s, e) -> {
+            for (int i = s; i < e; i++) {
+                float gi = g[i];
+                ms[i] += (gi - ms[i]) * (1f - beta1);
+                vs[i] = vs[i] * beta2 + (1f - beta2) * gi * gi;
+                float denom = (float) Math.sqrt(vs[i]) / bc2Sqrt + eps;
+                p[i] -= stepSize * ms[i] / denom;
+            }
+        });
+    }
+}

@@ -1,0 +1,64 @@
+package cyclegan4j.cyclegan;
+
+import cyclegan4j.backend.Backend;
+import cyclegan4j.nn.Conv2d;
+import cyclegan4j.nn.Layers;
+import cyclegan4j.nn.Module;
+import cyclegan4j.nn.Sequential;
+import cyclegan4j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The CycleGAN ResNet generator (c7s1-64, d128, d256, n residual blocks, u128, u64, c7s1-C, tanh)
+ * in the layer order of the PyTorch-GAN reference, so parameter names match its state_dict
+ * ({@code model.1.weight}, {@code model.10.block.1.weight}, ...). Input height and width must be
+ * multiples of 4.
+ */
+public final class GeneratorResNet extends Module {
+
+    private final Sequential model;
+
+    public GeneratorResNet(Backend backend, int channels, int residualBlocks, SplittableRandom rng) {
+        if (channels <= 0 || residualBlocks < 0) {
+            throw new IllegalArgumentException("GeneratorResNet: channels=" + channels + " residualBlocks=" + residualBlocks);
+        }
+        List<Module> layers = new ArrayList<>();
+        int features = 64;
+        layers.add(new Layers.ReflectionPad2d(3));
+        layers.add(new Conv2d(backend, channels, features, 7, 1, 0, rng));
+        layers.add(new Layers.InstanceNorm2d());
+        layers.add(new Layers.ReLU());
+        for (int i = 0; i < 2; i++) { // downsampling
+            layers.add(new Conv2d(backend, features, features * 2, 3, 2, 1, rng));
+            layers.add(new Layers.InstanceNorm2d());
+            layers.add(new Layers.ReLU());
+            features *= 2;
+        }
+        for (int i = 0; i < residualBlocks; i++) {
+            layers.add(new ResidualBlock(backend, features, rng));
+        }
+        for (int i = 0; i < 2; i++) { // upsampling
+            layers.add(new Layers.Upsample(2));
+            layers.add(new Conv2d(backend, features, features / 2, 3, 1, 1, rng));
+            layers.add(new Layers.InstanceNorm2d());
+            layers.add(new Layers.ReLU());
+            features /= 2;
+        }
+        layers.add(new Layers.ReflectionPad2d(3));
+        layers.add(new Conv2d(backend, features, channels, 7, 1, 0, rng));
+        layers.add(new Layers.Tanh());
+        model = registerModule("model", new Sequential(layers));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.rank() != 4 || x.dim(2) % 4 != 0 || x.dim(3) % 4 != 0) {
+            throw new IllegalArgumentException("GeneratorResNet: input must be NCHW with height and width multiples of 4, got "
+                    + java.util.Arrays.toString(x.shape()));
+        }
+        return model.forward(x);
+    }
+}

@@ -1,0 +1,33 @@
+package cyclegan4j.cyclegan;
+
+import cyclegan4j.backend.Backend;
+import cyclegan4j.nn.Conv2d;
+import cyclegan4j.nn.Layers;
+import cyclegan4j.nn.Module;
+import cyclegan4j.nn.Sequential;
+import cyclegan4j.ops.F;
+import cyclegan4j.tensor.Tensor;
+
+import java.util.SplittableRandom;
+
+/** x + block(x), block = pad, conv3, IN, ReLU, pad, conv3, IN (parameters named block.1.*, block.5.*). */
+public final class ResidualBlock extends Module {
+
+    private final Sequential block;
+
+    public ResidualBlock(Backend backend, int channels, SplittableRandom rng) {
+        block = registerModule("block", new Sequential(
+                new Layers.ReflectionPad2d(1),
+                new Conv2d(backend, channels, channels, 3, 1, 0, rng),
+                new Layers.InstanceNorm2d(),
+                new Layers.ReLU(),
+                new Layers.ReflectionPad2d(1),
+                new Conv2d(backend, channels, channels, 3, 1, 0, rng),
+                new Layers.InstanceNorm2d()));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return F.add(x, block.forward(x));
+    }
+}

@@ -1,0 +1,49 @@
+package cyclegan4j.nn;
+
+import cyclegan4j.backend.Backend;
+import cyclegan4j.ops.F;
+import cyclegan4j.tensor.Tensor;
+
+import java.util.SplittableRandom;
+
+/**
+ * A convolution layer with parameters {@code weight} [out, in, k, k] and {@code bias} [out],
+ * initialised as the CycleGAN reference does: weight ~ N(0, 0.02), bias = 0.
+ */
+public final class Conv2d extends Module {
+
+    public static final float INIT_STD = 0.02f;
+
+    private final Tensor weight;
+    private final Tensor bias;
+    private final int stride;
+    private final int padding;
+
+    public Conv2d(Backend backend, int in, int out, int kernel, int stride, int padding, SplittableRandom rng) {
+        if (in <= 0 || out <= 0 || kernel <= 0 || stride <= 0 || padding < 0) {
+            throw new IllegalArgumentException("Conv2d: invalid arguments in=" + in + " out=" + out + " kernel=" + kernel
+                    + " stride=" + stride + " padding=" + padding);
+        }
+        float[] w = new float[out * in * kernel * kernel];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (Tensor.gaussian(rng) * INIT_STD);
+        }
+        this.weight = registerParameter("weight", Tensor.parameter(backend, w, out, in, kernel, kernel));
+        this.bias = registerParameter("bias", Tensor.parameter(backend, new float[out], out));
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    public Tensor weight() {
+        return weight;
+    }
+
+    public Tensor bias() {
+        return bias;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return F.conv2d(x, weight, bias, stride, padding);
+    }
+}

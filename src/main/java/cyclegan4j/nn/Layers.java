@@ -1,0 +1,100 @@
+package cyclegan4j.nn;
+
+import cyclegan4j.ops.F;
+import cyclegan4j.tensor.Tensor;
+
+/** The parameter-free layers, each a thin Module over one op of {@link F}. */
+public final class Layers {
+
+    private Layers() {
+    }
+
+    /** InstanceNorm2d(affine=False, track_running_stats=False), eps 1e-5. */
+    public static final class InstanceNorm2d extends Module {
+        public static final float EPS = 1e-5f;
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return F.instanceNorm2d(x, EPS);
+        }
+    }
+
+    /** ReflectionPad2d with (left, right, top, bottom) padding. */
+    public static final class ReflectionPad2d extends Module {
+        private final int left, right, top, bottom;
+
+        public ReflectionPad2d(int pad) {
+            this(pad, pad, pad, pad);
+        }
+
+        public ReflectionPad2d(int left, int right, int top, int bottom) {
+            this.left = left;
+            this.right = right;
+            this.top = top;
+            this.bottom = bottom;
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return F.reflectionPad2d(x, left, right, top, bottom);
+        }
+    }
+
+    /** ZeroPad2d with (left, right, top, bottom) padding. */
+    public static final class ZeroPad2d extends Module {
+        private final int left, right, top, bottom;
+
+        public ZeroPad2d(int left, int right, int top, int bottom) {
+            this.left = left;
+            this.right = right;
+            this.top = top;
+            this.bottom = bottom;
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return F.zeroPad2d(x, left, right, top, bottom);
+        }
+    }
+
+    /** Upsample(scale_factor=f, mode='nearest'). */
+    public static final class Upsample extends Module {
+        private final int factor;
+
+        public Upsample(int factor) {
+            this.factor = factor;
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return F.upsampleNearest(x, factor);
+        }
+    }
+
+    public static final class ReLU extends Module {
+        @Override
+        public Tensor forward(Tensor x) {
+            return F.relu(x);
+        }
+    }
+
+    public static final class LeakyReLU extends Module {
+        private final float slope;
+
+        public LeakyReLU(float slope) {
+            this.slope = slope;
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return F.leakyRelu(x, slope);
+        }
+    }
+
+    public static final class Tanh extends Module {
+        @Override
+        public Tensor forward(Tensor x) {
+            return F.tanh(x);
+        }
+    }
+}
