@@ -24,6 +24,9 @@ public interface Backend {
 
     void copy(Buffer dst, Buffer src, long n);
 
+    /** dst[dstOffset .. dstOffset+n) = src[srcOffset .. srcOffset+n) (one image of a batch, say). */
+    void copyRange(Buffer dst, long dstOffset, Buffer src, long srcOffset, long n);
+
     void fill(Buffer dst, float value, long n);
 
     /** Buffers allocated and not yet closed; the leak tests watch this. */

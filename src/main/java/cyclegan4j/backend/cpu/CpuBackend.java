@@ -66,6 +66,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void copyRange(Buffer dst, long dstOffset, Buffer src, long srcOffset, long n) {
+        System.arraycopy(a(src), Math.toIntExact(srcOffset), a(dst), Math.toIntExact(dstOffset), Math.toIntExact(n));
+    }
+
+    @Override
     public void fill(Buffer dst, float value, long n) {
         java.util.Arrays.fill(a(dst), 0, (int) n, value);
     }

@@ -1,0 +1,181 @@
+package cyclegan4j.cyclegan;
+
+import cyclegan4j.backend.Backend;
+import cyclegan4j.nn.Adam;
+import cyclegan4j.nn.Module;
+import cyclegan4j.ops.F;
+import cyclegan4j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The four networks, their optimizers and image pools, and one training step in the reference's
+ * order (PyTorch-GAN cyclegan.py): the generator step (identity, GAN, cycle), then D_A, then D_B.
+ * Call {@link #step} inside a {@code Scope}: every temporary it creates is freed when the scope ends.
+ */
+public final class CycleGan implements AutoCloseable {
+
+    public final GeneratorResNet gAB;
+    public final GeneratorResNet gBA;
+    public final Discriminator dA;
+    public final Discriminator dB;
+    public final Adam optG;
+    public final Adam optDA;
+    public final Adam optDB;
+    public final ImagePool poolA;
+    public final ImagePool poolB;
+    public final Rng poolRng;
+    private final CycleGanConfig config;
+    private final Backend backend;
+
+    /** Host copies of the first batch element's images from the last step that asked for them. */
+    private float[][] lastSample;
+
+    public CycleGan(Backend backend, CycleGanConfig config) {
+        this.backend = backend;
+        this.config = config;
+        SplittableRandom init = new SplittableRandom(config.seed());
+        gAB = new GeneratorResNet(backend, config.channels(), config.residualBlocks(), init);
+        gBA = new GeneratorResNet(backend, config.channels(), config.residualBlocks(), init);
+        dA = new Discriminator(backend, config.channels(), init);
+        dB = new Discriminator(backend, config.channels(), init);
+        List<Tensor> gParams = new ArrayList<>(gAB.parameters());
+        gParams.addAll(gBA.parameters());
+        optG = new Adam(gParams, config.lr(), config.beta1(), config.beta2());
+        optDA = new Adam(dA.parameters(), config.lr(), config.beta1(), config.beta2());
+        optDB = new Adam(dB.parameters(), config.lr(), config.beta1(), config.beta2());
+        poolRng = new Rng(config.seed() ^ 0x5DEECE66DL);
+        poolA = new ImagePool(config.poolSize(), poolRng);
+        poolB = new ImagePool(config.poolSize(), poolRng);
+    }
+
+    public CycleGanConfig config() {
+        return config;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The four networks by checkpoint prefix. */
+    public List<Module> networks() {
+        return List.of(gAB, gBA, dA, dB);
+    }
+
+    public void setLr(float lr) {
+        optG.setLr(lr);
+        optDA.setLr(lr);
+        optDB.setLr(lr);
+    }
+
+    /** One training step on a batch of each domain (NCHW in [-1, 1]); returns the losses (waits for the device). */
+    public StepLosses step(Tensor realA, Tensor realB) {
+        return step(realA, realB, false);
+    }
+
+    /**
+     * As {@link #step(Tensor, Tensor)}; with {@code captureSample}, also keeps host copies of the
+     * first image of real A, fake B, recovered A, real B, fake A, recovered B ({@link #lastSampleImages()}).
+     */
+    public StepLosses step(Tensor realA, Tensor realB, boolean captureSample) {
+        int n = realA.dim(0);
+        int[] patch = Discriminator.outputShape(realA.dim(2), realA.dim(3));
+        Tensor valid = Tensor.full(backend, 1f, n, patch[0], patch[1], patch[2]);
+        Tensor fake = Tensor.full(backend, 0f, n, patch[0], patch[1], patch[2]);
+
+        // ---- generators. The discriminators' weights need no gradient here (their optimizers
+        // zero it before use anyway), which saves their weight-gradient GEMMs.
+        setRequiresGrad(dA, false);
+        setRequiresGrad(dB, false);
+        optG.zeroGrad();
+        Tensor lossIdentity = null;
+        if (config.lambdaIdentity() > 0) {
+            Tensor idA = F.l1Loss(gBA.forward(realA), realA);
+            Tensor idB = F.l1Loss(gAB.forward(realB), realB);
+            lossIdentity = F.mul(F.add(idA, idB), 0.5f);
+        }
+        Tensor fakeB = gAB.forward(realA);
+        Tensor ganAB = F.mseLoss(dB.forward(fakeB), valid);
+        Tensor fakeA = gBA.forward(realB);
+        Tensor ganBA = F.mseLoss(dA.forward(fakeA), valid);
+        Tensor lossGan = F.mul(F.add(ganAB, ganBA), 0.5f);
+        Tensor recovA = gBA.forward(fakeB);
+        Tensor cycA = F.l1Loss(recovA, realA);
+        Tensor recovB = gAB.forward(fakeA);
+        Tensor cycB = F.l1Loss(recovB, realB);
+        Tensor lossCycle = F.mul(F.add(cycA, cycB), 0.5f);
+        Tensor lossG = F.add(lossGan, F.mul(lossCycle, config.lambdaCycle()));
+        if (lossIdentity != null) {
+            lossG = F.add(lossG, F.mul(lossIdentity, config.lambdaIdentity()));
+        }
+        lossG.backward();
+        optG.step();
+        setRequiresGrad(dA, true);
+        setRequiresGrad(dB, true);
+
+        // ---- discriminators, on real images and on pooled fakes (cut from the generator graph).
+        Tensor lossDA = discriminatorStep(dA, optDA, realA, poolA.pushAndPop(fakeA.detach()), valid, fake);
+        Tensor lossDB = discriminatorStep(dB, optDB, realB, poolB.pushAndPop(fakeB.detach()), valid, fake);
+
+        if (captureSample) {
+            lastSample = firstImages(realA, fakeB, recovA, realB, fakeA, recovB);
+        }
+        float dLoss = (lossDA.item() + lossDB.item()) / 2f;
+        return new StepLosses(lossG.item(), lossGan.item(), lossCycle.item(),
+                lossIdentity == null ? 0f : lossIdentity.item(), dLoss);
+    }
+
+    private static Tensor discriminatorStep(Discriminator d, Adam opt, Tensor real, Tensor pooledFake, Tensor valid, Tensor fake) {
+        opt.zeroGrad();
+        Tensor lossReal = F.mseLoss(d.forward(real), valid);
+        Tensor lossFake = F.mseLoss(d.forward(pooledFake), fake);
+        Tensor loss = F.mul(F.add(lossReal, lossFake), 0.5f);
+        loss.backward();
+        opt.step();
+        return loss;
+    }
+
+    private static void setRequiresGrad(Module m, boolean on) {
+        for (Tensor p : m.parameters()) {
+            p.requiresGrad(on);
+        }
+    }
+
+    /** Translates a batch without building a graph. */
+    public Tensor translate(Tensor x, boolean aToB) {
+        try (var ng = cyclegan4j.autograd.Autograd.noGrad()) {
+            return (aToB ? gAB : gBA).forward(x);
+        }
+    }
+
+    /**
+     * The images captured by the last {@code step(..., true)}: real A, fake B, recovered A, real B,
+     * fake A, recovered B (each C*H*W floats in [-1, 1]); null before any.
+     */
+    public float[][] lastSampleImages() {
+        return lastSample;
+    }
+
+    private static float[][] firstImages(Tensor... all) {
+        float[][] out = new float[all.length][];
+        for (int i = 0; i < all.length; i++) {
+            float[] v = all[i].toArray();
+            out[i] = java.util.Arrays.copyOf(v, v.length / all[i].dim(0));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        for (Module m : networks()) {
+            m.close();
+        }
+        optG.close();
+        optDA.close();
+        optDB.close();
+        poolA.close();
+        poolB.close();
+    }
+}

@@ -1,0 +1,73 @@
+package cyclegan4j.cyclegan;
+
+import cyclegan4j.backend.cpu.CpuBackend;
+import cyclegan4j.tensor.Scope;
+import cyclegan4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ImagePoolTest {
+
+    private static final CpuBackend BE = CpuBackend.get();
+
+    private static Tensor image(float v) {
+        return Tensor.full(BE, v, 1, 1, 2, 2);
+    }
+
+    @Test
+    void fillsFirstThenSwapsHalfTheTime() {
+        try (Scope s = Scope.open(); ImagePool pool = new ImagePool(3, new Rng(42))) {
+            for (int i = 0; i < 3; i++) { // filling: every image comes straight back and is stored
+                assertArrayEquals(image(i).toArray(), pool.pushAndPop(image(i)).toArray());
+                assertEquals(i + 1, pool.size());
+            }
+            int fromHistory = 0;
+            Set<Float> seen = new HashSet<>();
+            int pushes = 400;
+            for (int i = 0; i < pushes; i++) {
+                float v = 100 + i;
+                float got = pool.pushAndPop(image(v)).toArray()[0];
+                if (got != v) {
+                    fromHistory++;
+                    assertTrue(got < v, "a returned old image must have been pushed earlier");
+                    seen.add(got);
+                }
+                assertEquals(3, pool.size());
+            }
+            // Probability 1/2 per push: 400 pushes give 200 +- 10 (one std); allow 5 std.
+            assertTrue(Math.abs(fromHistory - pushes / 2) < 50, "returned from history " + fromHistory + " of " + pushes);
+            assertTrue(seen.contains(0f) || seen.contains(1f) || seen.contains(2f), "the first stored images come back");
+        }
+    }
+
+    @Test
+    void batchIsHandledImageByImageAndPoolOutlivesScope() {
+        long before = BE.liveBuffers();
+        ImagePool pool = new ImagePool(2, new Rng(1));
+        try (Scope s = Scope.open()) {
+            Tensor batch = Tensor.of(BE, new float[]{1, 1, 2, 2, 3, 3}, 3, 1, 1, 2);
+            float[] out = pool.pushAndPop(batch).toArray();
+            assertEquals(1f, out[0]);
+            assertEquals(2f, out[2]);
+            assertEquals(2, pool.size());
+            assertTrue(out[4] == 3f || out[4] == 1f || out[4] == 2f);
+        }
+        assertEquals(before + 2, BE.liveBuffers(), "the pool keeps its two images after the step scope");
+        pool.close();
+        assertEquals(before, BE.liveBuffers());
+    }
+
+    @Test
+    void zeroCapacityPassesThrough() {
+        try (Scope s = Scope.open(); ImagePool pool = new ImagePool(0, new Rng(1))) {
+            assertArrayEquals(image(5).toArray(), pool.pushAndPop(image(5)).toArray());
+            assertEquals(0, pool.size());
+        }
+    }
+}
