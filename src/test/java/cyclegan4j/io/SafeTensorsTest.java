@@ -29,15 +29,16 @@ class SafeTensorsTest {
         Checkpoint ck = new Checkpoint();
         ck.put("a", new TensorData(new int[]{2}, new float[]{1f, -2f}));
         ck.put("b", new TensorData(new int[]{}, new float[]{0.5f}));
-        ck.setString("epoch", "3");
+        ck.setString("epoch", "31");
         Path f = dir.resolve("x.safetensors");
         ck.save(f);
 
-        String json = "{\"__metadata__\":{\"epoch\":\"3\"},"
+        String json = "{\"__metadata__\":{\"epoch\":\"31\"},"
                 + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[8,12]}}";
         byte[] jsonBytes = json.getBytes(StandardCharsets.UTF_8);
         int padded = (jsonBytes.length + 7) / 8 * 8;
+        assertEquals(137, jsonBytes.length, "chosen so that 7 spaces of padding are needed");
         ByteArrayOutputStream want = new ByteArrayOutputStream();
         want.write(new byte[]{(byte) padded, (byte) (padded >>> 8), 0, 0, 0, 0, 0, 0}); // u64 little-endian
         want.write(jsonBytes);
@@ -57,7 +58,7 @@ class SafeTensorsTest {
         assertEquals(8 + padded, h.dataStart());
         assertEquals(2, h.entries().size());
         assertEquals(8, h.entries().get(0).end());
-        assertEquals(Map.of("epoch", "3"), h.metadata());
+        assertEquals(Map.of("epoch", "31"), h.metadata());
     }
 
     @Test
