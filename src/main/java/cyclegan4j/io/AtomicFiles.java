@@ -1,0 +1,83 @@
+package cyclegan4j.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Replaces a file all at once: the content goes to a temporary file in the same directory, which is
+ * flushed to the disk ({@code force(true)}) and then renamed over the target. A crash, a full disk
+ * or an exception while writing leaves the previous file untouched; the temporary file is deleted on
+ * failure. Temporary names are {@code .<name>.<random>.tmp}.
+ */
+final class AtomicFiles {
+
+    /** Writes the whole content through the channel (positioned at 0 on an empty file). */
+    @FunctionalInterface
+    interface Body {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
+    static final String TEMP_SUFFIX = ".tmp";
+
+    private AtomicFiles() {
+    }
+
+    static void write(Path target, Body body) throws IOException {
+        Path file = target.toAbsolutePath();
+        Path dir = file.getParent();
+        if (dir == null || file.getFileName() == null) {
+            throw new IOException(target + ": not a file path");
+        }
+        Path tmp = createTemp(dir, file.getFileName().toString());
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                body.writeTo(ch);
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (Throwable t) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException | RuntimeException e) {
+                t.addSuppressed(e);
+            }
+            throw t;
+        }
+        syncDirectory(dir);
+    }
+
+    private static Path createTemp(Path dir, String name) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+            try {
+                // CREATE_NEW: never reuse (or follow a link to) an existing file; default permissions.
+                Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                return tmp;
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Makes the rename itself durable where the platform allows it (Linux, macOS); best effort. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | RuntimeException ignored) {
+            // Windows cannot open a directory as a channel; the file's own data is already flushed.
+        }
+    }
+}
