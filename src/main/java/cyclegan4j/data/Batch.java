@@ -1,5 +1,8 @@
 package cyclegan4j.data;
 
+import cyclegan4j.backend.Backend;
+import cyclegan4j.tensor.Tensor;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,5 +19,15 @@ public record Batch(long epoch, int index, boolean lastInEpoch, float[] a, float
 
     public int size() {
         return shape[0];
+    }
+
+    /** Domain A as a tensor of shape {@link #shape} on {@code backend} (owned by the current scope). */
+    public Tensor tensorA(Backend backend) {
+        return Tensor.of(backend, a, shape);
+    }
+
+    /** Domain B as a tensor of shape {@link #shape} on {@code backend} (owned by the current scope). */
+    public Tensor tensorB(Backend backend) {
+        return Tensor.of(backend, b, shape);
     }
 }

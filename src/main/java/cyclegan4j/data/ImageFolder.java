@@ -2,6 +2,7 @@ package cyclegan4j.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +12,8 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * The image files of one domain folder (e.g. {@code trainA/}): scanned recursively, sorted by path
- * for determinism. Files no image reader recognises (and whose name has no image extension) are
+ * The image files of one domain folder (e.g. {@code trainA/}): scanned recursively (following
+ * symbolic links), sorted by path for determinism. Files no image reader recognises (and whose name has no image extension) are
  * skipped and counted in one warning; files that look like images but cannot be read (empty,
  * unreadable header, truncated PNG/JPEG, CMYK) are skipped and named in a warning. See
  * {@link ImageCodec#probe} for what the scan checks without decoding.
@@ -45,7 +46,7 @@ public final class ImageFolder {
             throw new DataException("image folder " + dir + " is not a directory");
         }
         List<Path> candidates;
-        try (Stream<Path> s = Files.walk(dir)) {
+        try (Stream<Path> s = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
             candidates = s.filter(Files::isRegularFile).sorted().toList();
         } catch (IOException | UncheckedIOException e) {
             throw new DataException("cannot list image folder " + dir + ": " + e.getMessage(), e);

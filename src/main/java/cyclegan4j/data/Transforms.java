@@ -15,6 +15,8 @@ public final class Transforms {
 
     /** The random choices for one image: crop offsets and whether to flip. */
     public record Params(int top, int left, boolean flip) {
+        /** No offset, no flip: the choice for test time, where load size = crop size. */
+        public static final Params NONE = new Params(0, 0, false);
     }
 
     /**

@@ -123,6 +123,21 @@ class DatasetTest {
     }
 
     @Test
+    void linkedFoldersAreFollowed() throws IOException {
+        Path elsewhere = root.resolve("elsewhere");
+        makeDataset(elsewhere, 2, 3, 8);
+        Path data = root.resolve("data");
+        Files.createDirectories(data);
+        Files.createSymbolicLink(data.resolve("trainA"), elsewhere.resolve("trainA"));
+        Files.createDirectories(data.resolve("trainB"));
+        Files.createSymbolicLink(data.resolve("trainB/more"), elsewhere.resolve("trainB"));
+        UnalignedDataset d = UnalignedDataset.open(data, "train", DataOptions.test(8, 3), 1, null);
+        assertEquals(2, d.domainA().size());
+        assertEquals(3, d.domainB().size());
+        assertEquals(3, d.size());
+    }
+
+    @Test
     void undecodableImageIsReplacedWithAWarning() throws IOException {
         makeDataset(root, 3, 2, 8);
         TestImages.undecodablePng(root.resolve("trainA/a1.png"));
