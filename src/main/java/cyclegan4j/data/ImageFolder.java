@@ -33,12 +33,15 @@ public final class ImageFolder {
     }
 
     /**
-     * Scans {@code dir}; warnings go to {@code warn}.
+     * Scans {@code dir}; warnings go to {@code warn} (null: dropped).
      *
      * @throws DataException when the folder is missing, not a folder, or holds no usable image
      *                       (the message names the folder)
      */
     public static ImageFolder scan(Path dir, Consumer<String> warn) {
+        if (warn == null) {
+            warn = w -> { };
+        }
         if (!Files.exists(dir)) {
             throw new DataException("image folder " + dir + " does not exist");
         }

@@ -45,6 +45,10 @@ class ImageCodecTest {
         TestImages.truncatedPng(folder.resolve("j_truncated.png"));
         Files.write(folder.resolve("k_empty.png"), new byte[0]);
         TestImages.cmykJpeg(folder.resolve("l_cmyk.jpg"));
+        TestImages.write(TestImages.noise(64, 64, 3), "jpeg", folder.resolve("m_cut.jpg"));
+        byte[] cut = java.nio.file.Files.readAllBytes(folder.resolve("m_cut.jpg"));
+        Files.write(folder.resolve("m_cut.jpg"), java.util.Arrays.copyOf(cut, cut.length * 2 / 3));
+        TestImages.write(TestImages.bilevel(), "png", folder.resolve("n_bilevel.png"));
     }
 
     @Test
@@ -55,14 +59,15 @@ class ImageCodecTest {
         ImageFolder f = ImageFolder.scan(folder, warnings::add);
         List<String> names = f.files().stream().map(p -> folder.relativize(p).toString().replace('\\', '/')).toList();
         assertEquals(List.of("a_rgb.png", "b_gray.png", "c_palette.png", "d_rgba.png", "e_gray16.png",
-                "f_photo.jpg", "i_rgb16.png", "sub/g_rgb.bmp", "sub/h_palette.gif"), names);
+                "f_photo.jpg", "i_rgb16.png", "n_bilevel.png", "sub/g_rgb.bmp", "sub/h_palette.gif"), names);
         assertEquals(1, f.skippedNonImages());
-        assertEquals(3, f.corrupt().size());
+        assertEquals(4, f.corrupt().size());
         assertEquals(2, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains("skipped 1 non-image file"), warnings.get(0));
         assertTrue(warnings.get(1).contains("j_truncated.png") && warnings.get(1).contains("k_empty.png"), warnings.get(1));
         assertTrue(warnings.get(1).contains("IEND") && warnings.get(1).contains("empty file"), warnings.get(1));
         assertTrue(warnings.get(1).contains("l_cmyk.jpg (CMYK"), warnings.get(1));
+        assertTrue(warnings.get(1).contains("m_cut.jpg (truncated"), warnings.get(1));
     }
 
     @Test
@@ -97,6 +102,10 @@ class ImageCodecTest {
         assertArrayEquals(new int[]{128, 128, 128}, px(g16, 2, 0));
         ImageCodec.Planes c16 = ImageCodec.read(folder.resolve("i_rgb16.png"), 3);
         assertArrayEquals(new int[]{255, 10, 1}, px(c16, 0, 0), "300 * 255 / 65535 = 1.17 -> 1");
+
+        ImageCodec.Planes bi = ImageCodec.read(folder.resolve("n_bilevel.png"), 3);
+        assertArrayEquals(new int[]{255, 255, 255}, px(bi, 1, 0));
+        assertArrayEquals(new int[]{0, 0, 0}, px(bi, 0, 0));
 
         ImageCodec.Planes bmp = ImageCodec.read(folder.resolve("sub/g_rgb.bmp"), 3);
         assertArrayEquals(new int[]{21, 22, 7}, px(bmp, 2, 1));

@@ -122,6 +122,18 @@ final class TestImages {
         return new BufferedImage(cm, r, false, null);
     }
 
+    /** 1-bit image, pixel (x, y) white when x + y is odd. */
+    static BufferedImage bilevel() {
+        BufferedImage img = new BufferedImage(4, 3, BufferedImage.TYPE_BYTE_BINARY);
+        WritableRaster r = img.getRaster();
+        for (int y = 0; y < 3; y++) {
+            for (int x = 0; x < 4; x++) {
+                r.setSample(x, y, 0, (x + y) % 2);
+            }
+        }
+        return img;
+    }
+
     /** A w x h RGB image of seeded random noise. */
     static BufferedImage noise(int w, int h, long seed) {
         Random rnd = new Random(seed);
