@@ -1,0 +1,103 @@
+package cyclegan4j.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The image files of one domain folder (e.g. {@code trainA/}): scanned recursively (following
+ * symbolic links), sorted by path for determinism. Files no image reader recognises (and whose name has no image extension) are
+ * skipped and counted in one warning; files that look like images but cannot be read (empty,
+ * unreadable header, truncated PNG/JPEG, CMYK) are skipped and named in a warning. See
+ * {@link ImageCodec#probe} for what the scan checks without decoding.
+ */
+public final class ImageFolder {
+
+    private final Path dir;
+    private final List<Path> files;
+    private final int skippedNonImages;
+    private final List<String> corrupt;
+
+    private ImageFolder(Path dir, List<Path> files, int skippedNonImages, List<String> corrupt) {
+        this.dir = dir;
+        this.files = Collections.unmodifiableList(files);
+        this.skippedNonImages = skippedNonImages;
+        this.corrupt = Collections.unmodifiableList(corrupt);
+    }
+
+    /**
+     * Scans {@code dir}; warnings go to {@code warn} (null: dropped).
+     *
+     * @throws DataException when the folder is missing, not a folder, or holds no usable image
+     *                       (the message names the folder)
+     */
+    public static ImageFolder scan(Path dir, Consumer<String> warn) {
+        if (warn == null) {
+            warn = w -> { };
+        }
+        if (!Files.exists(dir)) {
+            throw new DataException("image folder " + dir + " does not exist");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new DataException("image folder " + dir + " is not a directory");
+        }
+        List<Path> candidates;
+        try (Stream<Path> s = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
+            candidates = s.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new DataException("cannot list image folder " + dir + ": " + e.getMessage(), e);
+        }
+        List<Path> images = new ArrayList<>();
+        List<String> corrupt = new ArrayList<>();
+        int nonImages = 0;
+        for (Path f : candidates) {
+            ImageCodec.ProbeResult r = ImageCodec.probe(f);
+            switch (r.kind()) {
+                case IMAGE -> images.add(f);
+                case NOT_IMAGE -> nonImages++;
+                case CORRUPT -> corrupt.add(dir.relativize(f) + " (" + r.reason() + ")");
+            }
+        }
+        if (nonImages > 0) {
+            warn.accept(dir + ": skipped " + nonImages + " non-image file" + (nonImages == 1 ? "" : "s"));
+        }
+        if (!corrupt.isEmpty()) {
+            warn.accept(dir + ": skipped " + corrupt.size() + " unreadable or unsupported image" + (corrupt.size() == 1 ? "" : "s")
+                    + ": " + String.join(", ", corrupt));
+        }
+        if (images.isEmpty()) {
+            throw new DataException("image folder " + dir + " contains no readable images"
+                    + (candidates.isEmpty() ? " (it is empty)" : " (" + candidates.size() + " files, none usable)"));
+        }
+        return new ImageFolder(dir, images, nonImages, corrupt);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The usable image files, sorted. */
+    public List<Path> files() {
+        return files;
+    }
+
+    public int size() {
+        return files.size();
+    }
+
+    public int skippedNonImages() {
+        return skippedNonImages;
+    }
+
+    /** Relative names (with reasons) of the files skipped as unreadable. */
+    public List<String> corrupt() {
+        return corrupt;
+    }
+}

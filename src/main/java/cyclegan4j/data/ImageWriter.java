@@ -1,0 +1,131 @@
+package cyclegan4j.data;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes model tensors (values in [-1, 1], CHW or NCHW float arrays) as PNG files: each value
+ * becomes {@code round((x + 1) * 127.5)} clamped to 0..255, so an image read by the loader and
+ * written back is unchanged. (The reference truncates instead of rounding.) One channel is written
+ * as an 8-bit grayscale PNG, three as RGB.
+ */
+public final class ImageWriter {
+
+    private ImageWriter() {
+    }
+
+    /** The 8-bit level of a value in [-1, 1]. */
+    public static int toByte(float x) {
+        long v = Math.round((x + 1.0) * 127.5);
+        return (int) Math.max(0, Math.min(255, v));
+    }
+
+    /** Writes one CHW image ({@code channels} = 1 or 3) as a PNG; creates parent folders. */
+    public static void writePng(Path file, float[] chw, int channels, int height, int width) throws IOException {
+        writePng(file, chw, 0, channels, height, width);
+    }
+
+    /** Writes image {@code n} of an NCHW array of shape {@code [N, C, H, W]} as a PNG. */
+    public static void writePng(Path file, float[] nchw, int[] shape, int n) throws IOException {
+        if (shape.length != 4 || n < 0 || n >= shape[0]) {
+            throw new IllegalArgumentException("writePng: image " + n + " of shape " + java.util.Arrays.toString(shape));
+        }
+        int per = shape[1] * shape[2] * shape[3];
+        writePng(file, nchw, n * per, shape[1], shape[2], shape[3]);
+    }
+
+    private static void writePng(Path file, float[] data, int offset, int c, int h, int w) throws IOException {
+        check(data, offset, c, h, w);
+        BufferedImage img = new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        put(img.getRaster(), data, offset, c, h, w, 0, 0);
+        save(img, file);
+    }
+
+    /**
+     * Tiles {@code rows x cols} CHW images of one size into a single PNG, row-major (image
+     * {@code r * cols + c} at row r, column c), with {@code gap} pixels of white between them.
+     * For a CycleGAN sample grid pass, per row, real A, fake B, recovered A, real B, fake A,
+     * recovered B. Images with one channel are shown as gray; the grid is grayscale only when all
+     * images have one channel. A null entry leaves its cell white.
+     */
+    public static void writeGrid(Path file, List<float[]> images, int[] channels, int rows, int cols,
+                                 int height, int width, int gap) throws IOException {
+        if (images.size() > rows * cols || channels.length != images.size()) {
+            throw new IllegalArgumentException("grid: " + images.size() + " images (" + channels.length
+                    + " channel counts) for " + rows + "x" + cols + " cells");
+        }
+        boolean gray = true;
+        for (int c : channels) {
+            gray &= c == 1;
+        }
+        int gw = cols * width + (cols - 1) * gap;
+        int gh = rows * height + (rows - 1) * gap;
+        BufferedImage img = new BufferedImage(gw, gh, gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        WritableRaster r = img.getRaster();
+        int bands = gray ? 1 : 3;
+        for (int b = 0; b < bands; b++) {
+            for (int y = 0; y < gh; y++) {
+                for (int x = 0; x < gw; x++) {
+                    r.setSample(x, y, b, 255);
+                }
+            }
+        }
+        for (int i = 0; i < images.size(); i++) {
+            float[] im = images.get(i);
+            if (im == null) {
+                continue;
+            }
+            check(im, 0, channels[i], height, width);
+            int x0 = (i % cols) * (width + gap);
+            int y0 = (i / cols) * (height + gap);
+            put(r, im, 0, channels[i], height, width, x0, y0);
+        }
+        save(img, file);
+    }
+
+    /** {@link #writeGrid} for images that all have {@code channels} channels. */
+    public static void writeGrid(Path file, List<float[]> images, int channels, int rows, int cols,
+                                 int height, int width, int gap) throws IOException {
+        int[] ch = new int[images.size()];
+        java.util.Arrays.fill(ch, channels);
+        writeGrid(file, images, ch, rows, cols, height, width, gap);
+    }
+
+    private static void check(float[] data, int offset, int c, int h, int w) {
+        if (c != 1 && c != 3) {
+            throw new IllegalArgumentException("can only write 1 or 3 channels, got " + c);
+        }
+        if (offset + c * h * w > data.length) {
+            throw new IllegalArgumentException("image " + c + "x" + h + "x" + w + " at " + offset
+                    + " does not fit in " + data.length + " values");
+        }
+    }
+
+    /** Copies a CHW image into the raster at (x0, y0); a gray image fills all bands of an RGB raster. */
+    private static void put(WritableRaster r, float[] data, int offset, int c, int h, int w, int x0, int y0) {
+        int hw = h * w;
+        for (int b = 0; b < r.getNumBands(); b++) {
+            int plane = offset + (c == 1 ? 0 : b) * hw;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    r.setSample(x0 + x, y0 + y, b, toByte(data[plane + y * w + x]));
+                }
+            }
+        }
+    }
+
+    private static void save(BufferedImage img, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        if (!ImageIO.write(img, "png", file.toFile())) {
+            throw new IOException("no PNG writer available");
+        }
+    }
+}

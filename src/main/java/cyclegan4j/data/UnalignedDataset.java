@@ -1,0 +1,145 @@
+package cyclegan4j.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Two unpaired image folders in the CycleGAN layout ({@code root/trainA}, {@code root/trainB}, or
+ * {@code testA}/{@code testB} for phase "test"), sampled as the reference's
+ * {@code UnalignedDataset}: item {@code i} takes {@code A[i % |A|]} and a B drawn at random
+ * ({@code B[i % |B|]} when shuffling is off, as with {@code --serial_batches}); an epoch has
+ * {@code max(|A|, |B|)} items.
+ *
+ * <p>Every random choice of an item (its B, both crops, both flips) comes from a generator
+ * seeded with {@code (seed, epoch, index)} ({@link #itemRandom}), so an item is the same whichever
+ * thread loads it and whenever.
+ *
+ * <p>An image that fails to decode at load time is reported once through the warning callback,
+ * remembered, and replaced by the next image of its domain (wrapping around); only when no image
+ * of a domain decodes does loading fail. The callback may be called from loader threads.
+ */
+public final class UnalignedDataset {
+
+    private final ImageFolder a;
+    private final ImageFolder b;
+    private final DataOptions options;
+    private final long seed;
+    private final Consumer<String> warn;
+    private final Set<Path> broken = ConcurrentHashMap.newKeySet();
+
+    public UnalignedDataset(ImageFolder a, ImageFolder b, DataOptions options, long seed, Consumer<String> warn) {
+        this.a = a;
+        this.b = b;
+        this.options = options;
+        this.seed = seed;
+        Consumer<String> w = warn == null ? s -> { } : warn;
+        this.warn = s -> {
+            synchronized (this) {
+                w.accept(s);
+            }
+        };
+    }
+
+    /**
+     * Opens {@code root/<phase>A} and {@code root/<phase>B}.
+     *
+     * @param phase "train" or "test"
+     * @throws DataException when the root or a domain folder is missing or has no usable image
+     */
+    public static UnalignedDataset open(Path root, String phase, DataOptions options, long seed, Consumer<String> warn) {
+        if (!java.nio.file.Files.isDirectory(root)) {
+            throw new DataException("data set root " + root + " does not exist or is not a directory"
+                    + " (expected " + phase + "A/ and " + phase + "B/ inside it)");
+        }
+        Consumer<String> w = warn == null ? s -> { } : warn;
+        ImageFolder fa = ImageFolder.scan(root.resolve(phase + "A"), w);
+        ImageFolder fb = ImageFolder.scan(root.resolve(phase + "B"), w);
+        return new UnalignedDataset(fa, fb, options, seed, warn);
+    }
+
+    /** Items per epoch: max(|A|, |B|). */
+    public int size() {
+        return Math.max(a.size(), b.size());
+    }
+
+    public ImageFolder domainA() {
+        return a;
+    }
+
+    public ImageFolder domainB() {
+        return b;
+    }
+
+    public DataOptions options() {
+        return options;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** One training pair: two CHW images in [-1, 1] of shape {@code [channels, crop, crop]}. */
+    public record Item(float[] a, float[] b, Path pathA, Path pathB) {
+    }
+
+    /** The generator for item {@code index} of {@code epoch}: a pure function of (seed, epoch, index). */
+    public static SplittableRandom itemRandom(long seed, long epoch, long index) {
+        long s = mix(seed ^ 0x5DEECE66DL);
+        s = mix(s + 0x9E3779B97F4A7C15L * (epoch + 1));
+        s = mix(s + 0xC2B2AE3D27D4EB4FL * (index + 1));
+        return new SplittableRandom(s);
+    }
+
+    /** SplitMix64's finaliser: a bijective 64-bit mix. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Loads and transforms item {@code index} (0 ≤ index &lt; size()) of {@code epoch}. */
+    public Item get(long epoch, int index) {
+        if (index < 0 || index >= size()) {
+            throw new IndexOutOfBoundsException("item " + index + " of " + size());
+        }
+        SplittableRandom rng = itemRandom(seed, epoch, index);
+        int ib = options.shuffle() ? rng.nextInt(b.size()) : index % b.size();
+        Transforms.Params pa = Transforms.draw(options, rng);
+        Transforms.Params pb = Transforms.draw(options, rng);
+        Loaded la = load(a, index % a.size());
+        Loaded lb = load(b, ib);
+        return new Item(Transforms.apply(la.planes, options, pa), Transforms.apply(lb.planes, options, pb), la.path, lb.path);
+    }
+
+    private record Loaded(Path path, ImageCodec.Planes planes) {
+    }
+
+    /** Decodes image {@code i} of a domain, or the next one that decodes. */
+    private Loaded load(ImageFolder folder, int i) {
+        List<Path> files = folder.files();
+        for (int k = 0; k < files.size(); k++) {
+            Path p = files.get((i + k) % files.size());
+            if (broken.contains(p)) {
+                continue;
+            }
+            try {
+                return new Loaded(p, ImageCodec.read(p, options.channels()));
+            } catch (IOException | RuntimeException e) {
+                if (broken.add(p)) {
+                    warn.accept(p + ": cannot decode (" + ImageCodec.describe(e) + "); skipped, using another image");
+                }
+            }
+        }
+        throw new DataException("image folder " + folder.dir() + ": no image could be decoded");
+    }
+
+    /** Decodes and transforms a single file with fixed choices (translation of one image). */
+    public static float[] loadImage(Path file, DataOptions options, Transforms.Params params) throws IOException {
+        return Transforms.apply(ImageCodec.read(file, options.channels()), options, params);
+    }
+}

@@ -1,0 +1,157 @@
+package cyclegan4j.data;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ImageCodecTest {
+
+    @TempDir
+    Path dir;
+
+    /** The RGB value of pixel (x, y) of decoded planes. */
+    private static int[] px(ImageCodec.Planes p, int x, int y) {
+        int hw = p.height() * p.width();
+        int i = y * p.width() + x;
+        int[] v = new int[p.channels()];
+        for (int c = 0; c < v.length; c++) {
+            v[c] = (int) p.data()[c * hw + i];
+        }
+        return v;
+    }
+
+    /** Writes one file of every kind into {@code folder}. */
+    static void mixedFolder(Path folder) throws IOException {
+        TestImages.write(TestImages.rgb(), "png", folder.resolve("a_rgb.png"));
+        TestImages.write(TestImages.gray(), "png", folder.resolve("b_gray.png"));
+        TestImages.write(TestImages.palette(), "png", folder.resolve("c_palette.png"));
+        TestImages.write(TestImages.rgba(), "png", folder.resolve("d_rgba.png"));
+        TestImages.write(TestImages.gray16(), "png", folder.resolve("e_gray16.png"));
+        TestImages.write(TestImages.solid(16, 16, 200, 100, 50), "jpeg", folder.resolve("f_photo.jpg"));
+        TestImages.write(TestImages.rgb(), "bmp", folder.resolve("sub/g_rgb.bmp"));
+        TestImages.write(TestImages.palette(), "gif", folder.resolve("sub/h_palette.gif"));
+        TestImages.write(TestImages.rgb16(), "png", folder.resolve("i_rgb16.png"));
+        Files.writeString(folder.resolve("notes.txt"), "not an image\n");
+        TestImages.truncatedPng(folder.resolve("j_truncated.png"));
+        Files.write(folder.resolve("k_empty.png"), new byte[0]);
+        TestImages.cmykJpeg(folder.resolve("l_cmyk.jpg"));
+        TestImages.write(TestImages.noise(64, 64, 3), "jpeg", folder.resolve("m_cut.jpg"));
+        byte[] cut = java.nio.file.Files.readAllBytes(folder.resolve("m_cut.jpg"));
+        Files.write(folder.resolve("m_cut.jpg"), java.util.Arrays.copyOf(cut, cut.length * 2 / 3));
+        TestImages.write(TestImages.bilevel(), "png", folder.resolve("n_bilevel.png"));
+    }
+
+    @Test
+    void scanKeepsImagesSortedAndWarnsAboutTheRest() throws IOException {
+        Path folder = dir.resolve("trainA");
+        mixedFolder(folder);
+        List<String> warnings = new ArrayList<>();
+        ImageFolder f = ImageFolder.scan(folder, warnings::add);
+        List<String> names = f.files().stream().map(p -> folder.relativize(p).toString().replace('\\', '/')).toList();
+        assertEquals(List.of("a_rgb.png", "b_gray.png", "c_palette.png", "d_rgba.png", "e_gray16.png",
+                "f_photo.jpg", "i_rgb16.png", "n_bilevel.png", "sub/g_rgb.bmp", "sub/h_palette.gif"), names);
+        assertEquals(1, f.skippedNonImages());
+        assertEquals(4, f.corrupt().size());
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("skipped 1 non-image file"), warnings.get(0));
+        assertTrue(warnings.get(1).contains("j_truncated.png") && warnings.get(1).contains("k_empty.png"), warnings.get(1));
+        assertTrue(warnings.get(1).contains("IEND") && warnings.get(1).contains("empty file"), warnings.get(1));
+        assertTrue(warnings.get(1).contains("l_cmyk.jpg (CMYK"), warnings.get(1));
+        assertTrue(warnings.get(1).contains("m_cut.jpg (truncated"), warnings.get(1));
+    }
+
+    @Test
+    void decodesEveryKindToRgb() throws IOException {
+        Path folder = dir.resolve("x");
+        mixedFolder(folder);
+        ImageCodec.Planes rgb = ImageCodec.read(folder.resolve("a_rgb.png"), 3);
+        assertEquals(3, rgb.height());
+        assertEquals(4, rgb.width());
+        assertArrayEquals(new int[]{31, 42, 7}, px(rgb, 3, 2));
+
+        ImageCodec.Planes gray = ImageCodec.read(folder.resolve("b_gray.png"), 3);
+        assertArrayEquals(new int[]{110, 110, 110}, px(gray, 3, 2), "gray replicated, no gamma change");
+
+        ImageCodec.Planes pal = ImageCodec.read(folder.resolve("c_palette.png"), 3);
+        assertArrayEquals(TestImages.PALETTE[2], px(pal, 1, 1));
+        assertArrayEquals(TestImages.PALETTE[3], px(pal, 3, 0));
+        ImageCodec.Planes gif = ImageCodec.read(folder.resolve("sub/h_palette.gif"), 3);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                assertArrayEquals(TestImages.PALETTE[(x + y) % 4], px(gif, x, y), "gif pixel " + x + "," + y);
+            }
+        }
+
+        ImageCodec.Planes rgba = ImageCodec.read(folder.resolve("d_rgba.png"), 3);
+        assertArrayEquals(new int[]{10, 20, 30}, px(rgba, 0, 0), "alpha dropped as PIL convert('RGB')");
+        assertArrayEquals(new int[]{50, 60, 70}, px(rgba, 1, 0));
+
+        ImageCodec.Planes g16 = ImageCodec.read(folder.resolve("e_gray16.png"), 3);
+        assertArrayEquals(new int[]{255, 255, 255}, px(g16, 0, 0));
+        assertArrayEquals(new int[]{4, 4, 4}, px(g16, 1, 0), "1000 * 255 / 65535 = 3.89 -> 4");
+        assertArrayEquals(new int[]{128, 128, 128}, px(g16, 2, 0));
+        ImageCodec.Planes c16 = ImageCodec.read(folder.resolve("i_rgb16.png"), 3);
+        assertArrayEquals(new int[]{255, 10, 1}, px(c16, 0, 0), "300 * 255 / 65535 = 1.17 -> 1");
+
+        ImageCodec.Planes bi = ImageCodec.read(folder.resolve("n_bilevel.png"), 3);
+        assertArrayEquals(new int[]{255, 255, 255}, px(bi, 1, 0));
+        assertArrayEquals(new int[]{0, 0, 0}, px(bi, 0, 0));
+
+        ImageCodec.Planes bmp = ImageCodec.read(folder.resolve("sub/g_rgb.bmp"), 3);
+        assertArrayEquals(new int[]{21, 22, 7}, px(bmp, 2, 1));
+
+        ImageCodec.Planes jpg = ImageCodec.read(folder.resolve("f_photo.jpg"), 3);
+        int[] v = px(jpg, 8, 8);
+        int[] want = {200, 100, 50};
+        for (int c = 0; c < 3; c++) {
+            assertTrue(Math.abs(v[c] - want[c]) <= 3, "jpeg pixel " + java.util.Arrays.toString(v));
+        }
+    }
+
+    @Test
+    void oneChannelUsesPilLuma() throws IOException {
+        Path f = dir.resolve("red.png");
+        TestImages.write(TestImages.solid(2, 2, 255, 0, 0), "png", f);
+        ImageCodec.Planes p = ImageCodec.read(f, 1);
+        assertEquals(1, p.channels());
+        // (255 * 19595 + 32768) >> 16 = 76
+        assertEquals(76f, p.data()[0]);
+        assertEquals(ImageCodec.luma(255, 0, 0), 76);
+        assertEquals(ImageCodec.luma(0, 255, 0), 150);
+        assertEquals(ImageCodec.luma(0, 0, 255), 29);
+        for (int g = 0; g < 256; g++) {
+            assertEquals(g, ImageCodec.luma(g, g, g), "gray is a fixed point of the luma");
+        }
+        // The normalised value the model sees: 76 / 127.5 - 1.
+        float[] x = Transforms.cropFlipNormalize(p, 0, 0, 2, false);
+        assertEquals(76 / 127.5f - 1f, x[0], 1e-7f);
+        Path g = dir.resolve("gray.png");
+        TestImages.write(TestImages.gray(), "png", g);
+        assertEquals(110f, ImageCodec.read(g, 1).data()[11]);
+    }
+
+    @Test
+    void unreadableContentIsAnIoException() throws IOException {
+        Path bad = dir.resolve("bad.png");
+        TestImages.undecodablePng(bad);
+        assertEquals(ImageCodec.Probe.IMAGE, ImageCodec.probe(bad).kind(), "well-formed chunks pass the cheap scan");
+        assertThrows(IOException.class, () -> ImageCodec.read(bad, 3));
+        Path cmyk = dir.resolve("cmyk.jpg");
+        TestImages.cmykJpeg(cmyk);
+        IOException e = assertThrows(IOException.class, () -> ImageCodec.read(cmyk, 3));
+        assertTrue(e.getMessage().contains("CMYK"), e.getMessage());
+        Path txt = dir.resolve("a.txt");
+        Files.writeString(txt, "hello");
+        assertThrows(IOException.class, () -> ImageCodec.read(txt, 3));
+    }
+}
