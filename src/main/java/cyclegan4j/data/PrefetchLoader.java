@@ -48,7 +48,12 @@ public final class PrefetchLoader implements AutoCloseable {
      * @param startEpoch the first epoch (to resume a run where it stopped)
      */
     public PrefetchLoader(UnalignedDataset dataset, int batchSize, int threads, int prefetch, long startEpoch) {
-        if (batchSize < 1 || threads < 0 || prefetch < 1) {
+        this(dataset, batchSize, threads, prefetch, startEpoch, 0);
+    }
+
+    /** As above, starting at batch {@code startBatch} of {@code startEpoch} (resuming inside an epoch). */
+    public PrefetchLoader(UnalignedDataset dataset, int batchSize, int threads, int prefetch, long startEpoch, int startBatch) {
+        if (batchSize < 1 || threads < 0 || prefetch < 1 || startBatch < 0) {
             throw new IllegalArgumentException("loader: batch size " + batchSize + ", threads " + threads
                     + ", prefetch " + prefetch);
         }
@@ -56,6 +61,7 @@ public final class PrefetchLoader implements AutoCloseable {
         this.batchSize = batchSize;
         this.prefetch = prefetch;
         this.nextEpoch = startEpoch;
+        this.nextBatch = startBatch;
         if (threads > 0) {
             AtomicInteger n = new AtomicInteger();
             this.pool = Executors.newFixedThreadPool(threads, r -> {

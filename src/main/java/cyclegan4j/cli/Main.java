@@ -1,0 +1,83 @@
+package cyclegan4j.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * {@code cyclegan4j <command> [options]}: train, translate, info. Exit code 0 on success, 2 on a
+ * usage error, 1 on a runtime failure; errors are one line on stderr (a stack trace only with
+ * {@code --verbose}).
+ */
+public final class Main {
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+
+    /** Runs a command and returns its exit code (used by main and by the CLI tests). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            usage(args.length == 0 ? err : out);
+            return args.length == 0 ? USAGE : OK;
+        }
+        String command = args[0];
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (command) {
+                case "train":
+                    return TrainCommand.run(rest, out, err);
+                case "translate":
+                    return TranslateCommand.run(rest, out, err);
+                case "info":
+                    return InfoCommand.run(out);
+                default:
+                    throw new UsageException("unknown command '" + command + "' (try: train, translate, info; --help)");
+            }
+        } catch (UsageException e) {
+            err.println("cyclegan4j " + command + ": " + e.getMessage());
+            return USAGE;
+        } catch (Exception | OutOfMemoryError | LinkageError e) {
+            err.println("cyclegan4j " + command + ": error: " + oneLine(e));
+            if (verbose) {
+                e.printStackTrace(err);
+            } else {
+                err.println("(run with --verbose for details)");
+            }
+            return FAILED;
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            m = e.getClass().getSimpleName();
+        } else if (e instanceof OutOfMemoryError) {
+            m = "out of memory (" + m + "); try a smaller --crop-size or --batch-size, or a larger -Xmx";
+        }
+        return m.replace('\n', ' ');
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: cyclegan4j <command> [options]");
+        out.println();
+        out.println("commands:");
+        out.println("  train      train a CycleGAN on a dataset folder (trainA/, trainB/)");
+        out.println("  translate  apply a trained generator to images");
+        out.println("  info       show Java, CPU and GPU support on this machine");
+        out.println();
+        out.println("`cyclegan4j <command> --help` lists a command's options.");
+    }
+}

@@ -1,0 +1,61 @@
+package cyclegan4j.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A progress bar for one epoch: iterations/s, ETA and the current losses. On a terminal it redraws
+ * one line; otherwise (logs, CI) it prints a plain line every few seconds.
+ */
+final class Progress {
+
+    private static final long PLAIN_INTERVAL_NS = 10_000_000_000L;
+
+    private final PrintStream out;
+    private final boolean terminal;
+    private final String label;
+    private final int total;
+    private final long start = System.nanoTime();
+    private final int startIndex;
+    private long lastPrint;
+
+    Progress(PrintStream out, boolean terminal, String label, int startIndex, int total) {
+        this.out = out;
+        this.terminal = terminal;
+        this.label = label;
+        this.startIndex = startIndex;
+        this.total = total;
+    }
+
+    void update(int done, Map<String, Float> losses) {
+        long now = System.nanoTime();
+        boolean last = done >= total;
+        if (!terminal && !last && now - lastPrint < PLAIN_INTERVAL_NS) {
+            return;
+        }
+        lastPrint = now;
+        double secs = (now - start) / 1e9;
+        double rate = secs > 0 ? (done - startIndex) / secs : 0;
+        String eta = rate > 0 ? clock((total - done) / rate) : "--:--";
+        StringBuilder sb = new StringBuilder();
+        int width = 24;
+        int filled = total == 0 ? width : (int) ((long) width * done / total);
+        sb.append(label).append(" [").append("#".repeat(filled)).append(".".repeat(width - filled)).append("] ")
+                .append(done).append('/').append(total)
+                .append(String.format(Locale.ROOT, " %.2f it/s ETA %s", rate, eta));
+        losses.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.4f", k.replace("loss_", ""), v)));
+        if (terminal) {
+            out.print("\r" + sb + (last ? "\n" : ""));
+        } else {
+            out.println(sb);
+        }
+        out.flush();
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
+    }
+}

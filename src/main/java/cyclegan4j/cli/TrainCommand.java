@@ -1,0 +1,62 @@
+package cyclegan4j.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** `cyclegan4j train`: options as the reference's, defaults as the reference's. */
+final class TrainCommand {
+
+    private TrainCommand() {
+    }
+
+    static CommandLineSpec spec() {
+        return new CommandLineSpec("train", "Train a CycleGAN on DIR/trainA and DIR/trainB (unpaired images).")
+                .value("dataroot", "DIR", "dataset root with trainA/ and trainB/ (required)")
+                .value("name", "NAME", "run name; output goes to OUT/NAME (required)")
+                .value("out", "OUT", "output folder (default: runs)")
+                .value("epochs", "N", "number of epochs (default: 200)")
+                .value("decay-epoch", "N", "epoch from which the learning rate decays linearly to 0 (default: 100)")
+                .value("batch-size", "N", "images per domain per step (default: 1)")
+                .value("lr", "RATE", "Adam learning rate (default: 0.0002)")
+                .value("beta1", "B", "Adam beta1 (default: 0.5)")
+                .value("beta2", "B", "Adam beta2 (default: 0.999)")
+                .value("lambda-cyc", "W", "cycle loss weight (default: 10)")
+                .value("lambda-id", "W", "identity loss weight; 0 disables the identity pass (default: 5)")
+                .value("n-residual-blocks", "N", "residual blocks in each generator (default: 9)")
+                .value("channels", "C", "image channels, 3 or 1 (default: 3)")
+                .value("load-size", "PX", "resize images to this square size first (default: crop-size * 1.12)")
+                .value("crop-size", "PX", "random crop size, a multiple of 4, >= 16 (default: 256)")
+                .flag("no-flip", "no random horizontal flips")
+                .value("device", "DEV", "auto, cpu or cuda (default: auto)")
+                .value("seed", "N", "random seed (default: 0)")
+                .value("sample-every", "N", "write a sample grid every N iterations; 0 = never (default: 100)")
+                .value("checkpoint-every", "N", "also keep a checkpoint every N iterations; 0 = only 'latest' (default: 0)")
+                .value("max-steps", "N", "stop after N iterations in total (smoke runs); 0 = no limit (default: 0)")
+                .value("pool-size", "N", "history pool size per domain (default: 50)")
+                .value("workers", "N", "image loading threads (default: 2)")
+                .flag("resume", "continue from OUT/NAME/checkpoints/latest.safetensors");
+    }
+
+    static TrainOptions parse(CommandLineSpec c) {
+        int crop = c.integer("crop-size", 256);
+        return new TrainOptions(
+                c.path("dataroot"), c.required("name"), Path.of(c.string("out", "runs")),
+                c.integer("epochs", 200), c.integer("decay-epoch", 100), c.integer("batch-size", 1),
+                c.real("lr", 2e-4f), c.real("beta1", 0.5f), c.real("beta2", 0.999f),
+                c.real("lambda-cyc", 10f), c.real("lambda-id", 5f),
+                c.integer("n-residual-blocks", 9), c.integer("channels", 3),
+                c.integer("load-size", (int) (crop * 1.12)), crop, !c.has("no-flip"),
+                c.string("device", "auto"), c.longValue("seed", 0), c.integer("sample-every", 100),
+                c.integer("checkpoint-every", 0), c.longValue("max-steps", 0), c.has("resume"),
+                c.integer("pool-size", 50), c.integer("workers", 2));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        CommandLineSpec c = spec();
+        if (!c.parse(args, out)) {
+            return Main.OK;
+        }
+        TrainOptions options = parse(c);
+        return new Trainer(options, out, err).run();
+    }
+}

@@ -1,0 +1,68 @@
+package cyclegan4j.cli;
+
+import cyclegan4j.cyclegan.CycleGanConfig;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Everything `train` needs, parsed and checked; {@link #toMap()} is what checkpoints record. */
+record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayEpoch, int batchSize,
+                    float lr, float beta1, float beta2, float lambdaCycle, float lambdaIdentity,
+                    int residualBlocks, int channels, int loadSize, int cropSize, boolean flip,
+                    String device, long seed, int sampleEvery, int checkpointEvery, long maxSteps,
+                    boolean resume, int poolSize, int workers) {
+
+    TrainOptions {
+        require(epochs > 0, "--epochs must be positive");
+        require(decayEpoch >= 0 && decayEpoch < epochs, "--decay-epoch must be in [0, epochs)");
+        require(batchSize > 0, "--batch-size must be positive");
+        require(lr > 0, "--lr must be positive");
+        require(lambdaCycle >= 0 && lambdaIdentity >= 0, "--lambda-cyc and --lambda-id must be >= 0");
+        require(residualBlocks >= 0, "--n-residual-blocks must be >= 0");
+        require(channels == 1 || channels == 3, "--channels must be 1 or 3");
+        require(cropSize >= 16 && cropSize % 4 == 0, "--crop-size must be a multiple of 4 and at least 16 (the discriminator downsamples by 16)");
+        require(loadSize >= cropSize, "--load-size must be >= --crop-size");
+        require(sampleEvery >= 0 && checkpointEvery >= 0, "--sample-every and --checkpoint-every must be >= 0");
+        require(maxSteps >= 0, "--max-steps must be >= 0");
+        require(poolSize >= 0, "--pool-size must be >= 0");
+        require(workers > 0, "--workers must be positive");
+        require(name.matches("[A-Za-z0-9._-]+"), "--name may contain only letters, digits, '.', '_' and '-'");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new UsageException(message);
+        }
+    }
+
+    CycleGanConfig modelConfig() {
+        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed);
+    }
+
+    Path runDir() {
+        return out.resolve(name);
+    }
+
+    Map<String, String> toMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("dataroot", dataroot.toString());
+        m.put("name", name);
+        m.put("epochs", Integer.toString(epochs));
+        m.put("decay_epoch", Integer.toString(decayEpoch));
+        m.put("batch_size", Integer.toString(batchSize));
+        m.put("lr", Float.toString(lr));
+        m.put("beta1", Float.toString(beta1));
+        m.put("beta2", Float.toString(beta2));
+        m.put("lambda_cyc", Float.toString(lambdaCycle));
+        m.put("lambda_id", Float.toString(lambdaIdentity));
+        m.put("n_residual_blocks", Integer.toString(residualBlocks));
+        m.put("channels", Integer.toString(channels));
+        m.put("load_size", Integer.toString(loadSize));
+        m.put("crop_size", Integer.toString(cropSize));
+        m.put("flip", Boolean.toString(flip));
+        m.put("seed", Long.toString(seed));
+        m.put("pool_size", Integer.toString(poolSize));
+        return m;
+    }
+}

@@ -1,0 +1,188 @@
+package cyclegan4j.cli;
+
+import cyclegan4j.backend.Backend;
+import cyclegan4j.cyclegan.CycleGan;
+import cyclegan4j.cyclegan.LrSchedule;
+import cyclegan4j.cyclegan.StepLosses;
+import cyclegan4j.cyclegan.TrainingCheckpoint;
+import cyclegan4j.cyclegan.TrainingCheckpoint.Position;
+import cyclegan4j.data.Batch;
+import cyclegan4j.data.DataOptions;
+import cyclegan4j.data.ImageWriter;
+import cyclegan4j.data.PrefetchLoader;
+import cyclegan4j.data.UnalignedDataset;
+import cyclegan4j.io.Checkpoint;
+import cyclegan4j.tensor.Scope;
+import cyclegan4j.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The training loop behind `cyclegan4j train`: epochs of steps with the reference's LR schedule, a
+ * progress bar, a CSV loss log, sample grids, atomic checkpoints ('latest' at every epoch end, on
+ * --max-steps, on Ctrl-C; one per --checkpoint-every), exact --resume, and a stop with a clear
+ * message when a loss stops being finite (the last good checkpoint is kept).
+ */
+final class Trainer {
+
+    /** Exit code after Ctrl-C (128 + SIGINT), once the checkpoint is safely written. */
+    static final int INTERRUPTED = 130;
+
+    private final TrainOptions o;
+    private final PrintStream out;
+    private final PrintStream err;
+    private volatile boolean stopRequested;
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    Trainer(TrainOptions options, PrintStream out, PrintStream err) {
+        this.o = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    Path checkpointDir() {
+        return o.runDir().resolve("checkpoints");
+    }
+
+    Path latest() {
+        return checkpointDir().resolve("latest.safetensors");
+    }
+
+    int run() throws IOException {
+        Path runDir = o.runDir();
+        Files.createDirectories(checkpointDir());
+        Files.createDirectories(runDir.resolve("samples"));
+        Checkpoint resumeFrom = null;
+        if (o.resume()) {
+            if (!Files.exists(latest())) {
+                throw new UsageException("--resume: no checkpoint at " + latest());
+            }
+            resumeFrom = Checkpoint.load(latest());
+            checkCompatible(TrainingCheckpoint.options(resumeFrom));
+        }
+        Backend backend = Devices.select(o.device(), err);
+        DataOptions data = new DataOptions(o.loadSize(), o.cropSize(), o.channels(), o.flip(), true);
+        UnalignedDataset dataset = UnalignedDataset.open(o.dataroot(), "train", data, o.seed(), w -> err.println("warning: " + w));
+        LrSchedule schedule = new LrSchedule(o.lr(), o.epochs(), o.decayEpoch());
+
+        Thread hook = new Thread(this::onInterrupt, "cyclegan4j-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (CycleGan gan = new CycleGan(backend, o.modelConfig())) {
+            Position at = new Position(0, 0, 0);
+            if (resumeFrom != null) {
+                at = TrainingCheckpoint.restore(resumeFrom, gan);
+                out.printf(Locale.ROOT, "resuming %s at epoch %d, iteration %d (step %d)%n", latest(), at.epoch(), at.iteration(), at.step());
+            }
+            out.printf(Locale.ROOT, "training '%s' on %s: %d images in A, %d in B; %d generator + %d discriminator parameters; device %s%n",
+                    o.name(), o.dataroot(), dataset.domainA().size(), dataset.domainB().size(),
+                    gan.gAB.parameterCount() * 2, gan.dA.parameterCount() * 2, backend.name());
+            return loop(gan, dataset, schedule, at);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting (Ctrl-C): the hook has done its job
+            }
+        }
+    }
+
+    private int loop(CycleGan gan, UnalignedDataset dataset, LrSchedule schedule, Position at) throws IOException {
+        try (PrefetchLoader loader = new PrefetchLoader(dataset, o.batchSize(), o.workers(), 2 * o.workers(), at.epoch(), at.iteration());
+             LossLog log = new LossLog(o.runDir().resolve("loss.csv"))) {
+            int perEpoch = loader.batchesPerEpoch();
+            long step = at.step();
+            for (int epoch = at.epoch(); epoch < o.epochs(); epoch++) {
+                float lr = schedule.at(epoch);
+                gan.setLr(lr);
+                int first = epoch == at.epoch() ? at.iteration() : 0;
+                Progress progress = new Progress(err, System.console() != null,
+                        String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()), first, perEpoch);
+                for (int i = first; i < perEpoch; i++) {
+                    Batch batch = loader.next();
+                    boolean sample = o.sampleEvery() > 0 && step % o.sampleEvery() == 0;
+                    StepLosses losses;
+                    long t0 = System.nanoTime();
+                    try (Scope s = Scope.open()) {
+                        Tensor a = Tensor.of(gan.backend(), batch.a(), batch.shape());
+                        Tensor b = Tensor.of(gan.backend(), batch.b(), batch.shape());
+                        losses = gan.step(a, b, sample);
+                    }
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    String bad = losses.firstNonFinite();
+                    if (bad != null) {
+                        progress.update(i + 1, losses.terms());
+                        err.printf(Locale.ROOT, "error: %s became %s at epoch %d, iteration %d (step %d); training stopped. "
+                                        + "The last good checkpoint is %s (try a lower --lr).%n",
+                                bad, losses.terms().get(bad), epoch + 1, i + 1, step + 1,
+                                Files.exists(latest()) ? latest() : "(none yet)");
+                        return Main.FAILED;
+                    }
+                    step++;
+                    log.append(epoch, i, step, lr, losses, seconds);
+                    if (sample) {
+                        writeSample(gan, batch.shape(), String.format(Locale.ROOT, "epoch%03d_iter%05d.png", epoch + 1, i + 1));
+                    }
+                    progress.update(i + 1, losses.terms());
+                    Position next = i + 1 < perEpoch ? new Position(epoch, i + 1, step) : new Position(epoch + 1, 0, step);
+                    if (o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0) {
+                        save(gan, next, checkpointDir().resolve(String.format(Locale.ROOT, "step_%07d.safetensors", step)));
+                    }
+                    if (o.maxSteps() > 0 && step >= o.maxSteps()) {
+                        save(gan, next, latest());
+                        out.printf(Locale.ROOT, "stopped after %d steps (--max-steps); checkpoint %s%n", step, latest());
+                        return Main.OK;
+                    }
+                    if (stopRequested) {
+                        save(gan, next, latest());
+                        err.printf(Locale.ROOT, "%ninterrupted: checkpoint saved to %s (continue with --resume)%n", latest());
+                        return INTERRUPTED;
+                    }
+                }
+                save(gan, new Position(epoch + 1, 0, step), latest());
+            }
+            out.printf(Locale.ROOT, "done: %d epochs, %d steps; checkpoint %s%n", o.epochs(), step, latest());
+            return Main.OK;
+        }
+    }
+
+    private void save(CycleGan gan, Position next, Path file) throws IOException {
+        TrainingCheckpoint.save(file, gan, next, o.toMap());
+    }
+
+    private void writeSample(CycleGan gan, int[] shape, String fileName) throws IOException {
+        float[][] images = gan.lastSampleImages();
+        ImageWriter.writeGrid(o.runDir().resolve("samples").resolve(fileName), List.of(images), shape[1], 2, 3,
+                shape[2], shape[3], 2);
+    }
+
+    /** Refuses to resume with an architecture or data geometry other than the checkpoint's. */
+    private void checkCompatible(Map<String, String> saved) {
+        Map<String, String> now = o.toMap();
+        for (String key : List.of("channels", "n_residual_blocks", "crop_size", "pool_size")) {
+            String was = saved.get(key);
+            if (was != null && !was.equals(now.get(key))) {
+                throw new UsageException("--resume: the checkpoint was trained with " + key + "=" + was + " but this run asks for "
+                        + now.get(key) + " (pass the same value)");
+            }
+        }
+    }
+
+    /** Ctrl-C: ask the loop to save and stop after the current step, and wait for it (bounded). */
+    private void onInterrupt() {
+        stopRequested = true;
+        try {
+            finished.await(120, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

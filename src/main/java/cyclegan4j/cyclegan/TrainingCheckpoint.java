@@ -1,0 +1,89 @@
+package cyclegan4j.cyclegan;
+
+import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.CheckpointFormatException;
+import cyclegan4j.io.Checkpoints;
+import cyclegan4j.io.TensorData;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a run needs to continue exactly where it stopped, in one safetensors file: the four
+ * networks under {@code G_AB.}, {@code G_BA.}, {@code D_A.}, {@code D_B.} (PyTorch state_dict names,
+ * so the reference modules load them), the three Adam optimizers, both image pools and their
+ * random state, the position in the data (next epoch and batch), the global step and the options.
+ */
+public final class TrainingCheckpoint {
+
+    public static final String[] PREFIXES = {"G_AB.", "G_BA.", "D_A.", "D_B."};
+    private static final String STEP = "step";
+    private static final String POOL_RNG = "pool_rng";
+
+    /** Where training stands: the next batch to train is {@code iteration} of {@code epoch}. */
+    public record Position(int epoch, int iteration, long step) {
+    }
+
+    private TrainingCheckpoint() {
+    }
+
+    public static void save(Path file, CycleGan gan, Position at, Map<String, String> options) throws IOException {
+        Checkpoint ck = new Checkpoint();
+        for (int i = 0; i < PREFIXES.length; i++) {
+            Checkpoints.putModule(PREFIXES[i], gan.networks().get(i), ck);
+        }
+        Checkpoints.putAdam("optimizer_G", gan.optG, ck);
+        Checkpoints.putAdam("optimizer_D_A", gan.optDA, ck);
+        Checkpoints.putAdam("optimizer_D_B", gan.optDB, ck);
+        putPool("pool_A", gan.poolA, gan, ck);
+        putPool("pool_B", gan.poolB, gan, ck);
+        ck.setLong(POOL_RNG, gan.poolRng.state());
+        ck.setLong(Checkpoints.EPOCH, at.epoch());
+        ck.setLong(Checkpoints.ITERATION, at.iteration());
+        ck.setLong(STEP, at.step());
+        ck.putMetadata(Checkpoints.OPTION_PREFIX, options);
+        ck.save(file);
+    }
+
+    /** The options a checkpoint was trained with (architecture included). */
+    public static Map<String, String> options(Checkpoint ck) {
+        return ck.metadataWithPrefix(Checkpoints.OPTION_PREFIX);
+    }
+
+    /** Restores every piece of state into {@code gan} (built with the checkpoint's architecture). */
+    public static Position restore(Checkpoint ck, CycleGan gan) throws CheckpointFormatException {
+        for (int i = 0; i < PREFIXES.length; i++) {
+            Checkpoints.loadModule(PREFIXES[i], gan.networks().get(i), ck);
+        }
+        Checkpoints.loadAdam("optimizer_G", gan.optG, ck);
+        Checkpoints.loadAdam("optimizer_D_A", gan.optDA, ck);
+        Checkpoints.loadAdam("optimizer_D_B", gan.optDB, ck);
+        gan.poolA.restore(gan.backend(), pool("pool_A", ck));
+        gan.poolB.restore(gan.backend(), pool("pool_B", ck));
+        gan.poolRng.setState(ck.getLong(POOL_RNG));
+        return new Position(ck.getInt(Checkpoints.EPOCH), ck.getInt(Checkpoints.ITERATION), ck.getLong(STEP));
+    }
+
+    private static void putPool(String name, ImagePool pool, CycleGan gan, Checkpoint ck) {
+        ck.setLong(name + ".size", pool.size());
+        for (int i = 0; i < pool.size(); i++) {
+            float[] v = gan.backend().download(pool.image(i));
+            ck.put(name + "." + i, new TensorData(new int[]{v.length}, v));
+        }
+    }
+
+    private static List<float[]> pool(String name, Checkpoint ck) throws CheckpointFormatException {
+        long n = ck.getLong(name + ".size");
+        if (n < 0 || n > 1_000_000) {
+            throw new CheckpointFormatException("checkpoint: image pool '" + name + "' claims " + n + " images");
+        }
+        List<float[]> images = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            images.add(ck.tensor(name + "." + i).values());
+        }
+        return images;
+    }
+}

@@ -1,0 +1,68 @@
+package cyclegan4j.cli;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Runs the CLI in-process and captures what it prints; builds tiny datasets. */
+final class CliHarness {
+
+    record Result(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private CliHarness() {
+    }
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Main.run(args, o, e);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A gray image with a pattern that depends on {@code seed}. */
+    static void writeImage(Path file, int w, int h, int seed) throws IOException {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = ((x + seed) / 3 + (y * seed) / 5) % 2 == 0 ? 40 : 210;
+                img.getRaster().setSample(x, y, 0, v);
+            }
+        }
+        Files.createDirectories(file.getParent());
+        ImageIO.write(img, "png", file.toFile());
+    }
+
+    /** trainA/trainB (and testA/testB) with n gray 16x16 images each. */
+    static Path dataset(Path root, int n) throws IOException {
+        for (String d : new String[]{"trainA", "trainB", "testA", "testB"}) {
+            for (int i = 0; i < n; i++) {
+                writeImage(root.resolve(d).resolve("img" + i + ".png"), 16, 16, d.endsWith("A") ? i + 1 : i + 7);
+            }
+        }
+        return root;
+    }
+
+    /** Options for a tiny, fast CPU run. */
+    static String[] tinyTrain(Path data, Path out, String... extra) {
+        String[] base = {"train", "--dataroot", data.toString(), "--name", "t", "--out", out.toString(),
+                "--device", "cpu", "--channels", "1", "--n-residual-blocks", "1", "--crop-size", "16",
+                "--load-size", "16", "--epochs", "2", "--decay-epoch", "1", "--sample-every", "0", "--workers", "1"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+}

@@ -1,0 +1,111 @@
+package cyclegan4j.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `train` end to end on tiny data: outputs, exact resume, NaN stop, bad input. */
+class TrainCliTest {
+
+    @TempDir
+    Path tmp;
+
+    private static List<String> lossColumns(Path csv) throws Exception {
+        // every column but the last (seconds), which is a timing
+        return Files.readAllLines(csv).stream().skip(1).map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+
+    @Test
+    void trainsWritesOutputsAndResumesExactly() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 3);
+        CliHarness.Result full = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("full"), "--max-steps", "5", "--sample-every", "2"));
+        assertEquals(0, full.code(), full.toString());
+        Path run = tmp.resolve("full/t");
+        assertTrue(Files.exists(run.resolve("checkpoints/latest.safetensors")), full.toString());
+        assertTrue(Files.exists(run.resolve("samples/epoch001_iter00001.png")), "sample grid at step 0");
+        assertTrue(full.out().contains("stopped after 5 steps"), full.toString());
+        List<String> uninterrupted = lossColumns(run.resolve("loss.csv"));
+        assertEquals(5, uninterrupted.size());
+
+        Path split = tmp.resolve("split");
+        assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, split, "--max-steps", "2")).code());
+        CliHarness.Result resumed = CliHarness.run(CliHarness.tinyTrain(data, split, "--max-steps", "5", "--resume"));
+        assertEquals(0, resumed.code(), resumed.toString());
+        assertTrue(resumed.out().contains("resuming"), resumed.toString());
+        assertEquals(uninterrupted, lossColumns(split.resolve("t/loss.csv")), "stopped + resumed must equal uninterrupted");
+    }
+
+    @Test
+    void nonFiniteLossStopsAndKeepsTheLastGoodCheckpoint() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 8); // no epoch end (which saves) before the NaN shows
+        Path out = tmp.resolve("runs");
+        assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, out, "--max-steps", "1")).code());
+        Path latest = out.resolve("t/checkpoints/latest.safetensors");
+        byte[] good = Files.readAllBytes(latest);
+        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, out, "--resume", "--lr", "1e30", "--max-steps", "20"));
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("became NaN") || r.err().contains("became Infinity"), r.toString());
+        assertTrue(r.err().contains("step"), r.toString());
+        assertArrayEquals(good, Files.readAllBytes(latest), "the last good checkpoint is untouched");
+    }
+
+    @Test
+    void missingOrEmptyDomainNamesTheFolder() throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data.resolve("trainA"));
+        CliHarness.writeImage(data.resolve("trainA/a.png"), 16, 16, 1);
+        CliHarness.Result missing = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("o")));
+        assertEquals(1, missing.code(), missing.toString());
+        assertTrue(missing.err().contains("trainB"), missing.toString());
+        assertEquals(1, missing.err().strip().lines().filter(l -> !l.startsWith("(run with")).count(), "one line: " + missing);
+
+        Files.createDirectories(data.resolve("trainB"));
+        CliHarness.Result empty = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("o")));
+        assertEquals(1, empty.code(), empty.toString());
+        assertTrue(empty.err().contains("trainB"), empty.toString());
+    }
+
+    @Test
+    void junkFilesAreSkippedWithOneWarningAndCorruptOnesByName() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 2);
+        Files.writeString(data.resolve("trainA/notes.txt"), "hello");
+        Files.writeString(data.resolve("trainA/readme.md"), "hello");
+        byte[] png = Files.readAllBytes(data.resolve("trainB/img0.png"));
+        Files.write(data.resolve("trainB/broken.png"), java.util.Arrays.copyOf(png, png.length / 3));
+        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("o"), "--max-steps", "1"));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("broken.png"), r.toString());
+        assertTrue(r.err().lines().anyMatch(l -> l.contains("2") && l.toLowerCase().contains("non-image")), r.toString());
+    }
+
+    @Test
+    void onlyCorruptImagesInADomainIsAnError() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 1);
+        Files.delete(data.resolve("trainB/img0.png"));
+        Files.write(data.resolve("trainB/bad.jpg"), new byte[]{(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
+        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("o")));
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("trainB"), r.toString());
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        CliHarness.Result r = CliHarness.run("train", "--name", "x");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("--dataroot"), r.toString());
+        assertEquals(2, CliHarness.run("train", "--dataroot", "d", "--name", "x", "--crop-size", "30").code());
+        assertEquals(2, CliHarness.run("train", "--dataroot", "d", "--name", "x", "--epochs", "ten").code());
+        assertEquals(2, CliHarness.run("frobnicate").code());
+        assertEquals(2, CliHarness.run().code());
+        CliHarness.Result help = CliHarness.run("train", "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("--lambda-id"), help.toString());
+    }
+}

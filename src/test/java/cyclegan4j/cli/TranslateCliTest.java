@@ -1,0 +1,92 @@
+package cyclegan4j.cli;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `translate` on odd sizes, and its errors for bad checkpoints. */
+class TranslateCliTest {
+
+    @TempDir
+    Path tmp;
+    private Path checkpoint;
+
+    @BeforeEach
+    void trainTinyModel() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 2);
+        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("runs"), "--max-steps", "1"));
+        assertEquals(0, r.code(), r.toString());
+        checkpoint = tmp.resolve("runs/t/checkpoints/latest.safetensors");
+    }
+
+    @Test
+    void oddSizesComeBackAtTheirSizeWithTheirNames() throws Exception {
+        Path in = tmp.resolve("in");
+        CliHarness.writeImage(in.resolve("odd.png"), 13, 17, 3);
+        CliHarness.writeImage(in.resolve("tiny.png"), 5, 3, 4);
+        CliHarness.writeImage(in.resolve("sub/wide.png"), 41, 9, 5);
+        Path out = tmp.resolve("out");
+        CliHarness.Result r = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--direction", "BtoA",
+                "--input", in.toString(), "--output", out.toString(), "--device", "cpu");
+        assertEquals(0, r.code(), r.toString());
+        BufferedImage odd = ImageIO.read(out.resolve("odd.png").toFile());
+        assertEquals(13, odd.getWidth());
+        assertEquals(17, odd.getHeight());
+        BufferedImage tiny = ImageIO.read(out.resolve("tiny.png").toFile());
+        assertEquals(5, tiny.getWidth());
+        assertEquals(3, tiny.getHeight());
+        assertEquals(41, ImageIO.read(out.resolve("wide.png").toFile()).getWidth());
+    }
+
+    @Test
+    void garbageAndTruncatedCheckpointsAreOneLineErrors() throws Exception {
+        Path img = tmp.resolve("x.png");
+        CliHarness.writeImage(img, 16, 16, 1);
+        Path garbage = tmp.resolve("garbage.safetensors");
+        Files.write(garbage, "this is not a checkpoint at all, just text".getBytes());
+        Path truncated = tmp.resolve("truncated.safetensors");
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+        Path absurd = tmp.resolve("absurd.safetensors");
+        byte[] header = new byte[16];
+        header[7] = 0x40; // header length 2^62
+        Files.write(absurd, header);
+        for (Path bad : new Path[]{garbage, truncated, absurd}) {
+            CliHarness.Result r = CliHarness.run("translate", "--checkpoint", bad.toString(), "--input", img.toString(),
+                    "--output", tmp.resolve("o").toString(), "--device", "cpu");
+            assertEquals(1, r.code(), r.toString());
+            assertTrue(r.err().startsWith("cyclegan4j translate: error: "), r.toString());
+            assertTrue(r.err().contains(bad.getFileName().toString()), "names the file: " + r);
+        }
+    }
+
+    @Test
+    void checkpointForAnotherArchitectureNamesTheTensorAndShapes() throws Exception {
+        // Resume a 1-block, 1-channel run as a 3-channel one: refused before any tensor is touched.
+        Path data = tmp.resolve("data");
+        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("runs"), "--resume", "--channels", "3"));
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("channels"), r.toString());
+
+        // A generator whose first layer was altered: the strict load names the tensor and both shapes.
+        cyclegan4j.io.Checkpoint ck = cyclegan4j.io.Checkpoint.load(checkpoint);
+        ck.tensors().put("G_AB.model.4.weight", new cyclegan4j.io.TensorData(new int[]{64, 64, 3, 3}, new float[64 * 64 * 9]));
+        Path altered = tmp.resolve("altered.safetensors");
+        ck.save(altered);
+        Path img = tmp.resolve("x.png");
+        CliHarness.writeImage(img, 16, 16, 1);
+        CliHarness.Result t = CliHarness.run("translate", "--checkpoint", altered.toString(), "--input", img.toString(),
+                "--output", tmp.resolve("o").toString(), "--device", "cpu");
+        assertEquals(1, t.code(), t.toString());
+        assertTrue(t.err().contains("G_AB.model.4.weight") && t.err().contains("[64, 64, 3, 3]") && t.err().contains("[128, 64, 3, 3]"), t.toString());
+    }
+}
