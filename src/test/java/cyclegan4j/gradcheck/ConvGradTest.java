@@ -34,9 +34,9 @@ class ConvGradTest {
             Tensor b = leaf(rng, 0.5f, cOut);
             String name = String.format("conv2d n=%d cin=%d %dx%d cout=%d k=%d s=%d p=%d", n, cIn, h, w, cOut, k, stride, pad);
             // each tensor alone (the backward skips the gradients nobody needs), then all three together
-            GradCheck.named(name + " [input]").check(() -> F.conv2d(x, constant(wt), constant(b), stride, pad), x);
-            GradCheck.named(name + " [weight]").check(() -> F.conv2d(constant(x), wt, constant(b), stride, pad), wt);
-            GradCheck.named(name + " [bias]").check(() -> F.conv2d(constant(x), constant(wt), b, stride, pad), b);
+            GradCheck.named(name + " [input]").check(() -> F.conv2d(x, constant(wt), constant(b), stride, pad), GradCheck.inputs("x", x));
+            GradCheck.named(name + " [weight]").check(() -> F.conv2d(constant(x), wt, constant(b), stride, pad), GradCheck.inputs("weight", wt));
+            GradCheck.named(name + " [bias]").check(() -> F.conv2d(constant(x), constant(wt), b, stride, pad), GradCheck.inputs("bias", b));
             GradCheck.named(name + " [all]").samples(20).check(() -> F.conv2d(x, wt, b, stride, pad),
                     GradCheck.inputs("x", x, "weight", wt, "bias", b));
         }
