@@ -77,7 +77,7 @@ public final class Autograd {
     }
 
     private static void accumulateInto(Tensor leaf, Buffer g) {
-        if (leaf.grad() == null) {
+        if (!Function.hasLiveGrad(leaf)) {
             leaf.setGrad(g);
         } else {
             leaf.backend().axpy(1f, g, leaf.grad(), leaf.numel());

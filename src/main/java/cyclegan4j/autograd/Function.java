@@ -67,7 +67,7 @@ public abstract class Function {
     /** Adds a gradient written into {@link #newGrad} to input i (taking the buffer if it is the first). */
     protected final void accumulate(int i, Buffer g) {
         Tensor in = inputs[i];
-        if (in.grad() == null) {
+        if (!hasLiveGrad(in)) {
             in.setGrad(g);
         } else {
             in.backend().axpy(1f, g, in.grad(), in.numel());
@@ -78,12 +78,20 @@ public abstract class Function {
     /** Input i's gradient buffer, created and zeroed if absent, for primitives that add ({@code +=}). */
     protected final Buffer accumulatingGrad(int i) {
         Tensor in = inputs[i];
-        if (in.grad() == null) {
+        if (!hasLiveGrad(in)) {
             Buffer g = Scope.allocate(in.backend(), in.numel());
             in.backend().fill(g, 0f, in.numel());
             in.setGrad(g);
         }
         return in.grad();
+    }
+
+    /**
+     * Whether t holds a usable gradient. A leaf whose gradient was allocated inside a scope that
+     * has since closed starts again from zero, as if it had none.
+     */
+    static boolean hasLiveGrad(Tensor t) {
+        return t.grad() != null && !t.grad().isClosed();
     }
 
     /** Checks that all tensors live on the same backend and returns it. */

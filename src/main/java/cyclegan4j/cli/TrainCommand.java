@@ -25,7 +25,7 @@ final class TrainCommand {
                 .value("n-residual-blocks", "N", "residual blocks in each generator (default: 9)")
                 .value("channels", "C", "image channels, 3 or 1 (default: 3)")
                 .value("load-size", "PX", "resize images to this square size first (default: crop-size * 1.12)")
-                .value("crop-size", "PX", "random crop size, a multiple of 4, >= 16 (default: 256)")
+                .value("crop-size", "PX", "random crop size, a multiple of 4, >= 32 (default: 256)")
                 .flag("no-flip", "no random horizontal flips")
                 .value("device", "DEV", "auto, cpu or cuda (default: auto)")
                 .value("seed", "N", "random seed (default: 0)")

@@ -21,7 +21,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         require(lambdaCycle >= 0 && lambdaIdentity >= 0, "--lambda-cyc and --lambda-id must be >= 0");
         require(residualBlocks >= 0, "--n-residual-blocks must be >= 0");
         require(channels == 1 || channels == 3, "--channels must be 1 or 3");
-        require(cropSize >= 16 && cropSize % 4 == 0, "--crop-size must be a multiple of 4 and at least 16 (the discriminator downsamples by 16)");
+        require(cropSize >= 32 && cropSize % 4 == 0, "--crop-size must be a multiple of 4 and at least 32 (the discriminator downsamples by 16)");
         require(loadSize >= cropSize, "--load-size must be >= --crop-size");
         require(sampleEvery >= 0 && checkpointEvery >= 0, "--sample-every and --checkpoint-every must be >= 0");
         require(maxSteps >= 0, "--max-steps must be >= 0");

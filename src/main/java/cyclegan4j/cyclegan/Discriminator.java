@@ -44,8 +44,9 @@ public final class Discriminator extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        if (x.rank() != 4 || x.dim(2) < 16 || x.dim(3) < 16) {
-            throw new IllegalArgumentException("Discriminator: input must be NCHW and at least 16x16, got "
+        // After four stride-2 convs the last instance norm sees (h/16) x (w/16) values per plane: it needs two.
+        if (x.rank() != 4 || x.dim(2) < 16 || x.dim(3) < 16 || (x.dim(2) / 16) * (x.dim(3) / 16) < 2) {
+            throw new IllegalArgumentException("Discriminator: input must be NCHW, at least 16 pixels on each side and 32 on one, got "
                     + java.util.Arrays.toString(x.shape()));
         }
         return model.forward(x);

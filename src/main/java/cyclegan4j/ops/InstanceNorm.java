@@ -24,6 +24,10 @@ public final class InstanceNorm extends Function {
 
     public static Tensor apply(Tensor x, float eps) {
         Shapes.requireRank("instance_norm2d", x, 4);
+        if (x.dim(2) * x.dim(3) < 2) { // as PyTorch in training: a 1x1 plane normalises to 0 with no gradient
+            throw new IllegalArgumentException("instance_norm2d: expected more than one value per plane, got shape "
+                    + java.util.Arrays.toString(x.shape()));
+        }
         Backend be = x.backend();
         InstanceNorm fn = new InstanceNorm();
         fn.planes = x.dim(0) * x.dim(1);

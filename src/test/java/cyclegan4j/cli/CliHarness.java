@@ -58,8 +58,8 @@ final class CliHarness {
     /** Options for a tiny, fast CPU run. */
     static String[] tinyTrain(Path data, Path out, String... extra) {
         String[] base = {"train", "--dataroot", data.toString(), "--name", "t", "--out", out.toString(),
-                "--device", "cpu", "--channels", "1", "--n-residual-blocks", "1", "--crop-size", "16",
-                "--load-size", "16", "--epochs", "2", "--decay-epoch", "1", "--sample-every", "0", "--workers", "1"};
+                "--device", "cpu", "--channels", "1", "--n-residual-blocks", "1", "--crop-size", "32",
+                "--load-size", "32", "--epochs", "2", "--decay-epoch", "1", "--sample-every", "0", "--workers", "1"};
         String[] all = new String[base.length + extra.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(extra, 0, all, base.length, extra.length);

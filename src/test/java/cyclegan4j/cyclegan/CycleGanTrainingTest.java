@@ -17,12 +17,12 @@ class CycleGanTrainingTest {
     private static final CpuBackend BE = CpuBackend.get();
 
     /** Domain A: horizontal stripes, B: vertical stripes, phase varying with i. */
-    private static float[] stripes(boolean horizontal, int i, int size) {
-        float[] v = new float[size * size];
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
+    private static float[] stripes(boolean horizontal, int i, int h, int w) {
+        float[] v = new float[h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
                 int t = (horizontal ? y : x) + i;
-                v[y * size + x] = (t / 2) % 2 == 0 ? 0.8f : -0.8f;
+                v[y * w + x] = (t / 2) % 2 == 0 ? 0.8f : -0.8f;
             }
         }
         return v;
@@ -36,8 +36,8 @@ class CycleGanTrainingTest {
             long afterInit = BE.liveBuffers();
             for (int i = 0; i < steps; i++) {
                 try (Scope s = Scope.open()) {
-                    Tensor a = Tensor.of(BE, stripes(true, i, 16), 1, 1, 16, 16);
-                    Tensor b = Tensor.of(BE, stripes(false, i * 3, 16), 1, 1, 16, 16);
+                    Tensor a = Tensor.of(BE, stripes(true, i, 32, 16), 1, 1, 32, 16);
+                    Tensor b = Tensor.of(BE, stripes(false, i * 3, 32, 16), 1, 1, 32, 16);
                     losses.add(gan.step(a, b));
                 }
                 long poolImages = gan.poolA.size() + gan.poolB.size();

@@ -84,7 +84,10 @@ class ModelStructureTest {
                 Tensor x1 = Tensor.zeros(CPU, 1, 1, hw[0], hw[1]);
                 assertArrayEquals(x1.shape(), g1.forward(x1).shape(), "G(1 channel) on " + Arrays.toString(hw));
             }
-            for (int[] hw : new int[][]{{16, 16}, {32, 16}, {32, 32}, {48, 64}, {40, 40}}) {
+            IllegalArgumentException tooSmall = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> d.forward(Tensor.zeros(CPU, 1, 3, 16, 16)));
+            org.junit.jupiter.api.Assertions.assertTrue(tooSmall.getMessage().contains("[1, 3, 16, 16]"), tooSmall.getMessage());
+            for (int[] hw : new int[][]{{16, 32}, {32, 16}, {32, 32}, {48, 64}, {40, 40}}) {
                 Tensor x = Tensor.zeros(CPU, 2, 3, hw[0], hw[1]);
                 int[] o = Discriminator.outputShape(hw[0], hw[1]);
                 assertArrayEquals(new int[]{2, o[0], o[1], o[2]}, d.forward(x).shape(), "D on " + Arrays.toString(hw));
