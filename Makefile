@@ -37,6 +37,7 @@ DEMO_CPU := --device cpu --channels 1 --n-residual-blocks 3 --load-size 32 --cro
 DEMO_GPU := --device cuda --channels 3 --n-residual-blocks 9 --load-size 286 --crop-size 256 --epochs 10 --decay-epoch 5 --sample-every 200
 
 demo: build
+	rm -rf $(DEMO_OUT)/fashion-demo
 	@if nvidia-smi -L >/dev/null 2>&1; then preset="$(DEMO_GPU)"; echo "GPU found: seed configuration"; \
 	  else preset="$(DEMO_CPU)"; echo "no GPU: CPU preset"; fi; \
 	target/cyclegan4j train --dataroot $(DEMO_DATA) --name fashion-demo --out $(DEMO_OUT) $$preset $(DEMO_ARGS)

@@ -8,23 +8,35 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
-/** The CSV loss log: one line per step, flushed at once so a crash loses nothing; appends on resume. */
+/**
+ * The CSV loss log: one line per step, flushed at once so a crash loses nothing. A resumed run
+ * keeps the lines up to its checkpoint's step (dropping steps trained after it and lost in a crash)
+ * and appends.
+ */
 final class LossLog implements AutoCloseable {
 
     static final String HEADER = "epoch,iteration,step,lr,loss_G,loss_GAN,loss_cycle,loss_identity,loss_D,seconds";
 
     private final BufferedWriter w;
 
-    LossLog(Path file) throws IOException {
-        boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-        w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        if (fresh) {
-            w.write(HEADER);
-            w.newLine();
-            w.flush();
+    /** @param keepUpToStep steps of an existing log to keep (0 starts a new log) */
+    LossLog(Path file, long keepUpToStep) throws IOException {
+        List<String> kept = new ArrayList<>();
+        kept.add(HEADER);
+        if (keepUpToStep > 0 && Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String[] f = line.split(",");
+                if (f.length > 2 && f[2].matches("\\d+") && Long.parseLong(f[2]) <= keepUpToStep) {
+                    kept.add(line);
+                }
+            }
         }
+        Files.write(file, kept, StandardCharsets.UTF_8);
+        w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
     void append(int epoch, int iteration, long step, float lr, StepLosses l, double seconds) throws IOException {

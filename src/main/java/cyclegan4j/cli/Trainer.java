@@ -67,6 +67,9 @@ final class Trainer {
             }
             resumeFrom = Checkpoint.load(latest());
             checkCompatible(TrainingCheckpoint.options(resumeFrom));
+        } else if (Files.exists(latest())) {
+            throw new UsageException("run '" + o.name() + "' already exists in " + runDir
+                    + " (continue it with --resume, or choose another --name or --out)");
         }
         Backend backend = Devices.select(o.device(), err);
         DataOptions data = new DataOptions(o.loadSize(), o.cropSize(), o.channels(), o.flip(), true);
@@ -97,7 +100,7 @@ final class Trainer {
 
     private int loop(CycleGan gan, UnalignedDataset dataset, LrSchedule schedule, Position at) throws IOException {
         try (PrefetchLoader loader = new PrefetchLoader(dataset, o.batchSize(), o.workers(), 2 * o.workers(), at.epoch(), at.iteration());
-             LossLog log = new LossLog(o.runDir().resolve("loss.csv"))) {
+             LossLog log = new LossLog(o.runDir().resolve("loss.csv"), at.step())) {
             int perEpoch = loader.batchesPerEpoch();
             long step = at.step();
             for (int epoch = at.epoch(); epoch < o.epochs(); epoch++) {

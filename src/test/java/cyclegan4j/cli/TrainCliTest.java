@@ -96,6 +96,28 @@ class TrainCliTest {
     }
 
     @Test
+    void aFreshRunNeverOverwritesAnExistingOne() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 2);
+        assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("o"), "--max-steps", "1")).code());
+        CliHarness.Result again = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("o"), "--max-steps", "1"));
+        assertEquals(2, again.code(), again.toString());
+        assertTrue(again.err().contains("--resume"), again.toString());
+    }
+
+    @Test
+    void resumeDropsLogLinesTrainedAfterTheCheckpoint() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 4);
+        Path out = tmp.resolve("o");
+        assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, out, "--max-steps", "2")).code());
+        Path csv = out.resolve("t/loss.csv");
+        Files.writeString(csv, "1,3,3,0.0002,9,9,9,9,9,1.0\n", java.nio.file.StandardOpenOption.APPEND); // as if a crash lost step 3
+        assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, out, "--max-steps", "3", "--resume")).code());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(3).startsWith("1,3,3,") && !lines.get(3).contains(",9,9,9,"), String.join("\n", lines));
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         CliHarness.Result r = CliHarness.run("train", "--name", "x");
         assertEquals(2, r.code(), r.toString());
