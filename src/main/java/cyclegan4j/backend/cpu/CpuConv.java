@@ -14,17 +14,13 @@ import java.util.Arrays;
  *   out[cOut][J]   = W[cOut][K] * col            (+ bias: out is prefilled with it, GEMM beta = 1)
  *   dW[cOut][K]   += dOut[cOut][J] * col^T
  *   dB[cOut]      += sum over J of dOut[cOut][J]
- * </pre>
- * The input gradient is the transposed convolution of dOut. With stride 1 it is itself a plain
- * convolution: dIn = conv(dOut, W'), W'[ci][co][ky][kx] = W[co][ci][kh-1-ky][kw-1-kx], padding
- * kh-1-pad, so it runs through the same im2col + GEMM as the forward pass, written straight into
- * dIn. Otherwise (stride > 1, or a padding the flip cannot express):
- * <pre>
- *   dCol[K][J]     = W^T * dOut[cOut][J];  dIn += col2im(dCol)
+ *   dCol[K][J]     = W^T * dOut[cOut][J]; dIn += col2im(dCol)
  * </pre>
  * The GEMMs use all cores themselves; im2col/col2im are split across cores by input channel.
- * Measured on 2 cores (benchmarks/RESULTS.md): the flipped convolution is about twice as fast as
- * the transposed GEMM + col2im at the generator's 256-channel 3x3 shape.
+ *
+ * <p>Tried and dropped: computing the stride-1 input gradient as a convolution of dOut with the
+ * flipped kernel (im2col + NN GEMM instead of the TN GEMM + col2im) timed the same on 2 cores
+ * (28.3 vs 28.7 ms at 1x256x64x64, 3x3, 256 channels), so the one general path stays.
  */
 final class CpuConv {
 
@@ -46,12 +42,8 @@ final class CpuConv {
         return (int) Math.max(1, Math.min(s.outH(), COL_BUDGET / perRow));
     }
 
-    void forward(float[] out, float[] in, float[] weight, float[] bias, ConvShape s) {
-        correlate(out, in, weight, bias, s);
-    }
-
     /** out = W * im2col(in) (+ bias), written (not accumulated), for every image of the batch. */
-    private void correlate(float[] out, float[] in, float[] weight, float[] bias, ConvShape s) {
+    void forward(float[] out, float[] in, float[] weight, float[] bias, ConvShape s) {
         int oh = s.outH(), ow = s.outW(), ohw = oh * ow, k = s.patch(), cOut = s.cOut();
         int rows = rowsPerChunk(s);
         float[] col = new float[k * rows * ow];
@@ -75,8 +67,9 @@ final class CpuConv {
     }
 
     void backward(float[] dIn, float[] dW, float[] dB, float[] dOut, float[] in, float[] weight, ConvShape s) {
+        float[] col = dW != null || dIn != null ? new float[s.patch() * rowsPerChunk(s) * s.outW()] : null;
         if (dW != null) {
-            weightGradient(dW, dOut, in, s);
+            weightGradient(dW, dOut, in, col, s);
         }
         if (dB != null) {
             int ohw = s.outH() * s.outW();
@@ -92,20 +85,14 @@ final class CpuConv {
             });
         }
         if (dIn != null) {
-            if (flipApplies(s)) {
-                ConvShape t = new ConvShape(s.n(), s.cOut(), s.outH(), s.outW(), s.cIn(), s.kh(), s.kw(), 1, s.kh() - 1 - s.pad());
-                correlate(dIn, dOut, flippedWeight(weight, s), null, t);
-            } else {
-                inputGradientByCol2im(dIn, dOut, weight, s);
-            }
+            inputGradient(dIn, dOut, weight, col, s);
         }
     }
 
-    /** dW += dOut * im2col(in)^T, chunk by chunk. */
-    private void weightGradient(float[] dW, float[] dOut, float[] in, ConvShape s) {
+    /** dW += dOut * im2col(in)^T, chunk by chunk (col: the column buffer, overwritten). */
+    private void weightGradient(float[] dW, float[] dOut, float[] in, float[] col, ConvShape s) {
         int oh = s.outH(), ow = s.outW(), ohw = oh * ow, k = s.patch();
         int rows = rowsPerChunk(s);
-        float[] col = new float[k * rows * ow];
         for (int n = 0; n < s.n(); n++) {
             int inBase = n * s.cIn() * s.h() * s.w();
             int outBase = n * s.cOut() * ohw;
@@ -118,34 +105,10 @@ final class CpuConv {
         }
     }
 
-    /**
-     * Whether dIn can be computed as a stride-1 convolution of dOut with the flipped kernel: that
-     * needs stride 1, one padding for both axes (a square kernel) and pad &lt;= k-1.
-     */
-    private static boolean flipApplies(ConvShape s) {
-        return s.stride() == 1 && s.kh() == s.kw() && s.pad() <= s.kh() - 1;
-    }
-
-    /** W'[ci][co][ky][kx] = W[co][ci][kh-1-ky][kw-1-kx]: swapped channels, rotated 180 degrees. */
-    private static float[] flippedWeight(float[] w, ConvShape s) {
-        int cIn = s.cIn(), cOut = s.cOut(), kh = s.kh(), kw = s.kw(), kk = kh * kw;
-        float[] f = new float[cOut * cIn * kk];
-        Parallel.forEach(cIn, (long) cOut * kk, ci -> {
-            for (int co = 0; co < cOut; co++) {
-                int src = (co * cIn + ci) * kk, dst = (ci * cOut + co) * kk;
-                for (int i = 0; i < kk; i++) {
-                    f[dst + i] = w[src + kk - 1 - i];
-                }
-            }
-        });
-        return f;
-    }
-
-    /** dIn = col2im(W^T * dOut), chunk by chunk: the general transposed convolution. */
-    private void inputGradientByCol2im(float[] dIn, float[] dOut, float[] weight, ConvShape s) {
+    /** dIn = col2im(W^T * dOut), chunk by chunk: the transposed convolution (col: overwritten). */
+    private void inputGradient(float[] dIn, float[] dOut, float[] weight, float[] col, ConvShape s) {
         int oh = s.outH(), ow = s.outW(), ohw = oh * ow, k = s.patch();
         int rows = rowsPerChunk(s);
-        float[] col = new float[k * rows * ow];
         Arrays.fill(dIn, 0, s.n() * s.cIn() * s.h() * s.w(), 0f);
         for (int n = 0; n < s.n(); n++) {
             int inBase = n * s.cIn() * s.h() * s.w();
