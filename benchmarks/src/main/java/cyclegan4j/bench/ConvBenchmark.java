@@ -52,6 +52,7 @@ public class ConvBenchmark {
 
         @Setup(Level.Trial)
         public void setup() {
+            GemmBenchmark.NETLIB_LOG.setLevel(java.util.logging.Level.OFF);
             CpuBackend be = CpuBackend.get();
             System.out.println("# GEMM: " + be.gemmName());
             SplittableRandom rng = new SplittableRandom(42);

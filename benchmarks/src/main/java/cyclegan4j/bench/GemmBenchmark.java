@@ -16,6 +16,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The GEMM inside the generator's 3x3 256->256 convolution on a 64x64 map, on its own:
@@ -40,6 +42,13 @@ public class GemmBenchmark {
 
     static final int M = 256, N = 4096, K = 2304;
 
+    /**
+     * netlib warns ("Failed to load implementation from ...VectorBLAS") when it first looks for its
+     * Java fallback, in the middle of the first iteration; silenced. A static field keeps the
+     * logger, and so its level, alive.
+     */
+    static final Logger NETLIB_LOG = Logger.getLogger("dev.ludovic.netlib.blas");
+
     private BLAS blas;
     private Gemm javaGemm;
     private float[] a, b, c;
@@ -56,6 +65,7 @@ public class GemmBenchmark {
         dW = new float[M * K];
         dCol = new float[K * N];
         javaGemm = Gemm.java();
+        NETLIB_LOG.setLevel(Level.OFF);
         try {
             blas = NativeBLAS.getInstance();
         } catch (Throwable e) {

@@ -26,6 +26,7 @@ public final class Interleaved {
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        GemmBenchmark.NETLIB_LOG.setLevel(java.util.logging.Level.OFF);
         int m = GemmBenchmark.M, n = GemmBenchmark.N, k = GemmBenchmark.K;
         SplittableRandom rng = new SplittableRandom(1);
         float[] a = GemmBenchmark.random(rng, m * k), b = GemmBenchmark.random(rng, k * n), c = new float[m * n];

@@ -40,13 +40,24 @@ public final class Ratios {
         if (ref == null) {
             return;
         }
+        boolean noisy = noisy(ref);
         for (String conv : new String[]{"ConvBenchmark.forward", "ConvBenchmark.backward"}) {
             double[] v = gflops.get(conv);
             if (v != null) {
                 double r = v[0] / ref[0];
+                noisy |= noisy(v);
                 System.out.printf(Locale.ROOT, "  %-28s %.2f of sgemmNative (goal >= 0.50: %s)%n", conv, r, r >= 0.5 ? "met" : "NOT met");
             }
         }
+        if (noisy) {
+            System.out.println("  NOTE: an error above 10% of its score: the machine was busy and these ratios are not"
+                    + " reliable. Rerun on a quiet machine, or use cyclegan4j.bench.Interleaved (best of N rounds).");
+        }
+    }
+
+    /** Whether the 99.9% error exceeds 10% of the score (or is unknown). */
+    private static boolean noisy(double[] scoreAndError) {
+        return !(scoreAndError[1] <= 0.1 * scoreAndError[0]);
     }
 
     private static double parseOrNaN(String s) {
