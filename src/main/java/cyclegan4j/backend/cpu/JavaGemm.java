@@ -7,10 +7,12 @@ package cyclegan4j.backend.cpu;
  * same index on every array, which C2 auto-vectorizes (with different offsets it does not). The
  * inner loop adds four rows of B at once, {@code c[j] += a0*b0[j] + a1*b1[j] + a2*b2[j] + a3*b3[j]},
  * so each pass over the C row does four multiply-adds per load/store of C instead of one.
- * Measured on 2 cores at M=256 N=4096 K=2304: ~48 GFLOP/s against ~34 for one row of B at a time
- * (benchmarks/RESULTS.md). Math.fma would be ~10% faster where the CPU has FMA but is a slow
- * software routine where it has not, and jdk.incubator.vector would need --add-modules
- * everywhere for a similar gain, so neither is used. Rows of C are split across cores.
+ * On 2 busy cores at M=256 N=4096 K=2304 that measured 1.1-1.4x one row of B at a time
+ * (best of interleaved rounds: 40 vs 37, 37.5 vs 31, 48 vs 40 GFLOP/s; benchmarks/RESULTS.md).
+ * Not used: Math.fma (5-10% more where the CPU has FMA, a very slow software routine where it
+ * has not); two rows of C per pass (C2 then stops vectorizing); eight rows of B (slower);
+ * jdk.incubator.vector (needs --add-modules in every launcher; issue 2 measured ~59 GFLOP/s with
+ * it on this class of machine, against ~40-48 here). Rows of C are split across cores.
  */
 final class JavaGemm implements Gemm {
 
