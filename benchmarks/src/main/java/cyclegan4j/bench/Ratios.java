@@ -23,6 +23,9 @@ public final class Ratios {
             System.err.println("usage: Ratios jmh-result.csv");
             System.exit(2);
         }
+        if (!Files.exists(Path.of(args[0]))) {
+            return; // JMH wrote no results (e.g. -l or -h)
+        }
         Map<String, double[]> gflops = new LinkedHashMap<>(); // short name -> {score, error}
         List<String> lines = Files.readAllLines(Path.of(args[0]));
         for (String line : lines.subList(1, lines.size())) {
