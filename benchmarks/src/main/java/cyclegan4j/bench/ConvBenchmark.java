@@ -75,8 +75,9 @@ public class ConvBenchmark {
 
     /**
      * The layer plus one training step's scope with the forward pass already done (untimed): what
-     * backward walks. (A subclass rather than a second state that receives the layer: JMH 1.37
-     * hands helper methods their own instances of an injected thread-scoped state.)
+     * backward walks. A subclass, not a second state that takes the layer as a helper argument:
+     * tried that way, the layer's trial setup ran three times and the helpers did not see the
+     * benchmark's instance (the input gradient was never reset).
      */
     public static class Step extends Layer {
         cyclegan4j.tensor.Scope scope;
