@@ -52,7 +52,9 @@ test:
 
 bench: build
 	$(MVN) -DskipTests install
-	cd benchmarks && $(MVN) package && java -jar target/benchmarks.jar $(JMH_ARGS)
+	cd benchmarks && $(MVN) package && rm -f target/jmh-result.csv \
+	  && java -jar target/benchmarks.jar -rf csv -rff target/jmh-result.csv $(JMH_ARGS) \
+	  && java -cp target/benchmarks.jar cyclegan4j.bench.Ratios target/jmh-result.csv
 
 clean:
 	$(MVN) clean

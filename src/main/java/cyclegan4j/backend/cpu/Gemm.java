@@ -25,4 +25,14 @@ public interface Gemm {
         }
         return new JavaGemm();
     }
+
+    /** The native BLAS (OpenBLAS through netlib's JNI binding), or null when none loads. */
+    static Gemm nativeBlas() {
+        return NativeGemm.tryLoad();
+    }
+
+    /** The portable Java GEMM, whatever else is installed (for benchmarks and comparisons). */
+    static Gemm java() {
+        return new JavaGemm();
+    }
 }

@@ -3,9 +3,16 @@ package cyclegan4j.backend.cpu;
 /**
  * A portable cache-blocked GEMM in plain Java, used when no native BLAS is installed.
  *
- * <p>op(A) and op(B) are packed into row arrays so that the inner loop
- * {@code c[j] += a * b[j]} uses the same index on both sides, which C2 auto-vectorizes (with
- * different offsets it does not). Rows of C are split across cores.
+ * <p>op(B) is packed, one k x n block at a time, into row arrays so that the inner loop uses the
+ * same index on every array, which C2 auto-vectorizes (with different offsets it does not). The
+ * inner loop adds four rows of B at once, {@code c[j] += a0*b0[j] + a1*b1[j] + a2*b2[j] + a3*b3[j]},
+ * so each pass over the C row does four multiply-adds per load/store of C instead of one.
+ * On 2 busy cores at M=256 N=4096 K=2304 that measured 1.1-1.4x one row of B at a time
+ * (best of interleaved rounds: 40 vs 37, 37.5 vs 31, 48 vs 40 GFLOP/s; benchmarks/RESULTS.md).
+ * Not used: Math.fma (5-10% more where the CPU has FMA, a very slow software routine where it
+ * has not); two rows of C per pass (C2 then stops vectorizing); eight rows of B (slower);
+ * jdk.incubator.vector (needs --add-modules in every launcher; issue 2 measured ~59 GFLOP/s with
+ * it on this class of machine, against ~40-48 here). Rows of C are split across cores.
  */
 final class JavaGemm implements Gemm {
 
@@ -34,12 +41,20 @@ final class JavaGemm implements Gemm {
                         acc = new float[nw];
                         cRows[i] = acc;
                     }
-                    for (int p = 0; p < kw; p++) {
+                    int p = 0;
+                    for (; p + 4 <= kw; p += 4) {
                         int kk = kStart + p;
-                        float av = alpha * (transA ? a[aOff + kk * lda + i] : a[aOff + i * lda + kk]);
-                        if (av == 0f) {
-                            continue;
+                        float a0 = alpha * element(transA, a, aOff, lda, i, kk);
+                        float a1 = alpha * element(transA, a, aOff, lda, i, kk + 1);
+                        float a2 = alpha * element(transA, a, aOff, lda, i, kk + 2);
+                        float a3 = alpha * element(transA, a, aOff, lda, i, kk + 3);
+                        float[] b0 = bRows[p], b1 = bRows[p + 1], b2 = bRows[p + 2], b3 = bRows[p + 3];
+                        for (int j = 0; j < nw; j++) {
+                            acc[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
                         }
+                    }
+                    for (; p < kw; p++) {
+                        float av = alpha * element(transA, a, aOff, lda, i, kStart + p);
                         float[] bRow = bRows[p];
                         for (int j = 0; j < nw; j++) {
                             acc[j] += av * bRow[j];
@@ -57,6 +72,11 @@ final class JavaGemm implements Gemm {
                 }
             });
         }
+    }
+
+    /** op(A)[row][col]. */
+    private static float element(boolean trans, float[] a, int off, int ld, int row, int col) {
+        return trans ? a[off + col * ld + row] : a[off + row * ld + col];
     }
 
     /** Rows kb..kb+kw of op(B), columns nb..nb+nw, as separate arrays. */
