@@ -10,13 +10,19 @@ final class InfoCommand {
     private InfoCommand() {
     }
 
-    static int run(PrintStream out) {
+    static int run(String[] args, PrintStream out) {
+        if (!new CommandLineSpec("info", "Show Java, CPU and GPU support on this machine.").parse(args, out)) {
+            return Main.OK;
+        }
         Runtime rt = Runtime.getRuntime();
         out.println("cyclegan4j " + Main.version());
         out.println("java:    " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + " (" + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
         out.println("cpu:     " + rt.availableProcessors() + " cores, max heap " + (rt.maxMemory() >> 20) + " MiB");
-        out.println("cpu gemm: " + CpuBackend.get().gemmName()
+        String gemm = CpuBackend.get().gemmName();
+        out.println("cpu gemm: " + gemm
+                + (gemm.startsWith("Java") && System.getProperty("cyclegan4j.gemm") == null
+                        ? " (no native BLAS found; installing OpenBLAS, e.g. Debian's libopenblas0-pthread, makes CPU training faster)" : "")
                 + (System.getenv("OPENBLAS_CORETYPE") != null ? ", OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE") : ""));
         for (String line : Devices.describeGpu()) {
             out.println(line);

@@ -42,7 +42,7 @@ public final class Main {
                 case "translate":
                     return TranslateCommand.run(rest, out, err);
                 case "info":
-                    return InfoCommand.run(out);
+                    return InfoCommand.run(rest, out);
                 default:
                     throw new UsageException("unknown command '" + command + "' (try: train, translate, info; --help)");
             }

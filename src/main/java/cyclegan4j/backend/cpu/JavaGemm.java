@@ -21,7 +21,7 @@ final class JavaGemm implements Gemm {
 
     @Override
     public String name() {
-        return "Java GEMM (no native BLAS found)";
+        return "Java GEMM";
     }
 
     @Override
