@@ -32,6 +32,9 @@ public interface Backend {
     /** Buffers allocated and not yet closed; the leak tests watch this. */
     long liveBuffers();
 
+    /** Live and peak bytes of this backend's buffers (on a GPU, those in use, not the pool's cache). */
+    MemoryStats memory();
+
     // ---- elementwise --------------------------------------------------------------------------
 
     /** y += alpha * x */

@@ -3,8 +3,8 @@ package cyclegan4j.backend.cpu;
 import cyclegan4j.backend.Backend;
 import cyclegan4j.backend.Buffer;
 import cyclegan4j.backend.ConvShape;
+import cyclegan4j.backend.MemoryStats;
 
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The pure-Java reference backend: plain loops, parallel over planes or chunks on all cores.
@@ -15,7 +15,7 @@ public final class CpuBackend implements Backend {
 
     private static final CpuBackend INSTANCE = new CpuBackend();
 
-    private final AtomicLong live = new AtomicLong();
+    private final MemoryStats memory = new MemoryStats();
     private final CpuConv conv = new CpuConv(Gemm.best());
 
     public static CpuBackend get() {
@@ -43,7 +43,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Buffer allocate(long n) {
-        return new CpuBuffer(n, live);
+        return new CpuBuffer(n, memory);
     }
 
     @Override
@@ -77,7 +77,12 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long liveBuffers() {
-        return live.get();
+        return memory.liveBuffers();
+    }
+
+    @Override
+    public MemoryStats memory() {
+        return memory;
     }
 
     // ---- elementwise --------------------------------------------------------------------------

@@ -1,22 +1,21 @@
 package cyclegan4j.backend.cpu;
 
 import cyclegan4j.backend.Buffer;
-
-import java.util.concurrent.atomic.AtomicLong;
+import cyclegan4j.backend.MemoryStats;
 
 /** A buffer backed by a Java float array. */
 final class CpuBuffer implements Buffer {
 
-    private final AtomicLong live;
+    private final MemoryStats stats;
     private float[] array;
 
-    CpuBuffer(long n, AtomicLong live) {
+    CpuBuffer(long n, MemoryStats stats) {
         if (n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("cpu: a single buffer is limited to 2^31 floats, asked for " + n);
         }
         this.array = new float[(int) n];
-        this.live = live;
-        live.incrementAndGet();
+        this.stats = stats;
+        stats.allocated(4 * n);
     }
 
     /** The backing array; throws if the buffer was closed. */
@@ -41,8 +40,8 @@ final class CpuBuffer implements Buffer {
     @Override
     public void close() {
         if (array != null) {
+            stats.freed(4L * array.length);
             array = null;
-            live.decrementAndGet();
         }
     }
 }

@@ -1,0 +1,102 @@
+package cyclegan4j.cli;
+
+import cyclegan4j.autograd.Autograd;
+import cyclegan4j.backend.Backend;
+import cyclegan4j.cyclegan.CycleGan;
+import cyclegan4j.cyclegan.CycleGanConfig;
+import cyclegan4j.tensor.Scope;
+import cyclegan4j.tensor.Tensor;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * `cyclegan4j bench`: the full training step (and generator inference) on random images, after a
+ * warm-up: median ms/step, images/s and peak memory of the backend's buffers.
+ */
+final class BenchCommand {
+
+    private BenchCommand() {
+    }
+
+    static CommandLineSpec spec() {
+        return new CommandLineSpec("bench", "Time the CycleGAN training step (the seed's configuration by default).")
+                .value("device", "DEV", "auto, cpu or cuda (default: auto)")
+                .value("size", "PX", "image size (default: 256)")
+                .value("batch-size", "N", "images per domain per step (default: 1)")
+                .value("n-residual-blocks", "N", "residual blocks per generator (default: 9)")
+                .value("channels", "C", "3 or 1 (default: 3)")
+                .value("lambda-id", "W", "identity loss weight; 0 skips the identity pass (default: 5)")
+                .value("warmup", "N", "untimed steps first (default: 3)")
+                .value("steps", "N", "timed steps (default: 10)");
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLineSpec c = spec();
+        if (!c.parse(args, out)) {
+            return Main.OK;
+        }
+        int size = c.integer("size", 256), batch = c.integer("batch-size", 1), warmup = c.integer("warmup", 3);
+        int steps = c.integer("steps", 10), blocks = c.integer("n-residual-blocks", 9), channels = c.integer("channels", 3);
+        float lambdaId = c.real("lambda-id", 5f);
+        if (size < 32 || size % 4 != 0 || batch < 1 || steps < 1 || warmup < 0 || blocks < 0 || lambdaId < 0) {
+            throw new UsageException("bench needs --size a multiple of 4 and >= 32, --batch-size >= 1, --steps >= 1, --warmup >= 0");
+        }
+        CycleGanConfig config = CycleGanConfig.defaults().withChannels(channels).withResidualBlocks(blocks)
+                .withLambdas(10f, lambdaId);
+        Backend backend = Devices.select(c.string("device", "auto"), err);
+        SplittableRandom rng = new SplittableRandom(1);
+        float[] a = random(rng, batch * channels * size * size), b = random(rng, a.length);
+        int[] shape = {batch, channels, size, size};
+        try (CycleGan gan = new CycleGan(backend, config)) {
+            double[] stepMs = new double[steps];
+            for (int i = 0; i < warmup + steps; i++) {
+                if (i == warmup) {
+                    backend.memory().resetPeak();
+                }
+                long t0 = System.nanoTime();
+                try (Scope s = Scope.open()) {
+                    gan.step(Tensor.of(backend, a, shape), Tensor.of(backend, b, shape)); // reads the losses: waits for the device
+                }
+                if (i >= warmup) {
+                    stepMs[i - warmup] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            long peak = backend.memory().peakBytes();
+            double[] inferMs = new double[steps];
+            for (int i = 0; i < warmup + steps; i++) {
+                long t0 = System.nanoTime();
+                try (Scope s = Scope.open(); var ng = Autograd.noGrad()) {
+                    gan.gAB.forward(Tensor.of(backend, a, shape)).toArray();
+                }
+                if (i >= warmup) {
+                    inferMs[i - warmup] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            double step = median(stepMs);
+            out.printf(Locale.ROOT, "device %s, %dx%d, batch %d, %d residual blocks, %d channels, lambda_id %s%n",
+                    backend.name(), size, size, batch, blocks, channels, lambdaId);
+            out.printf(Locale.ROOT, "training step: median %.1f ms (min %.1f, max %.1f over %d steps), %.2f images/s%n",
+                    step, Arrays.stream(stepMs).min().orElse(0), Arrays.stream(stepMs).max().orElse(0), steps, batch * 1000.0 / step);
+            out.printf(Locale.ROOT, "peak memory of live buffers during the steps: %.1f MiB%n", peak / 1048576.0);
+            out.printf(Locale.ROOT, "generator inference (G_AB, no grad): median %.1f ms%n", median(inferMs));
+        }
+        return Main.OK;
+    }
+
+    private static float[] random(SplittableRandom rng, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
