@@ -85,46 +85,62 @@ public final class CycleGan implements AutoCloseable {
         Tensor valid = Tensor.full(backend, 1f, n, patch[0], patch[1], patch[2]);
         Tensor fake = Tensor.full(backend, 0f, n, patch[0], patch[1], patch[2]);
 
-        // ---- generators. The discriminators' weights need no gradient here (their optimizers
-        // zero it before use anyway), which saves their weight-gradient GEMMs.
-        setRequiresGrad(dA, false);
-        setRequiresGrad(dB, false);
-        optG.zeroGrad();
-        Tensor lossIdentity = null;
-        if (config.lambdaIdentity() > 0) {
-            Tensor idA = F.l1Loss(gBA.forward(realA), realA);
-            Tensor idB = F.l1Loss(gAB.forward(realB), realB);
-            lossIdentity = F.mul(F.add(idA, idB), 0.5f);
-        }
-        Tensor fakeB = gAB.forward(realA);
-        Tensor ganAB = F.mseLoss(dB.forward(fakeB), valid);
-        Tensor fakeA = gBA.forward(realB);
-        Tensor ganBA = F.mseLoss(dA.forward(fakeA), valid);
-        Tensor lossGan = F.mul(F.add(ganAB, ganBA), 0.5f);
-        Tensor recovA = gBA.forward(fakeB);
-        Tensor cycA = F.l1Loss(recovA, realA);
-        Tensor recovB = gAB.forward(fakeA);
-        Tensor cycB = F.l1Loss(recovB, realB);
-        Tensor lossCycle = F.mul(F.add(cycA, cycB), 0.5f);
-        Tensor lossG = F.add(lossGan, F.mul(lossCycle, config.lambdaCycle()));
-        if (lossIdentity != null) {
-            lossG = F.add(lossG, F.mul(lossIdentity, config.lambdaIdentity()));
-        }
-        lossG.backward();
-        optG.step();
-        setRequiresGrad(dA, true);
-        setRequiresGrad(dB, true);
+        GeneratorPass g = generatorStep(realA, realB, valid);
 
         // ---- discriminators, on real images and on pooled fakes (cut from the generator graph).
-        Tensor lossDA = discriminatorStep(dA, optDA, realA, poolA.pushAndPop(fakeA.detach()), valid, fake);
-        Tensor lossDB = discriminatorStep(dB, optDB, realB, poolB.pushAndPop(fakeB.detach()), valid, fake);
+        Tensor lossDA = discriminatorStep(dA, optDA, realA, poolA.pushAndPop(g.fakeA.detach()), valid, fake);
+        Tensor lossDB = discriminatorStep(dB, optDB, realB, poolB.pushAndPop(g.fakeB.detach()), valid, fake);
 
         if (captureSample) {
-            lastSample = firstImages(realA, fakeB, recovA, realB, fakeA, recovB);
+            lastSample = firstImages(realA, g.fakeB, g.recovA, realB, g.fakeA, g.recovB);
         }
         float dLoss = (lossDA.item() + lossDB.item()) / 2f;
-        return new StepLosses(lossG.item(), lossGan.item(), lossCycle.item(),
-                lossIdentity == null ? 0f : lossIdentity.item(), dLoss);
+        return new StepLosses(g.loss.item(), g.gan.item(), g.cycle.item(),
+                g.identity == null ? 0f : g.identity.item(), dLoss);
+    }
+
+    /** What the generator step produced: its losses and images (the fakes feed the discriminator step). */
+    private record GeneratorPass(Tensor loss, Tensor gan, Tensor cycle, Tensor identity,
+                                 Tensor fakeA, Tensor fakeB, Tensor recovA, Tensor recovB) {
+    }
+
+    /**
+     * Identity, GAN and cycle losses, backward, Adam step for both generators. The discriminators'
+     * weights need no gradient here (their optimizers zero it before use anyway), which saves their
+     * weight-gradient GEMMs.
+     */
+    private GeneratorPass generatorStep(Tensor realA, Tensor realB, Tensor valid) {
+        setRequiresGrad(dA, false);
+        setRequiresGrad(dB, false);
+        try {
+            optG.zeroGrad();
+            Tensor lossIdentity = null;
+            if (config.lambdaIdentity() > 0) {
+                Tensor idA = F.l1Loss(gBA.forward(realA), realA);
+                Tensor idB = F.l1Loss(gAB.forward(realB), realB);
+                lossIdentity = F.mul(F.add(idA, idB), 0.5f);
+            }
+            Tensor fakeB = gAB.forward(realA);
+            Tensor ganAB = F.mseLoss(dB.forward(fakeB), valid);
+            Tensor fakeA = gBA.forward(realB);
+            Tensor ganBA = F.mseLoss(dA.forward(fakeA), valid);
+            Tensor lossGan = F.mul(F.add(ganAB, ganBA), 0.5f);
+            Tensor recovA = gBA.forward(fakeB);
+            Tensor cycA = F.l1Loss(recovA, realA);
+            Tensor recovB = gAB.forward(fakeA);
+            Tensor cycB = F.l1Loss(recovB, realB);
+            Tensor lossCycle = F.mul(F.add(cycA, cycB), 0.5f);
+            Tensor lossG = F.add(lossGan, F.mul(lossCycle, config.lambdaCycle()));
+            if (lossIdentity != null) {
+                lossG = F.add(lossG, F.mul(lossIdentity, config.lambdaIdentity()));
+            }
+            lossG.backward();
+            optG.step();
+            return new GeneratorPass(lossG, lossGan, lossCycle, lossIdentity, fakeA, fakeB, recovA, recovB);
+        } finally {
+            setRequiresGrad(dA, true);
+            setRequiresGrad(dB, true);
+        }
     }
 
     private static Tensor discriminatorStep(Discriminator d, Adam opt, Tensor real, Tensor pooledFake, Tensor valid, Tensor fake) {

@@ -16,7 +16,7 @@ class CycleGanTrainingTest {
 
     private static final CpuBackend BE = CpuBackend.get();
 
-    /** Domain A: horizontal stripes, B: vertical stripes, phase varying with i. */
+    /** Domain A: horizontal stripes, B: vertical stripes, in one of two phases. */
     private static float[] stripes(boolean horizontal, int i, int h, int w) {
         float[] v = new float[h * w];
         for (int y = 0; y < h; y++) {
@@ -36,8 +36,8 @@ class CycleGanTrainingTest {
             long afterInit = BE.liveBuffers();
             for (int i = 0; i < steps; i++) {
                 try (Scope s = Scope.open()) {
-                    Tensor a = Tensor.of(BE, stripes(true, i, 32, 16), 1, 1, 32, 16);
-                    Tensor b = Tensor.of(BE, stripes(false, i * 3, 32, 16), 1, 1, 32, 16);
+                    Tensor a = Tensor.of(BE, stripes(true, i % 2, 32, 16), 1, 1, 32, 16);
+                    Tensor b = Tensor.of(BE, stripes(false, i % 2, 32, 16), 1, 1, 32, 16);
                     losses.add(gan.step(a, b));
                 }
                 long poolImages = gan.poolA.size() + gan.poolB.size();
@@ -50,11 +50,11 @@ class CycleGanTrainingTest {
 
     @Test
     void cycleLossFallsAndRunsAreDeterministic() {
-        int steps = 40;
+        int steps = 30;
         List<StepLosses> run = train(7, steps);
         double first = (run.get(0).cycle() + run.get(1).cycle() + run.get(2).cycle()) / 3;
         double last = (run.get(steps - 1).cycle() + run.get(steps - 2).cycle() + run.get(steps - 3).cycle()) / 3;
-        assertTrue(last < 0.6 * first, "cycle loss should fall clearly: first " + first + ", last " + last);
+        assertTrue(last < 0.5 * first, "cycle loss should fall clearly: first " + first + ", last " + last);
 
         List<StepLosses> again = train(7, 5);
         for (int i = 0; i < 5; i++) {
