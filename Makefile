@@ -15,12 +15,13 @@ ifeq ($(origin OPENBLAS_CORETYPE), undefined)
   endif
 endif
 
-.PHONY: help build test demo bench bench-compile clean
+.PHONY: help build test parity demo bench bench-compile clean
 
 help:
 	@echo "make demo    - build, train on the bundled Fashion-MNIST sneakers <-> boots, translate the test images"
 	@echo "make build   - compile and package the engine + CLI (target/cyclegan4j launcher, jar, target/lib)"
 	@echo "make test    - run the CPU test suite (gradient checks, forward values, memory)"
+	@echo "make parity  - one training step against the PyTorch reference (needs torch for /usr/bin/python3)"
 	@echo "make bench   - run the JMH CPU benchmarks (benchmarks/), results in benchmarks/RESULTS.md"
 	@echo "make clean   - remove build output"
 
@@ -49,6 +50,13 @@ demo: build
 
 test:
 	$(MVN_TEST) test
+
+# Numerical parity with the PyTorch reference (benchmarks/reference/parity.py), fp32 on the CPU.
+# PARITY_KEEP=DIR keeps the exchanged safetensors files; PARITY_PYTHON picks the interpreter.
+PARITY_PYTHON ?= /usr/bin/python3
+parity:
+	$(MVN_TEST) test -Dgroups=pytorch -DexcludedGroups=gpu -Dtest=PyTorchParityTest -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dparity.python=$(PARITY_PYTHON) $(if $(PARITY_KEEP),-Dparity.keep=$(PARITY_KEEP))
 
 bench: build
 	$(MVN) -DskipTests install

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Cross-checks against an independent reader and writer in Python (json + struct + numpy, see
- * safetensors_numpy.py). Skipped where python3 with numpy is not installed; the byte-level test in
+ * benchmarks/reference/safetensors_numpy.py, which the PyTorch reference scripts use too).
+ * Skipped where python3 with numpy is not installed; the byte-level test in
  * {@link SafeTensorsTest} stands in for it there.
  */
 class PythonInteropTest {
@@ -32,7 +33,9 @@ class PythonInteropTest {
     @BeforeAll
     static void needsPythonWithNumpy() throws Exception {
         assumeTrue(run(List.of("python3", "-c", "import numpy")).exitCode == 0, "python3 with numpy not available");
-        script = Path.of(PythonInteropTest.class.getResource("safetensors_numpy.py").toURI());
+        // Maven runs tests in the project directory.
+        script = Path.of("benchmarks", "reference", "safetensors_numpy.py").toAbsolutePath();
+        assertTrue(java.nio.file.Files.isRegularFile(script), "no " + script + " (tests run in the project directory)");
     }
 
     private record Result(int exitCode, String out) {

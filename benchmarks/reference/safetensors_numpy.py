@@ -1,7 +1,14 @@
-"""An independent safetensors reader/writer (json + struct + numpy only) for the interop test.
+"""An independent safetensors reader/writer (json + struct + numpy only).
+
+Used by the Java interop test (cyclegan4j.io.PythonInteropTest) and, as a module, by the PyTorch
+reference scripts in this folder (no `safetensors` package is needed):
 
     python3 safetensors_numpy.py read FILE    -> prints {"metadata": {...}, "tensors": {name: {"shape", "bits"}}}
     python3 safetensors_numpy.py write FILE   -> writes the fixed sample the Java test expects
+
+    from safetensors_numpy import load, save
+    tensors, metadata = load(path)            # {name: float32 ndarray}, {str: str}
+    save(path, tensors, metadata)
 
 The reader checks what the format description requires: u64 little-endian header length, a strict
 UTF-8 JSON object without duplicate keys, padding with spaces only, F32 data at offsets that tile
@@ -49,6 +56,45 @@ def read(path):
         pos = end
     assert pos == len(data), "trailing bytes"
     print(json.dumps({"metadata": meta, "tensors": out}))
+
+
+def load(path):
+    """Reads an F32 safetensors file: ({name: float32 ndarray in file order}, {metadata})."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    (n,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8:8 + n].decode("utf-8").rstrip(" "), object_pairs_hook=no_duplicates)
+    meta = header.pop("__metadata__", {}) or {}
+    data = raw[8 + n:]
+    out = {}
+    for name, e in sorted(header.items(), key=lambda kv: kv[1]["data_offsets"][0]):
+        if e["dtype"] != "F32":
+            raise ValueError("%s: tensor %r has dtype %s; only F32 is supported" % (path, name, e["dtype"]))
+        begin, end = e["data_offsets"]
+        count = int(np.prod(e["shape"], dtype=np.int64))
+        if end - begin != 4 * count or end > len(data):
+            raise ValueError("%s: tensor %r: offsets %r do not fit shape %r" % (path, name, e["data_offsets"], e["shape"]))
+        out[name] = np.frombuffer(data, dtype="<f4", count=count, offset=begin).reshape(e["shape"]).astype(np.float32)
+    return out, meta
+
+
+def save(path, tensors, metadata=None):
+    """Writes {name: array} as F32 safetensors (data in the given order) with optional {str: str} metadata."""
+    header, offset, blobs = {}, 0, []
+    for name, arr in tensors.items():
+        arr = np.ascontiguousarray(np.asarray(arr, dtype="<f4"))
+        header[name] = {"dtype": "F32", "shape": list(arr.shape), "data_offsets": [offset, offset + arr.nbytes]}
+        offset += arr.nbytes
+        blobs.append(arr.tobytes())
+    if metadata:
+        header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
+    text = json.dumps(header).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for b in blobs:
+            f.write(b)
 
 
 def write(path):
