@@ -15,12 +15,16 @@ ifeq ($(origin OPENBLAS_CORETYPE), undefined)
   endif
 endif
 
-.PHONY: help build test bench bench-compile clean
+.PHONY: help build test bench bench-compile clean ptx ptx-check compat dist
 
 help:
 	@echo "make build   - compile and package the engine + CLI (target/cyclegan4j-*.jar, target/lib)"
 	@echo "make test    - run the CPU test suite (gradient checks, forward values, memory)"
 	@echo "make bench   - run the JMH CPU benchmarks (benchmarks/), results in benchmarks/RESULTS.md"
+	@echo "make ptx     - compile kernels/*.cu to the committed PTX (src/main/resources/cyclegan4j/ptx)"
+	@echo "make ptx-check - check that the committed PTX matches kernels/ (skipped without nvcc)"
+	@echo "make compat  - build the libcudnn.so.8 / libcublas.so.12 forwarding libraries (target/compat)"
+	@echo "make dist    - self-contained bundle for a GPU host without Java (dist/)"
 	@echo "make clean   - remove build output"
 
 build:
@@ -41,3 +45,33 @@ clean:
 bench-compile:
 	$(MVN) -DskipTests install
 	cd benchmarks && $(MVN) -DskipTests package
+
+# ---- CUDA kernels -> PTX (committed; loaded with cuModuleLoadData, never compiled at run time) ----
+# compute_75 PTX is JIT-compiled by the driver for any newer GPU (seen loading on an H200, driver 580).
+# -fmad=false: no FMA contraction, so elementwise results round as in the Java reference.
+NVCC ?= nvcc
+NVCC_FLAGS := -ptx -arch=compute_75 -fmad=false -std=c++17
+PTX_DIR := src/main/resources/cyclegan4j/ptx
+KERNELS := $(wildcard kernels/*.cu)
+PTX := $(patsubst kernels/%.cu,$(PTX_DIR)/%.ptx,$(KERNELS))
+
+ptx: $(PTX)
+
+$(PTX_DIR)/%.ptx: kernels/%.cu kernels/common.cuh
+	@mkdir -p $(PTX_DIR)
+	$(NVCC) $(NVCC_FLAGS) -o $@ $<
+
+# Regenerates the PTX into a temp dir and compares it with the committed files.
+ptx-check:
+	@if ! command -v $(NVCC) >/dev/null 2>&1; then echo "ptx-check: $(NVCC) not on PATH, skipped"; exit 0; fi; \
+	tmp=$$(mktemp -d); status=0; \
+	for cu in $(KERNELS); do \
+	  name=$$(basename $$cu .cu); \
+	  $(NVCC) $(NVCC_FLAGS) -o $$tmp/$$name.ptx $$cu || { status=1; continue; }; \
+	  if ! cmp -s $$tmp/$$name.ptx $(PTX_DIR)/$$name.ptx; then \
+	    echo "ptx-check: $(PTX_DIR)/$$name.ptx is stale or missing: run 'make ptx' and commit"; status=1; fi; \
+	done; \
+	for ptx in $(PTX_DIR)/*.ptx; do \
+	  [ -e kernels/$$(basename $$ptx .ptx).cu ] || { echo "ptx-check: $$ptx has no kernels/ source"; status=1; }; \
+	done; \
+	rm -rf $$tmp; [ $$status -eq 0 ] && echo "ptx-check: committed PTX matches kernels/ ($(words $(KERNELS)) files)"; exit $$status

@@ -1,0 +1,69 @@
+// common.cuh - helpers shared by every kernel family (included, never compiled on its own).
+//
+// Conventions for all kernels in kernels/*.cu:
+//   * extern "C" names (<op>_<forward|backward> or a verb) so the Java side finds them by name
+//     with cuModuleGetFunction; one .cu file = one PTX module.
+//   * float32, NCHW, contiguous; element counts that may exceed 2^31 are long long.
+//   * 1-D launches use a grid-stride loop, so any grid size is correct and ragged tails need no
+//     special case; the Java launcher caps the grid (see CudaKernels.grid1d).
+//   * Files are compiled with -fmad=false (see the Makefile): a*b+c is not contracted into an
+//     FMA, so elementwise arithmetic rounds exactly like the Java reference (CpuBackend).
+#pragma once
+
+#define CG_FULL_MASK 0xffffffffu
+
+// Grid-stride loop over [0, n): i starts at the thread's global index, steps by the grid size.
+#define CG_GRID_STRIDE(i, n)                                                        \
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n);  \
+         i += (long long)blockDim.x * gridDim.x)
+
+__device__ __forceinline__ long long cg_ceil_div(long long a, long long b) {
+    return (a + b - 1) / b;
+}
+
+// Sum over the 32 lanes of a warp (butterfly: every lane ends with the total).
+__device__ __forceinline__ float cg_warp_sum(float v) {
+    for (int off = 16; off > 0; off >>= 1) {
+        v += __shfl_xor_sync(CG_FULL_MASK, v, off);
+    }
+    return v;
+}
+
+// Sum over the whole block (blockDim.x a multiple of 32, at most 1024). Every thread gets the
+// total. `scratch` is __shared__ float[32]; the function synchronises before reusing it, so it
+// can be called several times in a row with the same scratch. Deterministic: the order of the
+// additions depends only on blockDim.x.
+__device__ __forceinline__ float cg_block_sum(float v, float* scratch) {
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    const int warps = (blockDim.x + 31) >> 5;
+    v = cg_warp_sum(v);
+    __syncthreads();  // scratch may still be read by a previous call
+    if (lane == 0) {
+        scratch[warp] = v;
+    }
+    __syncthreads();
+    v = (threadIdx.x < warps) ? scratch[threadIdx.x] : 0.0f;
+    if (warp == 0) {
+        v = cg_warp_sum(v);
+        if (lane == 0) {
+            scratch[0] = v;
+        }
+    }
+    __syncthreads();
+    return scratch[0];
+}
+
+// Second pass of a two-pass reduction: one block sums `count` per-block partial sums (in a fixed
+// order) and writes out[0] = total * scale. Launch: 1 block, blockDim a multiple of 32.
+__device__ __forceinline__ void cg_finish_partials(float* out, const float* partials, int count, float divisor) {
+    __shared__ float scratch[32];
+    float acc = 0.0f;
+    for (int i = threadIdx.x; i < count; i += blockDim.x) {
+        acc += partials[i];
+    }
+    float total = cg_block_sum(acc, scratch);
+    if (threadIdx.x == 0) {
+        out[0] = total / divisor;
+    }
+}
