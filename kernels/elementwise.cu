@@ -1,7 +1,6 @@
-// elementwise.cu - fill, add, scale, axpy, mean (forward and backward).
+// elementwise.cu - add, scale, axpy, mean (forward and backward). (fill is cuMemsetD32Async.)
 //
 // Maths (n elements, float32):
-//   fill_f32:       out[i] = value
 //   add_f32:        out[i] = a[i] + b[i]
 //   scale_f32:      out[i] = alpha * in[i]            (out may alias in)
 //   axpy_f32:       y[i]  += alpha * x[i]             (used when cuBLAS is switched off)
@@ -15,12 +14,6 @@
 // the grid size is chosen from n alone, so the result is deterministic. Launch mean_finish with
 // one block of 1024 threads and count = the partial kernel's grid size.
 #include "common.cuh"
-
-extern "C" __global__ void fill_f32(float* __restrict__ out, float value, long long n) {
-    CG_GRID_STRIDE(i, n) {
-        out[i] = value;
-    }
-}
 
 extern "C" __global__ void add_f32(float* __restrict__ out, const float* __restrict__ a,
                                    const float* __restrict__ b, long long n) {
