@@ -15,7 +15,7 @@ ifeq ($(origin OPENBLAS_CORETYPE), undefined)
   endif
 endif
 
-.PHONY: help build test bench bench-compile clean ptx ptx-check compat dist
+.PHONY: help build test bench bench-compile clean ptx ptx-check compat compat-symbols dist
 
 help:
 	@echo "make build   - compile and package the engine + CLI (target/cyclegan4j-*.jar, target/lib)"
@@ -75,3 +75,29 @@ ptx-check:
 	  [ -e kernels/$$(basename $$ptx .ptx).cu ] || { echo "ptx-check: $$ptx has no kernels/ source"; status=1; }; \
 	done; \
 	rm -rf $$tmp; [ $$status -eq 0 ] && echo "ptx-check: committed PTX matches kernels/ ($(words $(KERNELS)) files)"; exit $$status
+
+# ---- forwarding libraries for hosts with only cuDNN 9 / cuBLAS 13 (trap 2 of the GPU notes) ----
+# libcudnn.so.8 -> libcudnn.so.9 and libcublas.so.12 -> libcublas.so.13, exporting exactly the names
+# JCuda's natives import (kernels/compat/*.symbols, committed; `make compat-symbols` re-reads them
+# from the natives jars). NativeCompat loads them at run time when the old library is absent.
+COMPAT_DIR := target/compat
+COMPAT_LIBS := $(COMPAT_DIR)/libcudnn.so.8 $(COMPAT_DIR)/libcublas.so.12
+
+compat: $(COMPAT_LIBS)
+
+$(COMPAT_DIR)/libcudnn.so.8: kernels/compat/libcudnn.so.8.symbols kernels/compat/gen-forwarder.sh
+	kernels/compat/gen-forwarder.sh libcudnn.so.8 libcudnn.so.9 $< $(COMPAT_DIR)/src
+	gcc -O2 -shared -fPIC -o $@ $(COMPAT_DIR)/src/libcudnn.so.8.c -Wl,-soname,libcudnn.so.8 \
+	  -Wl,--version-script=$(COMPAT_DIR)/src/libcudnn.so.8.map -ldl
+
+$(COMPAT_DIR)/libcublas.so.12: kernels/compat/libcublas.so.12.symbols kernels/compat/gen-forwarder.sh
+	kernels/compat/gen-forwarder.sh libcublas.so.12 libcublas.so.13 $< $(COMPAT_DIR)/src
+	gcc -O2 -shared -fPIC -o $@ $(COMPAT_DIR)/src/libcublas.so.12.c -Wl,-soname,libcublas.so.12 \
+	  -Wl,--version-script=$(COMPAT_DIR)/src/libcublas.so.12.map -ldl
+
+compat-symbols: build
+	tmp=$$(mktemp -d); cd $$tmp && for j in $(CURDIR)/target/lib/jcudnn-natives-*.jar $(CURDIR)/target/lib/jcublas-natives-*.jar; do unzip -q -o $$j 'lib/*'; done; \
+	$(CURDIR)/kernels/compat/needed-symbols.sh libcudnn.so.8 lib/libJCudnn-*.so > $(CURDIR)/kernels/compat/libcudnn.so.8.symbols; \
+	$(CURDIR)/kernels/compat/needed-symbols.sh libcublas.so.12 lib/libJCublas2-*.so lib/libJCublas-*.so > $(CURDIR)/kernels/compat/libcublas.so.12.symbols; \
+	rm -rf $$tmp
+	wc -l kernels/compat/*.symbols
