@@ -48,9 +48,6 @@ import static jcuda.driver.JCudaDriver.*;
  */
 public final class CudaBackend implements Backend {
 
-    static final int THREADS = 256;
-    static final int MAX_GRID = 8192;
-    static final int MAX_PARTIALS = 1024; // grid of the first reduction pass, at most
     private static final long STAGING_BYTES = 16L << 20;
 
     private static CudaBackend instance;
@@ -74,6 +71,7 @@ public final class CudaBackend implements Backend {
     private final float[] alphaSlot = new float[1];
     private final Pointer alphaPtr = Pointer.to(alphaSlot);
     private final DevicePtr partials;
+    private final KernelOps ops;
     private final Pointer staging = new Pointer();
     private final CUevent stagingFree = new CUevent();
     private final String compatNote;
@@ -161,7 +159,8 @@ public final class CudaBackend implements Backend {
 
         // 2. PTX modules, one per kernels/*.cu, from the classpath (never compiled at run time).
         loadKernels();
-        partials = pool.acquire((long) MAX_PARTIALS * Sizeof.FLOAT);
+        partials = pool.acquire((long) KernelOps.MAX_PARTIALS * Sizeof.FLOAT);
+        ops = new KernelOps((k, grid, block, args) -> kernels.get(k).launch(stream, grid, block, args), partials);
 
         // 3. cuDNN (through the compatibility layer when only cuDNN 9 is installed).
         compatNote = NativeCompat.prepareCudnn();
@@ -303,28 +302,6 @@ public final class CudaBackend implements Backend {
         return b(buf).ptr();
     }
 
-    private static int grid(long n) {
-        return (int) Math.max(1, Math.min((n + THREADS - 1) / THREADS, MAX_GRID));
-    }
-
-    /** Grid of the first pass of a reduction: from n alone, so results are deterministic. */
-    static int partialGrid(long n) {
-        return (int) Math.max(1, Math.min((n + 2047) / 2048, MAX_PARTIALS));
-    }
-
-    /** Threads for one-block-per-plane kernels. */
-    static int planeThreads(long hw) {
-        return hw >= 16384 ? 1024 : hw >= 2048 ? 512 : 128;
-    }
-
-    private void launch(KernelSpec k, long n, Object... args) {
-        kernels.get(k).launch(stream, grid(n), THREADS, args);
-    }
-
-    private void launchGrid(KernelSpec k, int grid, int threads, Object... args) {
-        kernels.get(k).launch(stream, grid, threads, args);
-    }
-
     // ---- memory -------------------------------------------------------------------------------
 
     @Override
@@ -398,7 +375,7 @@ public final class CudaBackend implements Backend {
         return live.get();
     }
 
-    // ---- elementwise --------------------------------------------------------------------------
+    // ---- elementwise (KernelOps: the launch shapes and argument lists) ---------------------------
 
     @Override
     public void axpy(float alpha, Buffer x, Buffer y, long n) {
@@ -407,103 +384,88 @@ public final class CudaBackend implements Backend {
             return;
         }
         if (cublas == null) {
-            launch(KernelSpec.AXPY, n, alpha, b(x), b(y), n);
+            ops.axpy(alpha, b(x), b(y), n);
             return;
         }
         alphaSlot[0] = alpha; // host pointer mode: cuBLAS reads alpha when the call is made
         for (long off = 0; off < n; off += Integer.MAX_VALUE) {
             int len = (int) Math.min(Integer.MAX_VALUE, n - off);
-            JCublas2.cublasSaxpy(cublas, len, alphaPtr, at(p(x), off * Sizeof.FLOAT), 1,
-                    at(p(y), off * Sizeof.FLOAT), 1);
+            JCublas2.cublasSaxpy(cublas, len, alphaPtr, at(p(x), off * Sizeof.FLOAT), 1, at(p(y), off * Sizeof.FLOAT), 1);
         }
     }
 
     @Override
     public void scale(Buffer out, Buffer in, float alpha, long n) {
         bind();
-        launch(KernelSpec.SCALE, n, b(out), b(in), alpha, n);
+        ops.scale(b(out), b(in), alpha, n);
     }
 
     @Override
     public void add(Buffer out, Buffer a, Buffer bb, long n) {
         bind();
-        launch(KernelSpec.ADD, n, b(out), b(a), b(bb), n);
+        ops.add(b(out), b(a), b(bb), n);
     }
 
     @Override
     public void leakyReluForward(Buffer out, Buffer in, float slope, long n) {
         bind();
-        launch(KernelSpec.LEAKY_RELU_FORWARD, n, b(out), b(in), slope, n);
+        ops.leakyReluForward(b(out), b(in), slope, n);
     }
 
     @Override
     public void leakyReluBackward(Buffer dIn, Buffer dOut, Buffer in, float slope, long n) {
         bind();
-        launch(KernelSpec.LEAKY_RELU_BACKWARD, n, b(dIn), b(dOut), b(in), slope, n);
+        ops.leakyReluBackward(b(dIn), b(dOut), b(in), slope, n);
     }
 
     @Override
     public void tanhForward(Buffer out, Buffer in, long n) {
         bind();
-        launch(KernelSpec.TANH_FORWARD, n, b(out), b(in), n);
+        ops.tanhForward(b(out), b(in), n);
     }
 
     @Override
     public void tanhBackward(Buffer dIn, Buffer dOut, Buffer out, long n) {
         bind();
-        launch(KernelSpec.TANH_BACKWARD, n, b(dIn), b(dOut), b(out), n);
+        ops.tanhBackward(b(dIn), b(dOut), b(out), n);
     }
 
     // ---- reductions and losses ------------------------------------------------------------------
 
-    /** Two-pass reduction: partial sums per block into the scratch block, then one block finishes. */
-    private void reduce(KernelSpec partial, KernelSpec finish, Buffer out, long n, Object... inputs) {
-        if (n <= 0) {
-            throw new IllegalArgumentException("cuda: mean of an empty tensor");
-        }
-        int g = partialGrid(n);
-        Object[] args = new Object[inputs.length + 2];
-        args[0] = partials;
-        System.arraycopy(inputs, 0, args, 1, inputs.length);
-        args[args.length - 1] = n;
-        launchGrid(partial, g, THREADS, args);
-        launchGrid(finish, 1, 1024, b(out), partials, g, n);
-    }
-
     @Override
     public void meanForward(Buffer out, Buffer in, long n) {
         bind();
-        reduce(KernelSpec.MEAN_PARTIAL, KernelSpec.MEAN_FINISH, out, n, b(in));
+        ops.meanForward(b(out), b(in), n);
     }
 
     @Override
     public void meanBackward(Buffer dIn, Buffer dOut, long n) {
         bind();
-        launch(KernelSpec.MEAN_BACKWARD, n, b(dIn), b(dOut), n);
+        ops.meanBackward(b(dIn), b(dOut), n);
     }
 
     @Override
     public void mseLossForward(Buffer out, Buffer a, Buffer bb, long n) {
         bind();
-        reduce(KernelSpec.MSE_PARTIAL, KernelSpec.LOSS_FINISH, out, n, b(a), b(bb));
+        ops.mseLossForward(b(out), b(a), b(bb), n);
     }
 
     @Override
     public void mseLossBackward(Buffer dA, Buffer dOut, Buffer a, Buffer bb, long n) {
         bind();
-        launch(KernelSpec.MSE_BACKWARD, n, b(dA), b(dOut), b(a), b(bb), n);
+        ops.mseLossBackward(b(dA), b(dOut), b(a), b(bb), n);
     }
 
     @Override
     public void l1LossForward(Buffer out, Buffer a, Buffer bb, long n) {
         bind();
-        reduce(KernelSpec.L1_PARTIAL, KernelSpec.LOSS_FINISH, out, n, b(a), b(bb));
+        ops.l1LossForward(b(out), b(a), b(bb), n);
     }
 
     @Override
     public void l1LossBackward(Buffer dA, Buffer dOut, Buffer a, Buffer bb, long n) {
         bind();
-        launch(KernelSpec.L1_BACKWARD, n, b(dA), b(dOut), b(a), b(bb), n);
+        ops.l1LossBackward(b(dA), b(dOut), b(a), b(bb), n);
     }
 
     // ---- spatial ------------------------------------------------------------------------------
@@ -511,51 +473,49 @@ public final class CudaBackend implements Backend {
     @Override
     public void reflectionPad2dForward(Buffer out, Buffer in, int planes, int h, int w, int left, int right, int top, int bottom) {
         bind();
-        long n = (long) planes * (h + top + bottom) * (w + left + right);
-        launch(KernelSpec.REFLECTION_PAD_FORWARD, n, b(out), b(in), planes, h, w, left, right, top, bottom);
+        ops.reflectionPad2dForward(b(out), b(in), planes, h, w, left, right, top, bottom);
     }
 
     @Override
     public void reflectionPad2dBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int left, int right, int top, int bottom) {
         bind();
-        launch(KernelSpec.REFLECTION_PAD_BACKWARD, (long) planes * h * w, b(dIn), b(dOut), planes, h, w, left, right, top, bottom);
+        ops.reflectionPad2dBackward(b(dIn), b(dOut), planes, h, w, left, right, top, bottom);
     }
 
     @Override
     public void zeroPad2dForward(Buffer out, Buffer in, int planes, int h, int w, int left, int right, int top, int bottom) {
         bind();
-        long n = (long) planes * (h + top + bottom) * (w + left + right);
-        launch(KernelSpec.ZERO_PAD_FORWARD, n, b(out), b(in), planes, h, w, left, right, top, bottom);
+        ops.zeroPad2dForward(b(out), b(in), planes, h, w, left, right, top, bottom);
     }
 
     @Override
     public void zeroPad2dBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int left, int right, int top, int bottom) {
         bind();
-        launch(KernelSpec.ZERO_PAD_BACKWARD, (long) planes * h * w, b(dIn), b(dOut), planes, h, w, left, right, top, bottom);
+        ops.zeroPad2dBackward(b(dIn), b(dOut), planes, h, w, left, right, top, bottom);
     }
 
     @Override
     public void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps) {
         bind();
-        launchGrid(KernelSpec.INSTANCE_NORM_FORWARD, planes, planeThreads(hw), b(out), b(mean), b(rstd), b(in), planes, hw, eps);
+        ops.instanceNormForward(b(out), b(mean), b(rstd), b(in), planes, hw, eps);
     }
 
     @Override
     public void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw) {
         bind();
-        launchGrid(KernelSpec.INSTANCE_NORM_BACKWARD, planes, planeThreads(hw), b(dIn), b(dOut), b(in), b(mean), b(rstd), planes, hw);
+        ops.instanceNormBackward(b(dIn), b(dOut), b(in), b(mean), b(rstd), planes, hw);
     }
 
     @Override
     public void upsampleNearestForward(Buffer out, Buffer in, int planes, int h, int w, int factor) {
         bind();
-        launch(KernelSpec.UPSAMPLE_NEAREST_FORWARD, (long) planes * h * w * factor * factor, b(out), b(in), planes, h, w, factor);
+        ops.upsampleNearestForward(b(out), b(in), planes, h, w, factor);
     }
 
     @Override
     public void upsampleNearestBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int factor) {
         bind();
-        launch(KernelSpec.UPSAMPLE_NEAREST_BACKWARD, (long) planes * h * w, b(dIn), b(dOut), planes, h, w, factor);
+        ops.upsampleNearestBackward(b(dIn), b(dOut), planes, h, w, factor);
     }
 
     // ---- convolution --------------------------------------------------------------------------
@@ -565,9 +525,7 @@ public final class CudaBackend implements Backend {
         bind();
         conv.forward(p(out), p(in), p(weight), s);
         if (bias != null) {
-            long hw = (long) s.outH() * s.outW();
-            long total = (long) s.n() * s.cOut() * hw;
-            launch(KernelSpec.CONV_BIAS_FORWARD, total, b(out), b(bias), s.cOut(), hw, total);
+            ops.convBiasForward(b(out), b(bias), s);
         }
     }
 
@@ -581,8 +539,7 @@ public final class CudaBackend implements Backend {
             conv.backwardFilter(p(dWeight), p(dOut), p(in), s);
         }
         if (dBias != null) {
-            long hw = (long) s.outH() * s.outW();
-            launchGrid(KernelSpec.CONV_BIAS_BACKWARD, s.cOut(), planeThreads(hw * s.n()), b(dBias), b(dOut), s.n(), s.cOut(), hw);
+            ops.convBiasBackward(b(dBias), b(dOut), s);
         }
     }
 
@@ -592,12 +549,6 @@ public final class CudaBackend implements Backend {
     public void adamUpdate(Buffer param, Buffer grad, Buffer m, Buffer v, long n,
                            float lr, float beta1, float beta2, float eps, int step) {
         bind();
-        // Bias corrections on the host, rounded exactly as CpuBackend.adamUpdate does.
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
-        float stepSize = (float) (lr / bc1);
-        float bc2Sqrt = (float) Math.sqrt(bc2);
-        launch(KernelSpec.ADAM_UPDATE, n, b(param), b(grad), b(m), b(v), n,
-                1f - beta1, beta2, 1f - beta2, stepSize, bc2Sqrt, eps);
+        ops.adamUpdate(b(param), b(grad), b(m), b(v), n, lr, beta1, beta2, eps, step);
     }
 }

@@ -21,7 +21,12 @@ final class ParityCases {
         void run(Parity p);
     }
 
-    record Case(Set<String> methods, String label, Body body) {
+    /** heavy: too slow for the host emulation of the kernels (KernelEmulationTest); the GPU runs it. */
+    record Case(Set<String> methods, String label, Body body, boolean heavy) {
+        Case(Set<String> methods, String label, Body body) {
+            this(methods, label, body, false);
+        }
+
         @Override
         public String toString() {
             return label;
@@ -119,7 +124,8 @@ final class ParityCases {
         }
 
         // ---- reductions and losses ----
-        for (long n : new long[]{1, 1000, 1000003, 64L * 256 * 256, 5_000_011}) {
+        for (long n : new long[]{1, 1000, 100_003, 1000003, 64L * 256 * 256, 5_000_011}) {
+            boolean heavy = n > 200_000; // emulation runs one OS thread per CUDA thread of the reduction
             cases.add(new Case(Set.of("meanForward", "meanBackward"), "mean n=" + n, p -> {
                 Parity.Pair x = p.rand(n, 1f, 0.5f), m = p.out(1), g = p.scalar(0.8f), dx = p.out(n);
                 p.cpu.meanForward(m.cpu(), x.cpu(), n);
@@ -128,7 +134,7 @@ final class ParityCases {
                 p.cpu.meanBackward(dx.cpu(), g.cpu(), n);
                 p.gpu.meanBackward(dx.gpu(), g.gpu(), n);
                 p.check("backward", dx, 0, 0);
-            }));
+            }, heavy));
             cases.add(new Case(Set.of("mseLossForward", "mseLossBackward"), "mse n=" + n, p -> {
                 Parity.Pair a = p.rand(n), b = p.rand(n), l = p.out(1), g = p.scalar(1.7f), da = p.out(n);
                 p.cpu.mseLossForward(l.cpu(), a.cpu(), b.cpu(), n);
@@ -137,7 +143,7 @@ final class ParityCases {
                 p.cpu.mseLossBackward(da.cpu(), g.cpu(), a.cpu(), b.cpu(), n);
                 p.gpu.mseLossBackward(da.gpu(), g.gpu(), a.gpu(), b.gpu(), n);
                 p.check("backward", da, 0, 0);
-            }));
+            }, heavy));
             cases.add(new Case(Set.of("l1LossForward", "l1LossBackward"), "l1 n=" + n, p -> {
                 float[] av = p.randn(n, 1f, 0f), bv = p.randn(n, 1f, 0f);
                 for (int i = 0; i < av.length; i += 13) {
@@ -150,7 +156,7 @@ final class ParityCases {
                 p.cpu.l1LossBackward(da.cpu(), g.cpu(), a.cpu(), b.cpu(), n);
                 p.gpu.l1LossBackward(da.gpu(), g.gpu(), a.gpu(), b.gpu(), n);
                 p.check("backward", da, 0, 0);
-            }));
+            }, heavy));
         }
 
         // ---- spatial ----
@@ -184,7 +190,7 @@ final class ParityCases {
                 p.check("backward", dx, 0, 0);
             }));
         }
-        int[][] norm = {{64, 256 * 256}, {128, 128 * 128}, {256, 64 * 64}, {512, 16 * 16}, {7, 1}, {5, 37}, {3, 1000003}};
+        int[][] norm = {{64, 256 * 256}, {128, 128 * 128}, {256, 64 * 64}, {512, 16 * 16}, {7, 1}, {5, 37}, {4, 4096}, {3, 1000003}};
         for (int[] r : norm) {
             cases.add(new Case(Set.of("instanceNormForward", "instanceNormBackward"), "instance norm planes=" + r[0] + " hw=" + r[1], p -> {
                 int planes = r[0], hw = r[1];
@@ -204,7 +210,7 @@ final class ParityCases {
                 mg.close();
                 rg.close();
                 p.checkScaled("backward", dx, 1e-4, 1e-3);
-            }));
+            }, (long) r[0] * KernelOps.planeThreads(r[1]) > 16384));
         }
         int[][] up = {{256, 64, 64, 2}, {128, 128, 128, 2}, {3, 5, 7, 3}, {1, 1, 1, 4}};
         for (int[] r : up) {
@@ -261,7 +267,7 @@ final class ParityCases {
                 p.cpu.conv2dBackward(null, dw2.cpu(), null, dy.cpu(), x.cpu(), w.cpu(), s);
                 p.gpu.conv2dBackward(null, dw2.gpu(), null, dy.gpu(), x.gpu(), w.gpu(), s);
                 p.checkScaled("backward dWeight only", dw2, 1e-4, 1e-3);
-            }));
+            }, s.flops() > 2e8 || (long) s.cOut() * KernelOps.planeThreads((long) s.n() * s.outH() * s.outW()) > 16384));
         }
 
         // ---- optimizer ----
