@@ -24,7 +24,7 @@ help:
 	@echo "make ptx     - compile kernels/*.cu to the committed PTX (src/main/resources/cyclegan4j/ptx)"
 	@echo "make ptx-check - check that the committed PTX matches kernels/ (skipped without nvcc)"
 	@echo "make compat  - build the libcudnn.so.8 / libcublas.so.12 forwarding libraries (target/compat)"
-	@echo "make dist    - self-contained bundle for a GPU host without Java (dist/)"
+	@echo "make dist    - self-contained bundle for a GPU host without Java (dist/, see benchmarks/gpu-check.sh)"
 	@echo "make clean   - remove build output"
 
 build:
@@ -101,3 +101,25 @@ compat-symbols: build
 	$(CURDIR)/kernels/compat/needed-symbols.sh libcublas.so.12 lib/libJCublas2-*.so lib/libJCublas-*.so > $(CURDIR)/kernels/compat/libcublas.so.12.symbols; \
 	rm -rf $$tmp
 	wc -l kernels/compat/*.symbols
+
+# ---- self-contained bundle for a GPU host without Java or network (dist/, git-ignored) ----
+# jlink runtime + app jar and runtime jars + forwarding libraries + launcher + JUnit console and the
+# compiled tests (so the GPU parity tests run there without Maven) + benchmarks/gpu-check.sh.
+DIST := dist/cyclegan4j
+JUNIT_CONSOLE := org.junit.platform:junit-platform-console-standalone:1.14.4
+
+dist: build compat
+	rm -rf dist
+	mkdir -p $(DIST)/bin $(DIST)/lib $(DIST)/native $(DIST)/test $(DIST)/benchmarks
+	jlink --add-modules java.base,java.logging,jdk.unsupported,java.desktop --strip-debug --no-header-files \
+	  --no-man-pages --compress=2 --output $(DIST)/runtime
+	cp target/cyclegan4j-*.jar target/lib/*.jar $(DIST)/lib/
+	@# JCuda's PTX-compiler binding (24 MB) is never used: PTX is loaded with cuModuleLoadData.
+	zip -q -d $(DIST)/lib/jcuda-natives-*.jar 'lib/libJNvPTXCompiler-*'
+	cp $(COMPAT_LIBS) $(DIST)/native/
+	cp -r target/test-classes $(DIST)/test/classes
+	$(MVN) dependency:copy -Dartifact=$(JUNIT_CONSOLE) -DoutputDirectory=$(CURDIR)/$(DIST)/test
+	cp src/dist/bin/cyclegan4j $(DIST)/bin/
+	cp benchmarks/gpu-check.sh $(DIST)/benchmarks/
+	tar -C dist -czf dist/cyclegan4j.tgz cyclegan4j
+	@du -sh $(DIST) dist/cyclegan4j.tgz
