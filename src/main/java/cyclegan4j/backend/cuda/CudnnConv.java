@@ -17,6 +17,7 @@ import java.util.Map;
 import static jcuda.jcudnn.JCudnn.*;
 import static jcuda.jcudnn.cudnnConvolutionMode.CUDNN_CROSS_CORRELATION;
 import static jcuda.jcudnn.cudnnDataType.CUDNN_DATA_FLOAT;
+import static jcuda.jcudnn.cudnnDeterminism.CUDNN_DETERMINISTIC;
 import static jcuda.jcudnn.cudnnMathType.CUDNN_DEFAULT_MATH;
 import static jcuda.jcudnn.cudnnMathType.CUDNN_FMA_MATH;
 import static jcuda.jcudnn.cudnnStatus.CUDNN_STATUS_SUCCESS;
@@ -37,6 +38,10 @@ import static jcuda.jcudnn.cudnnTensorFormat.CUDNN_TENSOR_NCHW;
  * allows for convolutions ({@code CUDNN_DEFAULT_MATH}, then the math type the chosen algorithm
  * reports). With TF32 off every descriptor is {@code CUDNN_FMA_MATH}: plain fp32 FMA, which the
  * parity tests use.
+ *
+ * <p>Some cuDNN algorithms (e.g. backward-filter algorithm 0) add with atomics, so two runs may differ in
+ * the last bits, as in PyTorch; {@code -Dcyclegan4j.cudnn.deterministic=true} only accepts algorithms
+ * that cuDNN reports as deterministic (PyTorch's {@code cudnn.deterministic}).
  */
 final class CudnnConv implements AutoCloseable {
 
@@ -44,6 +49,7 @@ final class CudnnConv implements AutoCloseable {
     private final cudnnHandle handle;
     private final boolean allowTf32;
     private final boolean find;
+    private final boolean deterministic = Boolean.getBoolean("cyclegan4j.cudnn.deterministic");
     private final Map<ConvShape, Plan> plans = new HashMap<>();
     private final Pointer one = Pointer.to(new float[]{1f});
     private final Pointer zero = Pointer.to(new float[]{0f});
@@ -149,8 +155,8 @@ final class CudnnConv implements AutoCloseable {
      * With TF32 off the descriptor stays CUDNN_FMA_MATH whatever the perf entry reports (the
      * descriptor is what cuDNN obeys); with TF32 allowed the descriptor takes the entry's math type.
      */
-    private static boolean usable(int status, int mathType) {
-        return status == CUDNN_STATUS_SUCCESS && mathType >= 0;
+    private boolean usable(int status, int mathType, int determinism) {
+        return status == CUDNN_STATUS_SUCCESS && mathType >= 0 && (!deterministic || determinism == CUDNN_DETERMINISTIC);
     }
 
     private void chooseForward(Plan p, ConvShape s) {
@@ -166,7 +172,7 @@ final class CudnnConv implements AutoCloseable {
                 cudnnGetConvolutionForwardAlgorithm_v7(handle, p.x, p.w, p.fwd, p.y, perf.length, count, perf);
             }
             for (int i = 0; i < count[0]; i++) {
-                if (usable(perf[i].status, perf[i].mathType)) {
+                if (usable(perf[i].status, perf[i].mathType, perf[i].determinism)) {
                     p.fwdAlgo = perf[i].algo;
                     if (allowTf32) {
                         cudnnSetConvolutionMathType(p.fwd, perf[i].mathType);
@@ -196,7 +202,7 @@ final class CudnnConv implements AutoCloseable {
                 cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, p.w, p.y, p.bwdData, p.x, perf.length, count, perf);
             }
             for (int i = 0; i < count[0]; i++) {
-                if (usable(perf[i].status, perf[i].mathType)) {
+                if (usable(perf[i].status, perf[i].mathType, perf[i].determinism)) {
                     p.bwdDataAlgo = perf[i].algo;
                     if (allowTf32) {
                         cudnnSetConvolutionMathType(p.bwdData, perf[i].mathType);
@@ -226,7 +232,7 @@ final class CudnnConv implements AutoCloseable {
                 cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, p.x, p.y, p.bwdFilter, p.w, perf.length, count, perf);
             }
             for (int i = 0; i < count[0]; i++) {
-                if (usable(perf[i].status, perf[i].mathType)) {
+                if (usable(perf[i].status, perf[i].mathType, perf[i].determinism)) {
                     p.bwdFilterAlgo = perf[i].algo;
                     if (allowTf32) {
                         cudnnSetConvolutionMathType(p.bwdFilter, perf[i].mathType);

