@@ -17,8 +17,24 @@
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n);  \
          i += (long long)blockDim.x * gridDim.x)
 
+// Grid-stride loop over [start, n) (e.g. the scalar tail after a float4 loop).
+#define CG_GRID_STRIDE_FROM(i, start, n)                                                         \
+    for (long long i = (start) + (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n);     \
+         i += (long long)blockDim.x * gridDim.x)
+
 __device__ __forceinline__ long long cg_ceil_div(long long a, long long b) {
     return (a + b - 1) / b;
+}
+
+// True when p may be read as float4 (16-byte aligned). cuMemAlloc blocks are 256-byte aligned, so
+// this holds for whole buffers and for planes whose length is a multiple of 4.
+__device__ __forceinline__ bool cg_aligned16(const void* p) {
+    return ((unsigned long long)p & 15ull) == 0;
+}
+
+// Sum of the four lanes of a float4, in a fixed order.
+__device__ __forceinline__ float cg_sum4(float4 v) {
+    return (v.x + v.y) + (v.z + v.w);
 }
 
 // Sum over the 32 lanes of a warp (butterfly: every lane ends with the total).

@@ -6,7 +6,8 @@
 //                       Backend contract says for parameter gradients)
 //
 // Work split: forward is a 1-D grid-stride loop over N*C*HW (any grid). Backward: block c owns
-// channel c (gridDim.x = C); its threads stride over the N*HW values of that channel in fp32 and
+// channel c (gridDim.x = C); its threads stride over the N*HW values of that channel in fp32
+// (as float4 when HW is a multiple of 4) and
 // combine them with a block reduction, so there are no atomics and the result is deterministic.
 // Launch backward with a multiple of 32 threads (the launcher uses 256, or 1024 for large planes).
 #include "common.cuh"
@@ -26,10 +27,19 @@ extern "C" __global__ void conv_bias_backward(float* __restrict__ dBias, const f
         return;
     }
     float acc = 0.0f;
+    const bool vec = (hw & 3) == 0 && cg_aligned16(dOut);
     for (int img = 0; img < n; img++) {
         const float* src = dOut + ((long long)img * c + ch) * hw;
-        for (long long j = threadIdx.x; j < hw; j += blockDim.x) {
-            acc += src[j];
+        if (vec) {
+            const float4* src4 = reinterpret_cast<const float4*>(src);
+#pragma unroll 4
+            for (long long j = threadIdx.x; j < (hw >> 2); j += blockDim.x) {
+                acc += cg_sum4(src4[j]);
+            }
+        } else {
+            for (long long j = threadIdx.x; j < hw; j += blockDim.x) {
+                acc += src[j];
+            }
         }
     }
     const float total = cg_block_sum(acc, scratch);

@@ -10,7 +10,8 @@
 //
 // Work split: elementwise kernels are 1-D grid-stride loops, one thread per element per step;
 // launch with any grid (the launcher uses 256 threads and ceil(n/256) blocks, capped).
-// mean_partial: every thread accumulates its strided elements in fp32, then a block reduction;
+// mean_partial: every thread accumulates its strided elements in fp32 (as float4, then the
+// scalar tail), then a block reduction;
 // the grid size is chosen from n alone, so the result is deterministic. Launch mean_finish with
 // one block of 1024 threads and count = the partial kernel's grid size.
 #include "common.cuh"
@@ -38,7 +39,12 @@ extern "C" __global__ void axpy_f32(float alpha, const float* __restrict__ x, fl
 extern "C" __global__ void mean_partial(float* __restrict__ partials, const float* __restrict__ in, long long n) {
     __shared__ float scratch[32];
     float acc = 0.0f;
-    CG_GRID_STRIDE(i, n) {
+    const long long n4 = cg_aligned16(in) ? n >> 2 : 0;  // float4 body, scalar tail
+    const float4* in4 = reinterpret_cast<const float4*>(in);
+    CG_GRID_STRIDE(i, n4) {
+        acc += cg_sum4(in4[i]);
+    }
+    CG_GRID_STRIDE_FROM(i, n4 * 4, n) {
         acc += in[i];
     }
     float total = cg_block_sum(acc, scratch);

@@ -6,7 +6,8 @@
 //   sign(0) = 0 (and sign keeps NaN and -0) exactly as Java's Math.signum, i.e. as PyTorch.
 //
 // Forward is a deterministic two-pass reduction: <loss>_partial (grid chosen from n alone; each
-// thread sums its strided terms in fp32, then a block reduction writes partials[blockIdx.x]),
+// thread sums its strided terms in fp32, reading float4 then the scalar tail, then a block
+// reduction writes partials[blockIdx.x]),
 // then loss_finish (one block of 1024 threads) writes out[0] = sum(partials) / n. The scalar stays
 // on the device. Backward reads the upstream gradient dOut[0] from device memory (no host sync);
 // it is a 1-D grid-stride loop.
@@ -16,7 +17,15 @@ extern "C" __global__ void mse_partial(float* __restrict__ partials, const float
                                        const float* __restrict__ b, long long n) {
     __shared__ float scratch[32];
     float acc = 0.0f;
-    CG_GRID_STRIDE(i, n) {
+    const long long n4 = (cg_aligned16(a) && cg_aligned16(b)) ? n >> 2 : 0;  // float4 body, scalar tail
+    const float4* a4 = reinterpret_cast<const float4*>(a);
+    const float4* b4 = reinterpret_cast<const float4*>(b);
+    CG_GRID_STRIDE(i, n4) {
+        const float4 x = a4[i], y = b4[i];
+        const float d0 = x.x - y.x, d1 = x.y - y.y, d2 = x.z - y.z, d3 = x.w - y.w;
+        acc += (d0 * d0 + d1 * d1) + (d2 * d2 + d3 * d3);
+    }
+    CG_GRID_STRIDE_FROM(i, n4 * 4, n) {
         const float d = a[i] - b[i];
         acc += d * d;
     }
@@ -30,7 +39,14 @@ extern "C" __global__ void l1_partial(float* __restrict__ partials, const float*
                                       const float* __restrict__ b, long long n) {
     __shared__ float scratch[32];
     float acc = 0.0f;
-    CG_GRID_STRIDE(i, n) {
+    const long long n4 = (cg_aligned16(a) && cg_aligned16(b)) ? n >> 2 : 0;  // float4 body, scalar tail
+    const float4* a4 = reinterpret_cast<const float4*>(a);
+    const float4* b4 = reinterpret_cast<const float4*>(b);
+    CG_GRID_STRIDE(i, n4) {
+        const float4 x = a4[i], y = b4[i];
+        acc += (fabsf(x.x - y.x) + fabsf(x.y - y.y)) + (fabsf(x.z - y.z) + fabsf(x.w - y.w));
+    }
+    CG_GRID_STRIDE_FROM(i, n4 * 4, n) {
         acc += fabsf(a[i] - b[i]);
     }
     float total = cg_block_sum(acc, scratch);

@@ -4,7 +4,8 @@
 //   ARG: p:FILE (float32 buffer, read before and written back after the launch; the same FILE twice
 //        is the same buffer), i:INT, l:LONG, f:HEXBITS (a float's raw bits, so it arrives exact)
 // Used by src/test/.../KernelEmulationTest through KernelOps, with the launch shapes the CUDA
-// backend uses. Built by that test (g++ -std=c++20 -pthread -ffp-contract=off).
+// backend uses. Built by that test (g++ -std=c++20 -pthread -ffp-contract=off -fno-strict-aliasing:
+// the kernels read float buffers as float4, as CUDA code does).
 #include "cuda_host_shim.h"
 
 #include "../activation.cu"

@@ -47,7 +47,7 @@ class KernelEmulationTest {
         }
         work = Files.createTempDirectory("cyclegan4j-emu");
         Path exe = work.resolve("emulator");
-        Process p = new ProcessBuilder("g++", "-std=c++20", "-O2", "-pthread", "-ffp-contract=off", "-o", exe.toString(),
+        Process p = new ProcessBuilder("g++", "-std=c++20", "-O2", "-pthread", "-ffp-contract=off", "-fno-strict-aliasing", "-o", exe.toString(),
                 Paths.get("kernels", "emu", "emulator.cpp").toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
