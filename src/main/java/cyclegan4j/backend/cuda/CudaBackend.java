@@ -48,7 +48,8 @@ import static jcuda.driver.JCudaDriver.*;
  */
 public final class CudaBackend implements Backend {
 
-    private static final long STAGING_BYTES = 16L << 20;
+    private static final long STAGING_BYTES = 8L << 20; // per slot
+    private static final int STAGING_SLOTS = 4;
 
     private static CudaBackend instance;
     private static Throwable failure;
@@ -72,8 +73,9 @@ public final class CudaBackend implements Backend {
     private final Pointer alphaPtr = Pointer.to(alphaSlot);
     private final DevicePtr partials;
     private final KernelOps ops;
-    private final Pointer staging = new Pointer();
-    private final CUevent stagingFree = new CUevent();
+    private final Pointer[] staging = new Pointer[STAGING_SLOTS];
+    private final CUevent[] stagingFree = new CUevent[STAGING_SLOTS];
+    private int stagingNext;
     private final String compatNote;
 
     /** The process-wide CUDA backend, created on first use; throws (with the reason) when CUDA cannot be used. */
@@ -111,14 +113,29 @@ public final class CudaBackend implements Backend {
                 return "no CUDA driver (libcuda.so.1 could not be loaded)";
             }
             if (msg.contains("cudnn") || msg.contains("Cudnn")) {
-                return "cuDNN could not be loaded (" + firstLine(msg) + ")";
+                return "cuDNN could not be loaded (" + loaderLine(msg) + ")";
             }
-            return "a CUDA native library could not be loaded (" + firstLine(msg) + ")";
+            return "a CUDA native library could not be loaded (" + loaderLine(msg) + ")";
         }
         if (msg.contains("CUDA_ERROR_NO_DEVICE")) {
             return "no CUDA device is visible (CUDA_ERROR_NO_DEVICE)";
         }
         return firstLine(t.getMessage() == null ? t.toString() : t.getMessage());
+    }
+
+    /**
+     * The dynamic loader's own complaint inside JCuda's long multi-line UnsatisfiedLinkError
+     * ("libcudnn.so.8: cannot open shared object file", "version `libcudnn.so.8' not found", ...).
+     */
+    static String loaderLine(String msg) {
+        for (String line : msg.split("\n")) {
+            if (line.contains("cannot open shared object") || line.contains("version `") || line.contains("undefined symbol")) {
+                String l = line.trim();
+                int colon = l.indexOf(": ");
+                return l.startsWith("java.lang.UnsatisfiedLinkError") && colon > 0 ? l.substring(colon + 2) : l;
+            }
+        }
+        return firstLine(msg);
     }
 
     private static String firstLine(String s) {
@@ -154,8 +171,12 @@ public final class CudaBackend implements Backend {
         cuCtxSetCurrent(context);
         bound.set(true);
         cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT);
-        cuEventCreate(stagingFree, CUevent_flags.CU_EVENT_DISABLE_TIMING);
-        cuMemAllocHost(staging, STAGING_BYTES);
+        for (int i = 0; i < STAGING_SLOTS; i++) {
+            stagingFree[i] = new CUevent();
+            cuEventCreate(stagingFree[i], CUevent_flags.CU_EVENT_DISABLE_TIMING);
+            staging[i] = new Pointer();
+            cuMemAllocHost(staging[i], STAGING_BYTES);
+        }
 
         // 2. PTX modules, one per kernels/*.cu, from the classpath (never compiled at run time).
         loadKernels();
@@ -316,9 +337,10 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * Stream-ordered upload through a pinned staging block: chunks of at most 16 MiB are copied into
-     * page-locked memory and sent with cuMemcpyHtoDAsync; the host only waits for the previous
-     * chunk's copy to finish before it reuses the staging block (not for the kernels queued ahead).
+     * Stream-ordered upload through a ring of pinned staging slots (4 x 8 MiB): each chunk is copied
+     * into page-locked memory and sent with cuMemcpyHtoDAsync on the stream. A slot is reused only
+     * after the event recorded behind its previous copy has fired, i.e. the host waits only when it is
+     * four uploads ahead of the device (a training step uploads one or two images).
      */
     @Override
     public void upload(Buffer dst, float[] src) {
@@ -330,10 +352,13 @@ public final class CudaBackend implements Backend {
         int chunk = (int) (STAGING_BYTES / Sizeof.FLOAT);
         for (int off = 0; off < src.length; off += chunk) {
             int len = Math.min(chunk, src.length - off);
-            cuEventSynchronize(stagingFree);
-            staging.getByteBuffer(0, (long) len * Sizeof.FLOAT).order(ByteOrder.nativeOrder()).asFloatBuffer().put(src, off, len);
-            cuMemcpyHtoDAsync(at(d.ptr(), (long) off * Sizeof.FLOAT), staging, (long) len * Sizeof.FLOAT, stream);
-            cuEventRecord(stagingFree, stream);
+            int slot = stagingNext;
+            stagingNext = (stagingNext + 1) % STAGING_SLOTS;
+            cuEventSynchronize(stagingFree[slot]); // a never-recorded event counts as done
+            staging[slot].getByteBuffer(0, (long) len * Sizeof.FLOAT).order(ByteOrder.nativeOrder()).asFloatBuffer()
+                    .put(src, off, len);
+            cuMemcpyHtoDAsync(at(d.ptr(), (long) off * Sizeof.FLOAT), staging[slot], (long) len * Sizeof.FLOAT, stream);
+            cuEventRecord(stagingFree[slot], stream);
         }
     }
 

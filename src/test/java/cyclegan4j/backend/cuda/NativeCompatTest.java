@@ -40,4 +40,21 @@ class NativeCompatTest {
             }
         }
     }
+
+    @Test
+    void reasonsAreOneLineAndNameTheMissingLibrary() {
+        String jcudaStyle = "Error while loading native library \"JCudnn-12.6.0-linux-x86_64\"\nOperating system name: Linux\n"
+                + "Stack trace from the attempt to load the library as a resource:\n"
+                + "java.lang.UnsatisfiedLinkError: /tmp/libJCudnn-12.6.0-linux-x86_64.so: libcudnn.so.8: cannot open shared object file: No such file or directory\n"
+                + "\tat java.base/jdk.internal.loader.NativeLibraries.load(Native Method)";
+        String r = CudaBackend.reason(new UnsatisfiedLinkError(jcudaStyle));
+        assertEquals("cuDNN could not be loaded (/tmp/libJCudnn-12.6.0-linux-x86_64.so: libcudnn.so.8: cannot open shared object file: "
+                + "No such file or directory)", r);
+        assertEquals("no CUDA driver (libcuda.so.1 could not be loaded)",
+                CudaBackend.reason(new IllegalStateException("x", new UnsatisfiedLinkError("... libcuda.so.1: cannot open shared object file"))));
+        assertEquals("no CUDA device is visible (CUDA_ERROR_NO_DEVICE)",
+                CudaBackend.reason(new jcuda.CudaException("CUDA_ERROR_NO_DEVICE")));
+        assertEquals("neither libcudnn.so.8 nor libcudnn.so.9 was found",
+                CudaBackend.reason(new IllegalStateException("neither libcudnn.so.8 nor libcudnn.so.9 was found")));
+    }
 }
