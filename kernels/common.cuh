@@ -5,7 +5,9 @@
 //     with cuModuleGetFunction; one .cu file = one PTX module.
 //   * float32, NCHW, contiguous; element counts that may exceed 2^31 are long long.
 //   * 1-D launches use a grid-stride loop, so any grid size is correct and ragged tails need no
-//     special case; the Java launcher caps the grid (see CudaKernels.grid1d).
+//     special case; the Java side caps the grid (KernelOps.grid).
+//   * Kernels launched with 1024 threads per block say so with __launch_bounds__(1024), so the
+//     driver's JIT never gives them more registers than a 1024-thread block can have.
 //   * Files are compiled with -fmad=false (see the Makefile): a*b+c is not contracted into an
 //     FMA, so elementwise arithmetic rounds exactly like the Java reference (CpuBackend).
 #pragma once

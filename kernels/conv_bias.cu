@@ -19,7 +19,7 @@ extern "C" __global__ void conv_bias_forward(float* __restrict__ out, const floa
     }
 }
 
-extern "C" __global__ void conv_bias_backward(float* __restrict__ dBias, const float* __restrict__ dOut,
+extern "C" __global__ void __launch_bounds__(1024) conv_bias_backward(float* __restrict__ dBias, const float* __restrict__ dOut,
                                               int n, int c, long long hw) {
     __shared__ float scratch[32];
     const int ch = blockIdx.x;

@@ -53,7 +53,7 @@ extern "C" __global__ void mean_partial(float* __restrict__ partials, const floa
     }
 }
 
-extern "C" __global__ void mean_finish(float* __restrict__ out, const float* __restrict__ partials, int count, long long n) {
+extern "C" __global__ void __launch_bounds__(1024) mean_finish(float* __restrict__ out, const float* __restrict__ partials, int count, long long n) {
     cg_finish_partials(out, partials, count, (float)n);
 }
 

@@ -15,7 +15,7 @@
 // generator's planes (<= 256 KB each) the re-reads mostly come from L2.
 #include "common.cuh"
 
-extern "C" __global__ void instance_norm_forward(float* __restrict__ out, float* __restrict__ mean,
+extern "C" __global__ void __launch_bounds__(1024) instance_norm_forward(float* __restrict__ out, float* __restrict__ mean,
                                                  float* __restrict__ rstd, const float* __restrict__ in,
                                                  int planes, int hw, float eps) {
     __shared__ float scratch[32];
@@ -78,7 +78,7 @@ extern "C" __global__ void instance_norm_forward(float* __restrict__ out, float*
     }
 }
 
-extern "C" __global__ void instance_norm_backward(float* __restrict__ dIn, const float* __restrict__ dOut,
+extern "C" __global__ void __launch_bounds__(1024) instance_norm_backward(float* __restrict__ dIn, const float* __restrict__ dOut,
                                                   const float* __restrict__ in, const float* __restrict__ mean,
                                                   const float* __restrict__ rstd, int planes, int hw) {
     __shared__ float scratch[32];

@@ -55,7 +55,7 @@ extern "C" __global__ void l1_partial(float* __restrict__ partials, const float*
     }
 }
 
-extern "C" __global__ void loss_finish(float* __restrict__ out, const float* __restrict__ partials, int count, long long n) {
+extern "C" __global__ void __launch_bounds__(1024) loss_finish(float* __restrict__ out, const float* __restrict__ partials, int count, long long n) {
     cg_finish_partials(out, partials, count, (float)n);
 }
 

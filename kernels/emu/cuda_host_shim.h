@@ -32,6 +32,7 @@ inline float g_shuffle[32][32];
 #define __global__
 #define __device__
 #define __host__
+#define __launch_bounds__(...)
 #define __forceinline__ inline
 #define __restrict__ __restrict
 #define __shared__ static
