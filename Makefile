@@ -61,7 +61,8 @@ $(PTX_DIR)/%.ptx: kernels/%.cu kernels/common.cuh
 	@mkdir -p $(PTX_DIR)
 	$(NVCC) $(NVCC_FLAGS) -o $@ $<
 
-# Regenerates the PTX into a temp dir and compares it with the committed files.
+# Regenerates the PTX into a temp dir and compares it with the committed files; where ptxas is
+# installed, also assembles the committed PTX for sm_90 (H100/H200), as the driver's JIT will.
 ptx-check:
 	@if ! command -v $(NVCC) >/dev/null 2>&1; then echo "ptx-check: $(NVCC) not on PATH, skipped"; exit 0; fi; \
 	tmp=$$(mktemp -d); status=0; \
@@ -74,7 +75,12 @@ ptx-check:
 	for ptx in $(PTX_DIR)/*.ptx; do \
 	  [ -e kernels/$$(basename $$ptx .ptx).cu ] || { echo "ptx-check: $$ptx has no kernels/ source"; status=1; }; \
 	done; \
-	rm -rf $$tmp; [ $$status -eq 0 ] && echo "ptx-check: committed PTX matches kernels/ ($(words $(KERNELS)) files)"; exit $$status
+	if command -v ptxas >/dev/null 2>&1; then \
+	  for ptx in $(PTX_DIR)/*.ptx; do \
+	    ptxas -arch=sm_90 -o $$tmp/check.cubin $$ptx || { echo "ptx-check: $$ptx does not assemble for sm_90"; status=1; }; \
+	  done; \
+	fi; \
+	rm -rf $$tmp; [ $$status -eq 0 ] && echo "ptx-check: committed PTX matches kernels/ ($(words $(KERNELS)) files) and assembles for sm_90"; exit $$status
 
 # ---- forwarding libraries for hosts with only cuDNN 9 / cuBLAS 13 (trap 2 of the GPU notes) ----
 # libcudnn.so.8 -> libcudnn.so.9 and libcublas.so.12 -> libcublas.so.13, exporting exactly the names
