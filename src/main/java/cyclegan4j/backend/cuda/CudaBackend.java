@@ -3,6 +3,7 @@ package cyclegan4j.backend.cuda;
 import cyclegan4j.backend.Backend;
 import cyclegan4j.backend.Buffer;
 import cyclegan4j.backend.ConvShape;
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.Sizeof;
 import jcuda.driver.CUcontext;
@@ -44,7 +45,9 @@ import static jcuda.driver.JCudaDriver.*;
  * <p>Options (system properties): {@code cyclegan4j.cuda.device} (ordinal, default 0),
  * {@code cyclegan4j.cuda.tf32} (default true; false forces CUDNN_FMA_MATH, as the parity tests do),
  * {@code cyclegan4j.cuda.cublas} (default true; false uses the axpy kernel),
- * {@code cyclegan4j.cudnn.find} (default false; true times cuDNN algorithms instead of using heuristics).
+ * {@code cyclegan4j.cudnn.find} (default false; true times cuDNN algorithms instead of using heuristics),
+ * {@code cyclegan4j.cudnn.deterministic} (only deterministic cuDNN algorithms),
+ * {@code cyclegan4j.cuda.sync} (debugging: synchronise after every kernel so that a failure names it).
  */
 public final class CudaBackend implements Backend {
 
@@ -77,6 +80,8 @@ public final class CudaBackend implements Backend {
     private final CUevent[] stagingFree = new CUevent[STAGING_SLOTS];
     private int stagingNext;
     private final String compatNote;
+    /** -Dcyclegan4j.cuda.sync=true: wait after every kernel so a failure names its kernel (debugging only). */
+    private final boolean debugSync = Boolean.getBoolean("cyclegan4j.cuda.sync");
 
     /** The process-wide CUDA backend, created on first use; throws (with the reason) when CUDA cannot be used. */
     public static synchronized CudaBackend get() {
@@ -181,7 +186,14 @@ public final class CudaBackend implements Backend {
         // 2. PTX modules, one per kernels/*.cu, from the classpath (never compiled at run time).
         loadKernels();
         partials = pool.acquire((long) KernelOps.MAX_PARTIALS * Sizeof.FLOAT);
-        ops = new KernelOps((k, grid, block, args) -> kernels.get(k).launch(stream, grid, block, args), partials);
+        ops = new KernelOps(debugSync ? (k, grid, block, args) -> {
+            kernels.get(k).launch(stream, grid, block, args);
+            try {
+                cuStreamSynchronize(stream);
+            } catch (CudaException e) {
+                throw new IllegalStateException("kernel " + k.function + " failed: " + e.getMessage(), e);
+            }
+        } : (k, grid, block, args) -> kernels.get(k).launch(stream, grid, block, args), partials);
 
         // 3. cuDNN (through the compatibility layer when only cuDNN 9 is installed).
         compatNote = NativeCompat.prepareCudnn();
@@ -372,7 +384,12 @@ public final class CudaBackend implements Backend {
         bind();
         CudaBuffer s = b(src);
         float[] out = new float[Math.toIntExact(s.size())];
-        cuStreamSynchronize(stream); // the only place the host waits for the device
+        try {
+            cuStreamSynchronize(stream); // the only place the host waits for the device
+        } catch (CudaException e) {
+            throw new IllegalStateException("a queued CUDA operation failed (seen when copying a result to the host): "
+                    + e.getMessage() + "; rerun with -Dcyclegan4j.cuda.sync=true to find which", e);
+        }
         if (out.length > 0) {
             cuMemcpyDtoH(Pointer.to(out), s.ptr(), (long) out.length * Sizeof.FLOAT);
         }

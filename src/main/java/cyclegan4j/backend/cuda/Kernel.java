@@ -1,5 +1,6 @@
 package cyclegan4j.backend.cuda;
 
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUstream;
@@ -79,7 +80,12 @@ final class Kernel {
                 default -> throw new IllegalStateException();
             }
         }
-        cuLaunchKernel(function, Math.max(grid, 1), 1, 1, block, 1, 1, 0, stream, params, null);
+        try {
+            cuLaunchKernel(function, Math.max(grid, 1), 1, 1, block, 1, 1, 0, stream, params, null);
+        } catch (CudaException e) {
+            throw new IllegalStateException("launching kernel " + spec.function + " (grid " + grid + ", block " + block
+                    + ") failed: " + e.getMessage(), e);
+        }
     }
 
     private long address(Object a, int i) {
