@@ -15,7 +15,7 @@ ifeq ($(origin OPENBLAS_CORETYPE), undefined)
   endif
 endif
 
-.PHONY: help build test bench bench-compile clean ptx ptx-check compat compat-symbols dist
+.PHONY: help build test bench bench-compile clean ptx ptx-check compat compat-symbols dist gpu-test
 
 help:
 	@echo "make build   - compile and package the engine + CLI (target/cyclegan4j-*.jar, target/lib)"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench   - run the JMH CPU benchmarks (benchmarks/), results in benchmarks/RESULTS.md"
 	@echo "make ptx     - compile kernels/*.cu to the committed PTX (src/main/resources/cyclegan4j/ptx)"
 	@echo "make ptx-check - check that the committed PTX matches kernels/ (skipped without nvcc)"
+	@echo "make gpu-test - GPU parity/leak tests with Maven on a machine with a GPU (fails without one)"
 	@echo "make compat  - build the libcudnn.so.8 / libcublas.so.12 forwarding libraries (target/compat)"
 	@echo "make dist    - self-contained bundle for a GPU host without Java (dist/, see benchmarks/gpu-check.sh)"
 	@echo "make clean   - remove build output"
@@ -127,5 +128,10 @@ dist: build compat
 	$(MVN) dependency:copy -Dartifact=$(JUNIT_CONSOLE) -DoutputDirectory=$(CURDIR)/$(DIST)/test
 	cp src/dist/bin/cyclegan4j $(DIST)/bin/
 	cp benchmarks/gpu-check.sh $(DIST)/benchmarks/
+	cp kernels/README.md $(DIST)/README-cuda.md
 	tar -C dist -czf dist/cyclegan4j.tgz cyclegan4j
 	@du -sh $(DIST) dist/cyclegan4j.tgz
+
+# On a machine with a GPU and Maven: the tagged GPU tests, failing (not skipping) without a GPU.
+gpu-test: compat
+	$(MVN_TEST) test -DexcludedGroups= -Dgroups=gpu -Dcyclegan4j.requireGpu=true
