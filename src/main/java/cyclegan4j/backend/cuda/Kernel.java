@@ -48,35 +48,15 @@ final class Kernel {
      * Float for {@code f}.
      */
     void launch(CUstream stream, int grid, int block, Object... args) {
+        check(spec, args);
         String sig = spec.signature;
-        if (args.length != sig.length()) {
-            throw new IllegalArgumentException("kernel " + spec.function + " takes " + sig.length() + " arguments, got " + args.length);
-        }
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             switch (sig.charAt(i)) {
                 case 'p' -> longs[i][0] = address(a, i);
-                case 'l' -> {
-                    if (a instanceof Long v) {
-                        longs[i][0] = v;
-                    } else if (a instanceof Integer v) {
-                        longs[i][0] = v;
-                    } else {
-                        throw mismatch(i, "a long", a);
-                    }
-                }
-                case 'i' -> {
-                    if (!(a instanceof Integer v)) {
-                        throw mismatch(i, "an int", a);
-                    }
-                    ints[i][0] = v;
-                }
-                case 'f' -> {
-                    if (!(a instanceof Float v)) {
-                        throw mismatch(i, "a float", a);
-                    }
-                    floats[i][0] = v;
-                }
+                case 'l' -> longs[i][0] = ((Number) a).longValue();
+                case 'i' -> ints[i][0] = (Integer) a;
+                case 'f' -> floats[i][0] = (Float) a;
                 default -> throw new IllegalStateException();
             }
         }
@@ -85,6 +65,38 @@ final class Kernel {
         } catch (CudaException e) {
             throw new IllegalStateException("launching kernel " + spec.function + " (grid " + grid + ", block " + block
                     + ") failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks an argument list against the kernel's signature: a buffer (or device pointer) for
+     * {@code p}, Long or Integer for {@code l}, Integer for {@code i}, Float for {@code f}. The
+     * host emulation of the kernels applies the same check, so a wrong list fails the CPU tests.
+     */
+    static void check(KernelSpec spec, Object[] args) {
+        String sig = spec.signature;
+        if (args.length != sig.length()) {
+            throw new IllegalArgumentException("kernel " + spec.function + " takes " + sig.length() + " arguments, got " + args.length);
+        }
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            boolean ok = switch (sig.charAt(i)) {
+                case 'p' -> a instanceof cyclegan4j.backend.Buffer || a instanceof DevicePtr;
+                case 'l' -> a instanceof Long || a instanceof Integer;
+                case 'i' -> a instanceof Integer;
+                case 'f' -> a instanceof Float;
+                default -> throw new IllegalStateException("kernel " + spec.function + ": bad signature " + sig);
+            };
+            if (!ok) {
+                String want = switch (sig.charAt(i)) {
+                    case 'p' -> "a device buffer";
+                    case 'l' -> "a long";
+                    case 'i' -> "an int";
+                    default -> "a float";
+                };
+                throw new IllegalArgumentException("kernel " + spec.function + ": argument " + i + " must be " + want + ", got "
+                        + (a == null ? "null" : a.getClass().getSimpleName()));
+            }
         }
     }
 

@@ -78,6 +78,7 @@ final class EmulatedBackend implements Backend {
     private final KernelOps ops;
     private final EmuBuffer partials;
     int launches;
+    final Set<KernelSpec> launched = EnumSet.noneOf(KernelSpec.class);
 
     EmulatedBackend(Path emulator, Path dir) {
         this.emulator = emulator;
@@ -88,10 +89,9 @@ final class EmulatedBackend implements Backend {
 
     private void launch(KernelSpec k, int grid, int block, Object... args) {
         launches++;
+        launched.add(k);
+        Kernel.check(k, args); // the same argument check as a real launch
         String sig = k.signature;
-        if (args.length != sig.length()) {
-            throw new IllegalArgumentException(k.function + ": " + args.length + " arguments for signature " + sig);
-        }
         List<String> cmd = new ArrayList<>(List.of(emulator.toString(), k.function, Integer.toString(grid),
                 Integer.toString(block), THREADED.contains(k) ? "thr" : "seq"));
         Map<EmuBuffer, Path> files = new IdentityHashMap<>();

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -58,6 +59,9 @@ class KernelEmulationTest {
 
     @AfterAll
     static void cleanUp() throws Exception {
+        if (emu != null && emu.launches > 100) { // the whole class ran, not a single case
+            assertEquals(EnumSet.allOf(KernelSpec.class), emu.launched, "kernels never exercised by the emulated cases");
+        }
         if (work != null) {
             try (Stream<Path> s = Files.walk(work)) {
                 s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
