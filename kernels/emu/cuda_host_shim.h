@@ -1,33 +1,31 @@
 // cuda_host_shim.h - just enough of CUDA C++ to compile kernels/*.cu as host C++ for testing.
 //
-// Every CUDA thread runs as host code: blockIdx/threadIdx are thread_local; blocks run one after
-// another. In "seq" mode the threads of a block run one after another on one OS thread (fine for
-// kernels without __syncthreads / warp shuffles: elementwise, pad, upsample, Adam); in "thr" mode
-// each CUDA thread of the block is an OS thread, __syncthreads is a std::barrier over the block and
-// __shfl_xor_sync exchanges values through a per-warp array between two barriers over the warp.
-// __shared__ becomes static: one copy, which is right because only one block runs at a time.
-// This checks index arithmetic, launch shapes, ragged tails and reduction logic; it cannot check
-// timing, memory coalescing or real-GPU rounding (tanhf, sqrtf come from the host libm).
+// Every CUDA thread runs as host code on the calling OS thread; blocks run one after another.
+// Kernels without __syncthreads / warp shuffles (elementwise, pad, upsample, Adam) run their
+// threads one after another (cg_run_block_seq). Kernels that synchronise run each CUDA thread of a
+// block as a fiber (ucontext, cg_run_block_fibers): __syncthreads parks the fiber until every
+// live thread of the block is parked there; __shfl_xor_sync parks it until all 32 lanes of its warp
+// have written their value. This is deterministic, needs no OS threads, and reports a deadlock
+// (a barrier not reached by every thread) instead of hanging. __shared__ becomes static: one copy,
+// right because only one block runs at a time. Checks index arithmetic, launch shapes, ragged
+// tails and reduction logic; not timing, coalescing or real-GPU rounding (libm's tanhf, sqrtf).
 #pragma once
-#include <barrier>
+#include <ucontext.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
+#include <functional>
 #include <vector>
 
 struct dim3 { unsigned x = 1, y = 1, z = 1; };
 struct alignas(16) float4 { float x, y, z, w; };
 inline float4 make_float4(float x, float y, float z, float w) { return float4{x, y, z, w}; }
 
-inline thread_local dim3 threadIdx;
-inline thread_local dim3 blockIdx;
+inline dim3 threadIdx;
+inline dim3 blockIdx;
 inline dim3 blockDim;
 inline dim3 gridDim;
-
-inline std::barrier<>* g_block_barrier = nullptr;               // null in seq mode
-inline std::vector<std::unique_ptr<std::barrier<>>> g_warp_barriers;
-inline float g_shuffle[32][32];
 
 #define __global__
 #define __device__
@@ -37,24 +35,116 @@ inline float g_shuffle[32][32];
 #define __restrict__ __restrict
 #define __shared__ static
 
-inline void cg_need_threads(const char* what) {
-    if (g_block_barrier == nullptr) {
-        std::fprintf(stderr, "emulator: %s used in seq mode (run this kernel in thr mode)\n", what);
+// ---- fibers ----------------------------------------------------------------------------------
+
+enum CgWait { CG_READY = 0, CG_AT_SYNC = 1, CG_AT_WARP = 2, CG_DONE = 3 };
+
+struct CgFiber {
+    ucontext_t ctx;
+    unsigned tid;
+    int state;
+};
+
+inline ucontext_t g_scheduler;
+inline std::vector<CgFiber> g_fibers;
+inline std::vector<char> g_fiber_stacks;
+inline CgFiber* g_current = nullptr;  // null outside fiber mode
+inline const std::function<void()>* g_body = nullptr;
+inline float g_shuffle[32][32];
+constexpr size_t CG_FIBER_STACK = 64 * 1024;
+
+inline void cg_park(int state) {
+    if (g_current == nullptr) {
+        std::fprintf(stderr, "emulator: __syncthreads / __shfl_xor_sync in a kernel run without fibers\n");
         std::abort();
     }
+    g_current->state = state;
+    swapcontext(&g_current->ctx, &g_scheduler);
 }
 
-inline void __syncthreads() {
-    cg_need_threads("__syncthreads");
-    g_block_barrier->arrive_and_wait();
-}
+inline void __syncthreads() { cg_park(CG_AT_SYNC); }
 
 inline float __shfl_xor_sync(unsigned, float v, int lane_mask) {
-    cg_need_threads("__shfl_xor_sync");
+    if (g_current == nullptr) cg_park(CG_AT_WARP);  // reports the misuse
     const unsigned lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     g_shuffle[warp][lane] = v;
-    g_warp_barriers[warp]->arrive_and_wait();
+    cg_park(CG_AT_WARP);
     const float r = g_shuffle[warp][lane ^ (unsigned)lane_mask];
-    g_warp_barriers[warp]->arrive_and_wait();
+    cg_park(CG_AT_WARP);
     return r;
+}
+
+inline void cg_fiber_entry() {
+    (*g_body)();
+    g_current->state = CG_DONE;  // uc_link returns to the scheduler
+}
+
+// Runs one block (blockIdx already set) of bx threads that may synchronise.
+inline void cg_run_block_fibers(const std::function<void()>& body, unsigned bx) {
+    if (bx % 32 != 0 || bx > 1024) {
+        std::fprintf(stderr, "emulator: a synchronising kernel needs whole warps, got %u threads\n", bx);
+        std::abort();
+    }
+    g_body = &body;
+    g_fibers.assign(bx, CgFiber{});
+    if (g_fiber_stacks.size() < bx * CG_FIBER_STACK) g_fiber_stacks.resize(bx * CG_FIBER_STACK);
+    for (unsigned t = 0; t < bx; t++) {
+        CgFiber& f = g_fibers[t];
+        f.tid = t;
+        f.state = CG_READY;
+        getcontext(&f.ctx);
+        f.ctx.uc_stack.ss_sp = g_fiber_stacks.data() + t * CG_FIBER_STACK;
+        f.ctx.uc_stack.ss_size = CG_FIBER_STACK;
+        f.ctx.uc_link = &g_scheduler;
+        makecontext(&f.ctx, cg_fiber_entry, 0);
+    }
+    for (;;) {
+        bool ran = false;
+        for (CgFiber& f : g_fibers) {
+            if (f.state == CG_READY) {
+                ran = true;
+                g_current = &f;
+                threadIdx.x = f.tid;
+                swapcontext(&g_scheduler, &f.ctx);
+                g_current = nullptr;
+            }
+        }
+        if (ran) continue;
+        // nobody is ready: release every warp whose 32 lanes all wait at a shuffle ...
+        bool released = false;
+        for (unsigned w = 0; w < bx / 32; w++) {
+            bool all = true;
+            for (unsigned l = 0; l < 32; l++) all = all && g_fibers[w * 32 + l].state == CG_AT_WARP;
+            if (all) {
+                for (unsigned l = 0; l < 32; l++) g_fibers[w * 32 + l].state = CG_READY;
+                released = true;
+            }
+        }
+        if (released) continue;
+        // ... or the block, when every thread that has not finished waits at __syncthreads
+        bool anyLive = false, allSync = true;
+        for (CgFiber& f : g_fibers) {
+            if (f.state != CG_DONE) {
+                anyLive = true;
+                allSync = allSync && f.state == CG_AT_SYNC;
+            }
+        }
+        if (!anyLive) break;
+        if (!allSync) {
+            std::fprintf(stderr, "emulator: deadlock in block %u (threads wait at different barriers)\n", blockIdx.x);
+            std::abort();
+        }
+        for (CgFiber& f : g_fibers) {
+            if (f.state == CG_AT_SYNC) f.state = CG_READY;
+        }
+    }
+    g_body = nullptr;
+}
+
+// Runs one block whose threads never synchronise: one after another.
+inline void cg_run_block_seq(const std::function<void()>& body, unsigned bx) {
+    for (unsigned t = 0; t < bx; t++) {
+        threadIdx.x = t;
+        body();
+    }
 }

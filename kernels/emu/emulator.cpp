@@ -1,10 +1,10 @@
 // emulator.cpp - runs one kernel of kernels/*.cu on the host (see cuda_host_shim.h).
 //
-//   emulator KERNEL GRID BLOCK seq|thr ARG...
+//   emulator KERNEL GRID BLOCK seq|thr ARG...   (thr: the block's threads run as fibers, see the shim)
 //   ARG: p:FILE (float32 buffer, read before and written back after the launch; the same FILE twice
 //        is the same buffer), i:INT, l:LONG, f:HEXBITS (a float's raw bits, so it arrives exact)
 // Used by src/test/.../KernelEmulationTest through KernelOps, with the launch shapes the CUDA
-// backend uses. Built by that test (g++ -std=c++20 -pthread -ffp-contract=off -fno-strict-aliasing:
+// backend uses. Built by that test (g++ -std=c++20 -O2 -ffp-contract=off -fno-strict-aliasing:
 // the kernels read float buffers as float4, as CUDA code does).
 #include "cuda_host_shim.h"
 
@@ -22,7 +22,6 @@
 #include <functional>
 #include <map>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <utility>
 
@@ -115,27 +114,14 @@ int main(int argc, char** argv) {
         return 2;
     }
     const auto& fn = it->second.first;
+    const std::function<void()> body = [&] { fn(args); };
     for (unsigned b = 0; b < gridDim.x; b++) {
-        if (!threaded) {
-            blockIdx.x = b;
-            for (unsigned t = 0; t < blockDim.x; t++) {
-                threadIdx.x = t;
-                fn(args);
-            }
-            continue;
+        blockIdx.x = b;
+        if (threaded) {
+            cg_run_block_fibers(body, blockDim.x);
+        } else {
+            cg_run_block_seq(body, blockDim.x);
         }
-        std::barrier<> block_barrier((std::ptrdiff_t)blockDim.x);
-        g_block_barrier = &block_barrier;
-        g_warp_barriers.clear();
-        for (unsigned w = 0; w < (blockDim.x + 31) / 32; w++) {
-            g_warp_barriers.push_back(std::make_unique<std::barrier<>>(32));
-        }
-        std::vector<std::thread> threads;
-        for (unsigned t = 0; t < blockDim.x; t++) {
-            threads.emplace_back([&, b, t] { blockIdx.x = b; threadIdx.x = t; fn(args); });
-        }
-        for (auto& th : threads) th.join();
-        g_block_barrier = nullptr;
     }
     for (auto& [name, data] : files) {
         FILE* out = std::fopen(name.c_str(), "wb");

@@ -7,7 +7,7 @@
 // kernel-parameter array exactly as the driver receives it. cuMemAlloc fails with
 // CUDA_ERROR_OUT_OF_MEMORY beyond FAKE_CUDA_MEMORY bytes (default 4 GiB) so the pool's
 // trim-and-retry path runs too. Build:
-//   g++ -std=c++20 -O2 -fPIC -shared -pthread -ffp-contract=off -fno-strict-aliasing \
+//   g++ -std=c++20 -O2 -fPIC -shared -ffp-contract=off -fno-strict-aliasing \
 //       -Wl,-soname,libcuda.so.1 -o libcuda.so.1 fake_cuda.cpp
 #include "cuda_host_shim.h"
 
@@ -26,7 +26,6 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -34,7 +33,7 @@ namespace {
 
 struct FakeKernel {
     std::function<void(void**)> call;
-    bool threaded;  // uses __syncthreads / warp shuffles: one OS thread per CUDA thread
+    bool threaded;  // uses __syncthreads / warp shuffles: the block's threads run as fibers
 };
 
 template <typename... A, std::size_t... I>
@@ -183,23 +182,14 @@ CUresult cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned
     launches++;
     gridDim.x = gx;
     blockDim.x = bx;
+    const std::function<void()> body = [&] { k.call(params); };
     for (unsigned b = 0; b < gx; b++) {
-        if (!k.threaded) {
-            blockIdx.x = b;
-            for (unsigned t = 0; t < bx; t++) {
-                threadIdx.x = t;
-                k.call(params);
-            }
-            continue;
+        blockIdx.x = b;
+        if (k.threaded) {
+            cg_run_block_fibers(body, bx);
+        } else {
+            cg_run_block_seq(body, bx);
         }
-        std::barrier<> block_barrier((std::ptrdiff_t)bx);
-        g_block_barrier = &block_barrier;
-        g_warp_barriers.clear();
-        for (unsigned w = 0; w < (bx + 31) / 32; w++) g_warp_barriers.push_back(std::make_unique<std::barrier<>>(32));
-        std::vector<std::thread> threads;
-        for (unsigned t = 0; t < bx; t++) threads.emplace_back([&, b, t] { blockIdx.x = b; threadIdx.x = t; k.call(params); });
-        for (auto& th : threads) th.join();
-        g_block_barrier = nullptr;
     }
     return OK;
 }

@@ -28,7 +28,8 @@ import static jcuda.driver.JCudaDriver.cuEventSynchronize;
  * at the generator's large shapes (bandwidth from the minimum bytes each must move, and its share of
  * the copy bandwidth: the issue asks for at least 60%), cuDNN convolutions, and a training step of a
  * full-size generator + discriminator (batch 1, 256x256). Times are CUDA-event medians.
- * Usage: {@code java -cp 'lib/*' cyclegan4j.backend.cuda.KernelBench [--quick]}.
+ * Usage: {@code java -cp 'lib/*' cyclegan4j.backend.cuda.KernelBench [--quick] [--tiny]} (--quick: fewer
+ * repetitions, no training step; --tiny: toy shapes, to check the program itself on the tests' fake GPU).
  */
 public final class KernelBench {
 
@@ -37,9 +38,13 @@ public final class KernelBench {
     private final List<String[]> rows = new ArrayList<>();
     private double copyGBs;
 
-    private KernelBench(CudaBackend gpu, int reps) {
+    /** --tiny: small shapes, for checking this program itself on the fake GPU of the tests. */
+    private final boolean tiny;
+
+    private KernelBench(CudaBackend gpu, int reps, boolean tiny) {
         this.gpu = gpu;
         this.reps = reps;
+        this.tiny = tiny;
     }
 
     /** Median milliseconds of {@code body} over reps runs (after 3 warm-up runs), timed with events. */
@@ -90,14 +95,14 @@ public final class KernelBench {
 
     private void run(boolean quick) {
         try (Scope ignored = Scope.open()) {
-            long copyN = 256L << 20; // 1 GiB
+            long copyN = tiny ? 1L << 16 : 256L << 20; // 1 GiB
             Buffer a = Scope.allocate(gpu, copyN), b = Scope.allocate(gpu, copyN);
             gpu.fill(a, 1f, copyN);
             double ms = time(() -> gpu.copy(b, a, copyN));
             copyGBs = 2.0 * copyN * 4 / (ms * 1e-3) / 1e9;
-            rows.add(new String[]{"copy (device to device)", "1 GiB", fmt(ms * 1e3, "%.1f us"), fmt(copyGBs, "%.0f GB/s"), "100%"});
+            rows.add(new String[]{"copy (device to device)", DevicePool.mib(copyN * 4), fmt(ms * 1e3, "%.1f us"), fmt(copyGBs, "%.0f GB/s"), "100%"});
         }
-        int[][] planes = {{64, 256}, {128, 128}, {256, 64}};
+        int[][] planes = tiny ? new int[][]{{8, 16}, {4, 8}} : new int[][]{{64, 256}, {128, 128}, {256, 64}};
         for (int[] pc : planes) {
             int c = pc[0], hw = pc[1];
             long n = (long) c * hw * hw;
@@ -124,13 +129,14 @@ public final class KernelBench {
             }
         }
         try (Scope ignored = Scope.open()) {
-            long n = 11_378_179; // parameters of the 9-block generator
+            long n = tiny ? 1003 : 11_378_179; // parameters of the 9-block generator
             Buffer p = rand(n), g = rand(n), m = Scope.allocate(gpu, n), v = Scope.allocate(gpu, n);
             gpu.fill(m, 0f, n);
             gpu.fill(v, 0f, n);
             memoryBound("adam update", n + " params", 28.0 * n, () -> gpu.adamUpdate(p, g, m, v, n, 2e-4f, 0.5f, 0.999f, 1e-8f, 10));
         }
-        ConvShape[] convs = {new ConvShape(1, 3, 262, 262, 64, 7, 7, 1, 0), new ConvShape(1, 64, 256, 256, 128, 3, 3, 2, 1),
+        ConvShape[] convs = tiny ? new ConvShape[]{new ConvShape(1, 3, 14, 14, 4, 7, 7, 1, 0)}
+                : new ConvShape[]{new ConvShape(1, 3, 262, 262, 64, 7, 7, 1, 0), new ConvShape(1, 64, 256, 256, 128, 3, 3, 2, 1),
                 new ConvShape(1, 256, 66, 66, 256, 3, 3, 1, 0), new ConvShape(1, 256, 128, 128, 128, 3, 3, 1, 1)};
         for (ConvShape s : convs) {
             try (Scope ignored = Scope.open()) {
@@ -153,17 +159,18 @@ public final class KernelBench {
 
     /** One generator + discriminator step at 256x256 (half of the CycleGAN step: one G, one D). */
     private void trainingStep() {
-        GeneratorResNet g = new GeneratorResNet(gpu, 3, 9, new SplittableRandom(1));
+        int size = tiny ? 16 : 256;
+        GeneratorResNet g = new GeneratorResNet(gpu, 3, tiny ? 0 : 9, new SplittableRandom(1));
         Discriminator d = new Discriminator(gpu, 3, new SplittableRandom(2));
         Adam optG = new Adam(g.parameters(), 2e-4f, 0.5f, 0.999f), optD = new Adam(d.parameters(), 2e-4f, 0.5f, 0.999f);
-        float[] img = new float[3 * 256 * 256];
+        float[] img = new float[3 * size * size];
         SplittableRandom r = new SplittableRandom(3);
         for (int i = 0; i < img.length; i++) {
             img[i] = (float) (r.nextDouble() * 2 - 1);
         }
         Runnable step = () -> {
             try (Scope ignored = Scope.open()) {
-                Tensor x = Tensor.of(gpu, img, 1, 3, 256, 256);
+                Tensor x = Tensor.of(gpu, img, 1, 3, size, size);
                 optG.zeroGrad();
                 Tensor fake = g.forward(x);
                 Tensor pred = d.forward(fake);
@@ -183,7 +190,7 @@ public final class KernelBench {
         }
         gpu.synchronize();
         double wallMs = (System.nanoTime() - t0) / 1e6 / reps;
-        rows.add(new String[]{"G+D training step (9 blocks)", "1x3x256x256", fmt(gpuMs, "%.1f ms (events)"),
+        rows.add(new String[]{"G+D training step (" + (tiny ? 0 : 9) + " blocks)", "1x3x" + size + "x" + size, fmt(gpuMs, "%.1f ms (events)"),
                 fmt(wallMs, "%.1f ms wall"), "cuMemAlloc in warm steps: " + (gpu.poolAllocCalls() - allocs == 0 ? "0" : "some")});
         optG.close();
         optD.close();
@@ -210,9 +217,10 @@ public final class KernelBench {
 
     public static void main(String[] args) {
         boolean quick = Arrays.asList(args).contains("--quick");
+        boolean tiny = Arrays.asList(args).contains("--tiny");
         Devices.Selection sel = Devices.select("cuda");
         System.out.println(sel.reason());
-        KernelBench bench = new KernelBench((CudaBackend) sel.backend(), quick ? 5 : 20);
+        KernelBench bench = new KernelBench((CudaBackend) sel.backend(), quick || tiny ? 5 : 20, tiny);
         bench.run(quick);
         bench.print();
     }

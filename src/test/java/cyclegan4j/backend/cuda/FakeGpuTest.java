@@ -78,5 +78,12 @@ class FakeGpuTest {
         String out = run(cmd, fake.toString(), 900);
         assertTrue(out.contains("Fake GPU (host emulation)") && out.contains("libcudnn.so.8 forwarded to"), out);
         assertTrue(out.contains(" passed, 0 failed"), out);
+
+        // the GPU host's benchmark program, on toy shapes (so that it cannot crash there for a silly reason)
+        List<String> bench = new ArrayList<>(cmd.subList(0, cmd.indexOf(FakeGpuMain.class.getName())));
+        bench.add(KernelBench.class.getName());
+        bench.add("--tiny");
+        String table = run(bench, fake.toString(), 600);
+        assertTrue(table.contains("instance norm fwd") && table.contains("G+D training step") && table.contains("conv bwd"), table);
     }
 }
