@@ -1,18 +1,18 @@
 // cuda_host_shim.h - just enough of CUDA C++ to compile kernels/*.cu as host C++ for testing.
 //
-// Every CUDA thread runs as host code on the calling OS thread; blocks run one after another.
+// Every CUDA thread runs as host code on the calling OS thread; blocks run one after another
+// (x86-64 only: the fiber switch is a few lines of assembly, without ucontext's signal-mask syscalls).
 // Kernels without __syncthreads / warp shuffles (elementwise, pad, upsample, Adam) run their
 // threads one after another (cg_run_block_seq). Kernels that synchronise run each CUDA thread of a
-// block as a fiber (ucontext, cg_run_block_fibers): __syncthreads parks the fiber until every
+// block as a fiber (cg_run_block_fibers): __syncthreads parks the fiber until every
 // live thread of the block is parked there; __shfl_xor_sync parks it until all 32 lanes of its warp
 // have written their value. This is deterministic, needs no OS threads, and reports a deadlock
 // (a barrier not reached by every thread) instead of hanging. __shared__ becomes static: one copy,
 // right because only one block runs at a time. Checks index arithmetic, launch shapes, ragged
 // tails and reduction logic; not timing, coalescing or real-GPU rounding (libm's tanhf, sqrtf).
 #pragma once
-#include <ucontext.h>
-
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -40,12 +40,28 @@ inline dim3 gridDim;
 enum CgWait { CG_READY = 0, CG_AT_SYNC = 1, CG_AT_WARP = 2, CG_DONE = 3 };
 
 struct CgFiber {
-    ucontext_t ctx;
+    void* sp;  // saved stack pointer while parked
     unsigned tid;
     int state;
 };
 
-inline ucontext_t g_scheduler;
+// cg_switch(&save, to): pushes the callee-saved registers, saves rsp in *save, loads rsp = to,
+// pops the registers saved there and returns into that context.
+extern "C" void cg_switch(void** save, void* to);
+__asm__(
+    ".text\n"
+    ".globl cg_switch\n"
+    ".hidden cg_switch\n"
+    ".type cg_switch, @function\n"
+    "cg_switch:\n"
+    "    pushq %rbp\n    pushq %rbx\n    pushq %r12\n    pushq %r13\n    pushq %r14\n    pushq %r15\n"
+    "    movq %rsp, (%rdi)\n"
+    "    movq %rsi, %rsp\n"
+    "    popq %r15\n    popq %r14\n    popq %r13\n    popq %r12\n    popq %rbx\n    popq %rbp\n"
+    "    ret\n"
+    ".size cg_switch, .-cg_switch\n");
+
+inline void* g_scheduler_sp = nullptr;
 inline std::vector<CgFiber> g_fibers;
 inline std::vector<char> g_fiber_stacks;
 inline CgFiber* g_current = nullptr;  // null outside fiber mode
@@ -59,7 +75,7 @@ inline void cg_park(int state) {
         std::abort();
     }
     g_current->state = state;
-    swapcontext(&g_current->ctx, &g_scheduler);
+    cg_switch(&g_current->sp, g_scheduler_sp);
 }
 
 inline void __syncthreads() { cg_park(CG_AT_SYNC); }
@@ -74,9 +90,12 @@ inline float __shfl_xor_sync(unsigned, float v, int lane_mask) {
     return r;
 }
 
-inline void cg_fiber_entry() {
+// First code a fiber runs (entered by cg_switch's ret); never returns: parks as done for good.
+extern "C" inline void cg_fiber_entry() {
     (*g_body)();
-    g_current->state = CG_DONE;  // uc_link returns to the scheduler
+    g_current->state = CG_DONE;
+    cg_switch(&g_current->sp, g_scheduler_sp);
+    std::abort();  // a finished fiber is never resumed
 }
 
 // Runs one block (blockIdx already set) of bx threads that may synchronise.
@@ -92,11 +111,14 @@ inline void cg_run_block_fibers(const std::function<void()>& body, unsigned bx) 
         CgFiber& f = g_fibers[t];
         f.tid = t;
         f.state = CG_READY;
-        getcontext(&f.ctx);
-        f.ctx.uc_stack.ss_sp = g_fiber_stacks.data() + t * CG_FIBER_STACK;
-        f.ctx.uc_stack.ss_size = CG_FIBER_STACK;
-        f.ctx.uc_link = &g_scheduler;
-        makecontext(&f.ctx, cg_fiber_entry, 0);
+        // initial stack: six zero "saved registers", then the return address cg_fiber_entry in a
+        // 16-byte aligned slot (so the entry sees the stack alignment a call would give it)
+        char* top = g_fiber_stacks.data() + (t + 1) * CG_FIBER_STACK;
+        uintptr_t slot = ((uintptr_t)top - 64) & ~(uintptr_t)15;
+        void** frame = (void**)slot;
+        frame[0] = (void*)&cg_fiber_entry;
+        for (int r = 1; r <= 6; r++) frame[-r] = nullptr;
+        f.sp = (void*)(frame - 6);
     }
     for (;;) {
         bool ran = false;
@@ -105,7 +127,7 @@ inline void cg_run_block_fibers(const std::function<void()>& body, unsigned bx) 
                 ran = true;
                 g_current = &f;
                 threadIdx.x = f.tid;
-                swapcontext(&g_scheduler, &f.ctx);
+                cg_switch(&g_scheduler_sp, f.sp);
                 g_current = nullptr;
             }
         }
