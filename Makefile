@@ -15,7 +15,7 @@ ifeq ($(origin OPENBLAS_CORETYPE), undefined)
   endif
 endif
 
-.PHONY: help build test parity demo bench bench-compile clean
+.PHONY: help build test parity demo bench bench-compile clean ptx ptx-check compat compat-symbols dist gpu-test
 
 help:
 	@echo "make demo    - build, train on the bundled Fashion-MNIST sneakers <-> boots, translate the test images"
@@ -23,6 +23,11 @@ help:
 	@echo "make test    - run the CPU test suite (gradient checks, forward values, memory)"
 	@echo "make parity  - one training step against the PyTorch reference (needs torch for /usr/bin/python3)"
 	@echo "make bench   - run the JMH CPU benchmarks (benchmarks/), results in benchmarks/RESULTS.md"
+	@echo "make ptx     - compile kernels/*.cu to the committed PTX (src/main/resources/cyclegan4j/ptx)"
+	@echo "make ptx-check - check that the committed PTX matches kernels/ (skipped without nvcc)"
+	@echo "make gpu-test - GPU parity/leak tests with Maven on a machine with a GPU (fails without one)"
+	@echo "make compat  - build the libcudnn.so.8 / libcublas.so.12 forwarding libraries (target/compat)"
+	@echo "make dist    - self-contained bundle for a GPU host without Java (dist/, see benchmarks/gpu-check.sh)"
 	@echo "make clean   - remove build output"
 
 build:
@@ -72,3 +77,92 @@ clean:
 bench-compile:
 	$(MVN) -DskipTests install
 	cd benchmarks && $(MVN) -DskipTests package
+
+# ---- CUDA kernels -> PTX (committed; loaded with cuModuleLoadData, never compiled at run time) ----
+# compute_75 PTX is JIT-compiled by the driver for any newer GPU (seen loading on an H200, driver 580).
+# -fmad=false: no FMA contraction, so elementwise results round as in the Java reference.
+NVCC ?= nvcc
+NVCC_FLAGS := -ptx -arch=compute_75 -fmad=false -std=c++17
+PTX_DIR := src/main/resources/cyclegan4j/ptx
+KERNELS := $(wildcard kernels/*.cu)
+PTX := $(patsubst kernels/%.cu,$(PTX_DIR)/%.ptx,$(KERNELS))
+
+ptx: $(PTX)
+
+$(PTX_DIR)/%.ptx: kernels/%.cu kernels/common.cuh
+	@mkdir -p $(PTX_DIR)
+	$(NVCC) $(NVCC_FLAGS) -o $@ $<
+
+# Regenerates the PTX into a temp dir and compares it with the committed files; where ptxas is
+# installed, also assembles the committed PTX for sm_90 (H100/H200), as the driver's JIT will.
+ptx-check:
+	@if ! command -v $(NVCC) >/dev/null 2>&1; then echo "ptx-check: $(NVCC) not on PATH, skipped"; exit 0; fi; \
+	tmp=$$(mktemp -d); status=0; \
+	for cu in $(KERNELS); do \
+	  name=$$(basename $$cu .cu); \
+	  $(NVCC) $(NVCC_FLAGS) -o $$tmp/$$name.ptx $$cu || { status=1; continue; }; \
+	  if ! cmp -s $$tmp/$$name.ptx $(PTX_DIR)/$$name.ptx; then \
+	    echo "ptx-check: $(PTX_DIR)/$$name.ptx is stale or missing: run 'make ptx' and commit"; status=1; fi; \
+	done; \
+	for ptx in $(PTX_DIR)/*.ptx; do \
+	  [ -e kernels/$$(basename $$ptx .ptx).cu ] || { echo "ptx-check: $$ptx has no kernels/ source"; status=1; }; \
+	done; \
+	if command -v ptxas >/dev/null 2>&1; then \
+	  for ptx in $(PTX_DIR)/*.ptx; do \
+	    ptxas -arch=sm_90 -o $$tmp/check.cubin $$ptx || { echo "ptx-check: $$ptx does not assemble for sm_90"; status=1; }; \
+	  done; \
+	fi; \
+	rm -rf $$tmp; [ $$status -eq 0 ] && echo "ptx-check: committed PTX matches kernels/ ($(words $(KERNELS)) files) and assembles for sm_90"; exit $$status
+
+# ---- forwarding libraries for hosts with only cuDNN 9 / cuBLAS 13 (trap 2 of the GPU notes) ----
+# libcudnn.so.8 -> libcudnn.so.9 and libcublas.so.12 -> libcublas.so.13, exporting exactly the names
+# JCuda's natives import (kernels/compat/*.symbols, committed; `make compat-symbols` re-reads them
+# from the natives jars). NativeCompat loads them at run time when the old library is absent.
+COMPAT_DIR := target/compat
+COMPAT_LIBS := $(COMPAT_DIR)/libcudnn.so.8 $(COMPAT_DIR)/libcublas.so.12
+
+compat: $(COMPAT_LIBS)
+
+$(COMPAT_DIR)/libcudnn.so.8: kernels/compat/libcudnn.so.8.symbols kernels/compat/gen-forwarder.sh
+	kernels/compat/gen-forwarder.sh libcudnn.so.8 libcudnn.so.9 $< $(COMPAT_DIR)/src
+	gcc -O2 -shared -fPIC -o $@ $(COMPAT_DIR)/src/libcudnn.so.8.c -Wl,-soname,libcudnn.so.8 \
+	  -Wl,--version-script=$(COMPAT_DIR)/src/libcudnn.so.8.map -ldl
+
+$(COMPAT_DIR)/libcublas.so.12: kernels/compat/libcublas.so.12.symbols kernels/compat/gen-forwarder.sh
+	kernels/compat/gen-forwarder.sh libcublas.so.12 libcublas.so.13 $< $(COMPAT_DIR)/src
+	gcc -O2 -shared -fPIC -o $@ $(COMPAT_DIR)/src/libcublas.so.12.c -Wl,-soname,libcublas.so.12 \
+	  -Wl,--version-script=$(COMPAT_DIR)/src/libcublas.so.12.map -ldl
+
+compat-symbols: build
+	tmp=$$(mktemp -d); cd $$tmp && for j in $(CURDIR)/target/lib/jcudnn-natives-*.jar $(CURDIR)/target/lib/jcublas-natives-*.jar; do unzip -q -o $$j 'lib/*'; done; \
+	$(CURDIR)/kernels/compat/needed-symbols.sh libcudnn.so.8 lib/libJCudnn-*.so > $(CURDIR)/kernels/compat/libcudnn.so.8.symbols; \
+	$(CURDIR)/kernels/compat/needed-symbols.sh libcublas.so.12 lib/libJCublas2-*.so lib/libJCublas-*.so > $(CURDIR)/kernels/compat/libcublas.so.12.symbols; \
+	rm -rf $$tmp
+	wc -l kernels/compat/*.symbols
+
+# ---- self-contained bundle for a GPU host without Java or network (dist/, git-ignored) ----
+# jlink runtime + app jar and runtime jars + forwarding libraries + launcher + JUnit console and the
+# compiled tests (so the GPU parity tests run there without Maven) + benchmarks/gpu-check.sh.
+DIST := dist/cyclegan4j
+JUNIT_CONSOLE := org.junit.platform:junit-platform-console-standalone:1.14.4
+
+dist: build compat
+	rm -rf dist
+	mkdir -p $(DIST)/bin $(DIST)/lib $(DIST)/native $(DIST)/test $(DIST)/benchmarks
+	jlink --add-modules java.base,java.logging,jdk.unsupported,java.desktop --strip-debug --no-header-files \
+	  --no-man-pages --compress=2 --output $(DIST)/runtime
+	cp target/cyclegan4j-*.jar target/lib/*.jar $(DIST)/lib/
+	@# JCuda's PTX-compiler binding (24 MB) is never used: PTX is loaded with cuModuleLoadData.
+	zip -q -d $(DIST)/lib/jcuda-natives-*.jar 'lib/libJNvPTXCompiler-*'
+	cp $(COMPAT_LIBS) $(DIST)/native/
+	cp -r target/test-classes $(DIST)/test/classes
+	$(MVN) dependency:copy -Dartifact=$(JUNIT_CONSOLE) -DoutputDirectory=$(CURDIR)/$(DIST)/test
+	cp src/dist/bin/cyclegan4j $(DIST)/bin/
+	cp benchmarks/gpu-check.sh $(DIST)/benchmarks/
+	cp kernels/README.md $(DIST)/README-cuda.md
+	tar -C dist -czf dist/cyclegan4j.tgz cyclegan4j
+	@du -sh $(DIST) dist/cyclegan4j.tgz
+
+# On a machine with a GPU and Maven: the tagged GPU tests, failing (not skipping) without a GPU.
+gpu-test: compat
+	$(MVN_TEST) test -DexcludedGroups= -Dgroups=gpu -Dcyclegan4j.requireGpu=true

@@ -1,0 +1,132 @@
+// emulator.cpp - runs one kernel of kernels/*.cu on the host (see cuda_host_shim.h).
+//
+//   emulator KERNEL GRID BLOCK seq|thr ARG...   (thr: the block's threads run as fibers, see the shim)
+//   ARG: p:FILE (float32 buffer, read before and written back after the launch; the same FILE twice
+//        is the same buffer), i:INT, l:LONG, f:HEXBITS (a float's raw bits, so it arrives exact)
+// Used by src/test/.../KernelEmulationTest through KernelOps, with the launch shapes the CUDA
+// backend uses. Built by that test (g++ -std=c++20 -O2 -ffp-contract=off -fno-strict-aliasing:
+// the kernels read float buffers as float4, as CUDA code does).
+#include "cuda_host_shim.h"
+
+#include "../activation.cu"
+#include "../adam.cu"
+#include "../conv_bias.cu"
+#include "../elementwise.cu"
+#include "../instance_norm.cu"
+#include "../loss.cu"
+#include "../pad.cu"
+#include "../upsample.cu"
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <string>
+#include <tuple>
+#include <utility>
+
+namespace {
+
+struct Arg {
+    char kind;
+    float* p = nullptr;
+    long long l = 0;
+    int i = 0;
+    float f = 0;
+};
+
+template <typename T> T get(const Arg& a);
+template <> float* get<float*>(const Arg& a) { if (a.kind != 'p') std::abort(); return a.p; }
+template <> const float* get<const float*>(const Arg& a) { if (a.kind != 'p') std::abort(); return a.p; }
+template <> long long get<long long>(const Arg& a) { if (a.kind != 'l') std::abort(); return a.l; }
+template <> int get<int>(const Arg& a) { if (a.kind != 'i') std::abort(); return a.i; }
+template <> float get<float>(const Arg& a) { if (a.kind != 'f') std::abort(); return a.f; }
+
+template <typename... A, std::size_t... I>
+void call(void (*fn)(A...), const std::vector<Arg>& args, std::index_sequence<I...>) {
+    fn(get<A>(args[I])...);
+}
+
+template <typename... A>
+std::pair<std::function<void(const std::vector<Arg>&)>, std::size_t> wrap(void (*fn)(A...)) {
+    return {[fn](const std::vector<Arg>& args) { call(fn, args, std::index_sequence_for<A...>{}); }, sizeof...(A)};
+}
+
+#define K(name) {#name, wrap(name)}
+const std::map<std::string, std::pair<std::function<void(const std::vector<Arg>&)>, std::size_t>> kernels = {
+    K(leaky_relu_forward), K(leaky_relu_backward), K(tanh_forward), K(tanh_backward),
+    K(adam_update), K(conv_bias_forward), K(conv_bias_backward),
+    K(add_f32), K(scale_f32), K(axpy_f32), K(mean_partial), K(mean_finish), K(mean_backward),
+    K(instance_norm_forward), K(instance_norm_backward),
+    K(mse_partial), K(l1_partial), K(loss_finish), K(mse_backward), K(l1_backward),
+    K(reflection_pad_forward), K(reflection_pad_backward), K(zero_pad_forward), K(zero_pad_backward),
+    K(upsample_nearest_forward), K(upsample_nearest_backward),
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 5) {
+        std::fprintf(stderr, "usage: emulator KERNEL GRID BLOCK seq|thr ARG...\n");
+        return 2;
+    }
+    auto it = kernels.find(argv[1]);
+    if (it == kernels.end()) {
+        std::fprintf(stderr, "emulator: unknown kernel %s\n", argv[1]);
+        return 2;
+    }
+    gridDim.x = (unsigned)std::atoi(argv[2]);
+    blockDim.x = (unsigned)std::atoi(argv[3]);
+    const bool threaded = std::strcmp(argv[4], "thr") == 0;
+
+    std::map<std::string, std::vector<float>> files;
+    std::vector<Arg> args;
+    for (int a = 5; a < argc; a++) {
+        const char* s = argv[a];
+        Arg arg{s[0]};
+        const char* v = s + 2;
+        switch (s[0]) {
+            case 'p': {
+                auto f = files.find(v);
+                if (f == files.end()) {
+                    FILE* in = std::fopen(v, "rb");
+                    if (!in) { std::perror(v); return 1; }
+                    std::fseek(in, 0, SEEK_END);
+                    long bytes = std::ftell(in);
+                    std::fseek(in, 0, SEEK_SET);
+                    std::vector<float> data(bytes / 4);
+                    if (std::fread(data.data(), 4, data.size(), in) != data.size()) { std::perror(v); return 1; }
+                    std::fclose(in);
+                    f = files.emplace(v, std::move(data)).first;
+                }
+                arg.p = f->second.data();
+                break;
+            }
+            case 'l': arg.l = std::atoll(v); break;
+            case 'i': arg.i = std::atoi(v); break;
+            case 'f': { uint32_t bits = (uint32_t)std::strtoul(v, nullptr, 16); std::memcpy(&arg.f, &bits, 4); break; }
+            default: std::fprintf(stderr, "emulator: bad argument %s\n", s); return 2;
+        }
+        args.push_back(arg);
+    }
+    if (args.size() != it->second.second) {
+        std::fprintf(stderr, "emulator: %s takes %zu arguments, got %zu\n", argv[1], it->second.second, args.size());
+        return 2;
+    }
+    const auto& fn = it->second.first;
+    const std::function<void()> body = [&] { fn(args); };
+    for (unsigned b = 0; b < gridDim.x; b++) {
+        blockIdx.x = b;
+        if (threaded) {
+            cg_run_block_fibers(body, blockDim.x);
+        } else {
+            cg_run_block_seq(body, blockDim.x);
+        }
+    }
+    for (auto& [name, data] : files) {
+        FILE* out = std::fopen(name.c_str(), "wb");
+        if (!out || std::fwrite(data.data(), 4, data.size(), out) != data.size()) { std::perror(name.c_str()); return 1; }
+        std::fclose(out);
+    }
+    return 0;
+}

@@ -1,0 +1,596 @@
+package cyclegan4j.backend.cuda;
+
+import cyclegan4j.backend.Backend;
+import cyclegan4j.backend.Buffer;
+import cyclegan4j.backend.ConvShape;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.Sizeof;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
+import jcuda.driver.CUstream_flags;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.jcudnn.JCudnn;
+import jcuda.jcudnn.cudnnHandle;
+import jcuda.runtime.cudaStream_t;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static jcuda.driver.JCudaDriver.*;
+
+/**
+ * The CUDA backend: JCuda's driver API on the device's primary context, one stream, cuDNN for
+ * convolutions, cuBLAS for axpy, and the PTX kernels of {@code kernels/} for everything else.
+ *
+ * <p>Everything is queued on one stream and nothing waits for the device except
+ * {@link #download} (and {@link #synchronize}). Scalars (losses, means) stay in 1-float device
+ * buffers. Memory comes from a caching {@link DevicePool}. Not thread-safe: use it from one
+ * thread at a time (any thread: each binds the primary context on first use).
+ *
+ * <p>Options (system properties): {@code cyclegan4j.cuda.device} (ordinal, default 0),
+ * {@code cyclegan4j.cuda.tf32} (default true; false forces CUDNN_FMA_MATH, as the parity tests do),
+ * {@code cyclegan4j.cuda.cublas} (default true; false uses the axpy kernel),
+ * {@code cyclegan4j.cudnn.find} (default false; true times cuDNN algorithms instead of using heuristics),
+ * {@code cyclegan4j.cudnn.deterministic} (only deterministic cuDNN algorithms),
+ * {@code cyclegan4j.cuda.sync} (debugging: synchronise after every kernel so that a failure names it).
+ */
+public final class CudaBackend implements Backend {
+
+    private static final long STAGING_BYTES = 8L << 20; // per slot
+    private static final int STAGING_SLOTS = 4;
+
+    private static CudaBackend instance;
+    private static Throwable failure;
+
+    private final int ordinal;
+    private final CUdevice device = new CUdevice();
+    private final CUcontext context = new CUcontext();
+    private final CUstream stream = new CUstream();
+    private final String deviceName;
+    private final int driverVersion;
+    private final Map<KernelSpec, Kernel> kernels = new EnumMap<>(KernelSpec.class);
+    private final DevicePool pool = new DevicePool();
+    private final AtomicLong live = new AtomicLong();
+    private final ThreadLocal<Boolean> bound = ThreadLocal.withInitial(() -> false);
+    private final cudnnHandle cudnn = new cudnnHandle();
+    private final CudnnConv conv;
+    private final long cudnnVersion;
+    private final cublasHandle cublas;
+    private final String cublasNote;
+    private final float[] alphaSlot = new float[1];
+    private final Pointer alphaPtr = Pointer.to(alphaSlot);
+    private final DevicePtr partials;
+    private final KernelOps ops;
+    private final Pointer[] staging = new Pointer[STAGING_SLOTS];
+    private final CUevent[] stagingFree = new CUevent[STAGING_SLOTS];
+    private int stagingNext;
+    private final String compatNote;
+    /** -Dcyclegan4j.cuda.sync=true: wait after every kernel so a failure names its kernel (debugging only). */
+    private final boolean debugSync = Boolean.getBoolean("cyclegan4j.cuda.sync");
+
+    /** The process-wide CUDA backend, created on first use; throws (with the reason) when CUDA cannot be used. */
+    public static synchronized CudaBackend get() {
+        if (instance != null) {
+            return instance;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("CUDA backend unavailable: " + reason(failure), failure);
+        }
+        try {
+            instance = new CudaBackend(Integer.getInteger("cyclegan4j.cuda.device", 0),
+                    !"false".equalsIgnoreCase(System.getProperty("cyclegan4j.cuda.tf32", "true")),
+                    !"false".equalsIgnoreCase(System.getProperty("cyclegan4j.cuda.cublas", "true")),
+                    Boolean.getBoolean("cyclegan4j.cudnn.find"));
+            return instance;
+        } catch (RuntimeException | LinkageError e) {
+            failure = e;
+            throw new IllegalStateException("CUDA backend unavailable: " + reason(e), e);
+        }
+    }
+
+    /**
+     * One line saying why CUDA could not be used, from what the start-up threw. No driver shows up
+     * as an UnsatisfiedLinkError from JCudaDriver's static initializer (libcuda.so.1 missing).
+     */
+    public static String reason(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root && !(root instanceof UnsatisfiedLinkError)) {
+            root = root.getCause();
+        }
+        String msg = String.valueOf(root.getMessage());
+        if (root instanceof UnsatisfiedLinkError || root instanceof NoClassDefFoundError) {
+            if (msg.contains("libcuda.so")) {
+                return "no CUDA driver (libcuda.so.1 could not be loaded)";
+            }
+            if (msg.contains("cudnn") || msg.contains("Cudnn")) {
+                return "cuDNN could not be loaded (" + loaderLine(msg) + ")";
+            }
+            return "a CUDA native library could not be loaded (" + loaderLine(msg) + ")";
+        }
+        if (msg.contains("CUDA_ERROR_NO_DEVICE")) {
+            return "no CUDA device is visible (CUDA_ERROR_NO_DEVICE)";
+        }
+        return firstLine(t.getMessage() == null ? t.toString() : t.getMessage());
+    }
+
+    /**
+     * The dynamic loader's own complaint inside JCuda's long multi-line UnsatisfiedLinkError
+     * ("libcudnn.so.8: cannot open shared object file", "version `libcudnn.so.8' not found", ...).
+     */
+    static String loaderLine(String msg) {
+        for (String line : msg.split("\n")) {
+            if (line.contains("cannot open shared object") || line.contains("version `") || line.contains("undefined symbol")) {
+                String l = line.trim();
+                int colon = l.indexOf(": ");
+                return l.startsWith("java.lang.UnsatisfiedLinkError") && colon > 0 ? l.substring(colon + 2) : l;
+            }
+        }
+        return firstLine(msg);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private CudaBackend(int ordinal, boolean allowTf32, boolean useCublas, boolean findAlgorithms) {
+        this.ordinal = ordinal;
+        // 1. Driver, device, primary context (shared with the runtime API that JCudnn/JCublas use), stream.
+        JCudaDriver.setExceptionsEnabled(true); // throws UnsatisfiedLinkError without libcuda.so.1
+        cuInit(0);
+        int[] count = new int[1];
+        cuDeviceGetCount(count);
+        if (count[0] == 0) {
+            throw new IllegalStateException("no CUDA device is visible (cuDeviceGetCount = 0)");
+        }
+        if (ordinal < 0 || ordinal >= count[0]) {
+            throw new IllegalArgumentException("cyclegan4j.cuda.device=" + ordinal + " but only " + count[0] + " device(s) exist");
+        }
+        cuDeviceGet(device, ordinal);
+        byte[] name = new byte[256];
+        cuDeviceGetName(name, name.length, device);
+        int len = 0;
+        while (len < name.length && name[len] != 0) {
+            len++;
+        }
+        deviceName = new String(name, 0, len, StandardCharsets.US_ASCII);
+        int[] version = new int[1];
+        cuDriverGetVersion(version);
+        driverVersion = version[0];
+        cuDevicePrimaryCtxRetain(context, device);
+        cuCtxSetCurrent(context);
+        bound.set(true);
+        cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT);
+        for (int i = 0; i < STAGING_SLOTS; i++) {
+            stagingFree[i] = new CUevent();
+            cuEventCreate(stagingFree[i], CUevent_flags.CU_EVENT_DISABLE_TIMING);
+            staging[i] = new Pointer();
+            cuMemAllocHost(staging[i], STAGING_BYTES);
+        }
+
+        // 2. PTX modules, one per kernels/*.cu, from the classpath (never compiled at run time).
+        loadKernels();
+        partials = pool.acquire((long) KernelOps.MAX_PARTIALS * Sizeof.FLOAT);
+        ops = new KernelOps(debugSync ? (k, grid, block, args) -> {
+            kernels.get(k).launch(stream, grid, block, args);
+            try {
+                cuStreamSynchronize(stream);
+            } catch (CudaException e) {
+                throw new IllegalStateException("kernel " + k.function + " failed: " + e.getMessage(), e);
+            }
+        } : (k, grid, block, args) -> kernels.get(k).launch(stream, grid, block, args), partials);
+
+        // 3. cuDNN (through the compatibility layer when only cuDNN 9 is installed).
+        compatNote = NativeCompat.prepareCudnn();
+        JCudnn.setExceptionsEnabled(true);
+        cudnnVersion = JCudnn.cudnnGetVersion();
+        JCudnn.cudnnCreate(cudnn);
+        JCudnn.cudnnSetStream(cudnn, new cudaStream_t(stream));
+        conv = new CudnnConv(this, cudnn, allowTf32, findAlgorithms);
+
+        // 4. cuBLAS for axpy; optional: the axpy kernel does the same job if cuBLAS cannot load.
+        cublasHandle h = null;
+        String note = "off (-Dcyclegan4j.cuda.cublas=false): axpy kernel";
+        if (useCublas) {
+            try {
+                NativeCompat.prepareCublas();
+                JCublas2.setExceptionsEnabled(true);
+                h = new cublasHandle();
+                JCublas2.cublasCreate(h);
+                JCublas2.cublasSetStream(h, new cudaStream_t(stream));
+                note = "on";
+            } catch (RuntimeException | LinkageError e) {
+                h = null;
+                note = "unavailable (" + reason(e) + "): axpy kernel";
+            }
+        }
+        cublas = h;
+        cublasNote = note;
+    }
+
+    private void loadKernels() {
+        Map<String, CUmodule> modules = new HashMap<>();
+        for (KernelSpec k : KernelSpec.values()) {
+            CUmodule module = modules.computeIfAbsent(k.module, m -> {
+                String ptx = readResource(k.resource());
+                CUmodule mod = new CUmodule();
+                try {
+                    cuModuleLoadData(mod, ptx);
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("could not load PTX module " + k.resource() + ": " + e.getMessage(), e);
+                }
+                return mod;
+            });
+            CUfunction fn = new CUfunction();
+            try {
+                cuModuleGetFunction(fn, module, k.function);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("PTX module " + k.resource() + " has no kernel " + k.function
+                        + " (stale PTX? run make ptx)", e);
+            }
+            kernels.put(k, new Kernel(k, fn));
+        }
+    }
+
+    static String readResource(String path) {
+        try (InputStream in = CudaBackend.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("PTX resource " + path + " is missing from the classpath (run make ptx)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + path, e);
+        }
+    }
+
+    // ---- bookkeeping ----------------------------------------------------------------------------
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    /** One line for logs: device, driver, cuDNN, cuBLAS, math mode. */
+    public String describe() {
+        return String.format("cuda:%d %s, driver API %d, cuDNN %d%s, cuBLAS %s, conv math %s", ordinal, deviceName,
+                driverVersion, cudnnVersion, compatNote.isEmpty() ? "" : " (" + compatNote + ")", cublasNote,
+                conv.allowTf32() ? "TF32 allowed" : "FP32 FMA only");
+    }
+
+    public String deviceName() {
+        return deviceName;
+    }
+
+    DevicePool pool() {
+        return pool;
+    }
+
+    /** Bytes held by live buffers and by the pool's cache. */
+    public long poolInUseBytes() {
+        return pool.inUseBytes();
+    }
+
+    public long poolCachedBytes() {
+        return pool.cachedBytes();
+    }
+
+    /** Real cuMemAlloc calls so far; constant across warm training steps when the pool works. */
+    public long poolAllocCalls() {
+        return pool.allocCalls();
+    }
+
+    /** Returns cached blocks to the device. */
+    public void trimPool() {
+        bind();
+        synchronize();
+        pool.trim();
+    }
+
+    /** Waits until every queued operation has finished (benchmarks; never needed for correctness). */
+    public void synchronize() {
+        bind();
+        cuStreamSynchronize(stream);
+    }
+
+    CUstream stream() {
+        return stream;
+    }
+
+    void release(DevicePtr p) {
+        pool.release(p);
+        live.decrementAndGet();
+    }
+
+    private void bind() {
+        if (!bound.get()) {
+            cuCtxSetCurrent(context);
+            bound.set(true);
+        }
+    }
+
+    private static CudaBuffer b(Buffer buf) {
+        if (buf instanceof CudaBuffer c) {
+            return c;
+        }
+        throw new IllegalArgumentException("cuda backend got a buffer of another backend: "
+                + (buf == null ? "null" : buf.getClass().getSimpleName()));
+    }
+
+    private static DevicePtr p(Buffer buf) {
+        return b(buf).ptr();
+    }
+
+    // ---- memory -------------------------------------------------------------------------------
+
+    @Override
+    public Buffer allocate(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("cuda: negative buffer size " + n);
+        }
+        bind();
+        DevicePtr ptr = pool.acquire(n * Sizeof.FLOAT);
+        live.incrementAndGet();
+        return new CudaBuffer(this, ptr, n);
+    }
+
+    /**
+     * Stream-ordered upload through a ring of pinned staging slots (4 x 8 MiB): each chunk is copied
+     * into page-locked memory and sent with cuMemcpyHtoDAsync on the stream. A slot is reused only
+     * after the event recorded behind its previous copy has fired, i.e. the host waits only when it is
+     * four uploads ahead of the device (a training step uploads one or two images).
+     */
+    @Override
+    public void upload(Buffer dst, float[] src) {
+        bind();
+        CudaBuffer d = b(dst);
+        if (d.size() != src.length) {
+            throw new IllegalArgumentException("upload: " + src.length + " floats into a buffer of " + d.size());
+        }
+        int chunk = (int) (STAGING_BYTES / Sizeof.FLOAT);
+        for (int off = 0; off < src.length; off += chunk) {
+            int len = Math.min(chunk, src.length - off);
+            int slot = stagingNext;
+            stagingNext = (stagingNext + 1) % STAGING_SLOTS;
+            cuEventSynchronize(stagingFree[slot]); // a never-recorded event counts as done
+            staging[slot].getByteBuffer(0, (long) len * Sizeof.FLOAT).order(ByteOrder.nativeOrder()).asFloatBuffer()
+                    .put(src, off, len);
+            cuMemcpyHtoDAsync(at(d.ptr(), (long) off * Sizeof.FLOAT), staging[slot], (long) len * Sizeof.FLOAT, stream);
+            cuEventRecord(stagingFree[slot], stream);
+        }
+    }
+
+    /** A device pointer at a byte offset (withByteOffset allocates: only used on chunked paths). */
+    private static CUdeviceptr at(DevicePtr base, long offset) {
+        return offset == 0 ? base : base.withByteOffset(offset);
+    }
+
+    @Override
+    public float[] download(Buffer src) {
+        bind();
+        CudaBuffer s = b(src);
+        float[] out = new float[Math.toIntExact(s.size())];
+        try {
+            cuStreamSynchronize(stream); // the only place the host waits for the device
+        } catch (CudaException e) {
+            throw new IllegalStateException("a queued CUDA operation failed (seen when copying a result to the host): "
+                    + e.getMessage() + "; rerun with -Dcyclegan4j.cuda.sync=true to find which", e);
+        }
+        if (out.length > 0) {
+            cuMemcpyDtoH(Pointer.to(out), s.ptr(), (long) out.length * Sizeof.FLOAT);
+        }
+        return out;
+    }
+
+    @Override
+    public void copy(Buffer dst, Buffer src, long n) {
+        bind();
+        if (n > 0) {
+            cuMemcpyDtoDAsync(p(dst), p(src), n * Sizeof.FLOAT, stream);
+        }
+    }
+
+    @Override
+    public void fill(Buffer dst, float value, long n) {
+        bind();
+        if (n > 0) {
+            cuMemsetD32Async(p(dst), Float.floatToRawIntBits(value), n, stream);
+        }
+    }
+
+    @Override
+    public long liveBuffers() {
+        return live.get();
+    }
+
+    // ---- elementwise (KernelOps: the launch shapes and argument lists) ---------------------------
+
+    @Override
+    public void axpy(float alpha, Buffer x, Buffer y, long n) {
+        bind();
+        if (n <= 0) {
+            return;
+        }
+        if (cublas == null) {
+            ops.axpy(alpha, b(x), b(y), n);
+            return;
+        }
+        alphaSlot[0] = alpha; // host pointer mode: cuBLAS reads alpha when the call is made
+        for (long off = 0; off < n; off += Integer.MAX_VALUE) {
+            int len = (int) Math.min(Integer.MAX_VALUE, n - off);
+            JCublas2.cublasSaxpy(cublas, len, alphaPtr, at(p(x), off * Sizeof.FLOAT), 1, at(p(y), off * Sizeof.FLOAT), 1);
+        }
+    }
+
+    @Override
+    public void scale(Buffer out, Buffer in, float alpha, long n) {
+        bind();
+        ops.scale(b(out), b(in), alpha, n);
+    }
+
+    @Override
+    public void add(Buffer out, Buffer a, Buffer bb, long n) {
+        bind();
+        ops.add(b(out), b(a), b(bb), n);
+    }
+
+    @Override
+    public void leakyReluForward(Buffer out, Buffer in, float slope, long n) {
+        bind();
+        ops.leakyReluForward(b(out), b(in), slope, n);
+    }
+
+    @Override
+    public void leakyReluBackward(Buffer dIn, Buffer dOut, Buffer in, float slope, long n) {
+        bind();
+        ops.leakyReluBackward(b(dIn), b(dOut), b(in), slope, n);
+    }
+
+    @Override
+    public void tanhForward(Buffer out, Buffer in, long n) {
+        bind();
+        ops.tanhForward(b(out), b(in), n);
+    }
+
+    @Override
+    public void tanhBackward(Buffer dIn, Buffer dOut, Buffer out, long n) {
+        bind();
+        ops.tanhBackward(b(dIn), b(dOut), b(out), n);
+    }
+
+    // ---- reductions and losses ------------------------------------------------------------------
+
+    @Override
+    public void meanForward(Buffer out, Buffer in, long n) {
+        bind();
+        ops.meanForward(b(out), b(in), n);
+    }
+
+    @Override
+    public void meanBackward(Buffer dIn, Buffer dOut, long n) {
+        bind();
+        ops.meanBackward(b(dIn), b(dOut), n);
+    }
+
+    @Override
+    public void mseLossForward(Buffer out, Buffer a, Buffer bb, long n) {
+        bind();
+        ops.mseLossForward(b(out), b(a), b(bb), n);
+    }
+
+    @Override
+    public void mseLossBackward(Buffer dA, Buffer dOut, Buffer a, Buffer bb, long n) {
+        bind();
+        ops.mseLossBackward(b(dA), b(dOut), b(a), b(bb), n);
+    }
+
+    @Override
+    public void l1LossForward(Buffer out, Buffer a, Buffer bb, long n) {
+        bind();
+        ops.l1LossForward(b(out), b(a), b(bb), n);
+    }
+
+    @Override
+    public void l1LossBackward(Buffer dA, Buffer dOut, Buffer a, Buffer bb, long n) {
+        bind();
+        ops.l1LossBackward(b(dA), b(dOut), b(a), b(bb), n);
+    }
+
+    // ---- spatial ------------------------------------------------------------------------------
+
+    @Override
+    public void reflectionPad2dForward(Buffer out, Buffer in, int planes, int h, int w, int left, int right, int top, int bottom) {
+        bind();
+        ops.reflectionPad2dForward(b(out), b(in), planes, h, w, left, right, top, bottom);
+    }
+
+    @Override
+    public void reflectionPad2dBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int left, int right, int top, int bottom) {
+        bind();
+        ops.reflectionPad2dBackward(b(dIn), b(dOut), planes, h, w, left, right, top, bottom);
+    }
+
+    @Override
+    public void zeroPad2dForward(Buffer out, Buffer in, int planes, int h, int w, int left, int right, int top, int bottom) {
+        bind();
+        ops.zeroPad2dForward(b(out), b(in), planes, h, w, left, right, top, bottom);
+    }
+
+    @Override
+    public void zeroPad2dBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int left, int right, int top, int bottom) {
+        bind();
+        ops.zeroPad2dBackward(b(dIn), b(dOut), planes, h, w, left, right, top, bottom);
+    }
+
+    @Override
+    public void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps) {
+        bind();
+        ops.instanceNormForward(b(out), b(mean), b(rstd), b(in), planes, hw, eps);
+    }
+
+    @Override
+    public void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw) {
+        bind();
+        ops.instanceNormBackward(b(dIn), b(dOut), b(in), b(mean), b(rstd), planes, hw);
+    }
+
+    @Override
+    public void upsampleNearestForward(Buffer out, Buffer in, int planes, int h, int w, int factor) {
+        bind();
+        ops.upsampleNearestForward(b(out), b(in), planes, h, w, factor);
+    }
+
+    @Override
+    public void upsampleNearestBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int factor) {
+        bind();
+        ops.upsampleNearestBackward(b(dIn), b(dOut), planes, h, w, factor);
+    }
+
+    // ---- convolution --------------------------------------------------------------------------
+
+    @Override
+    public void conv2dForward(Buffer out, Buffer in, Buffer weight, Buffer bias, ConvShape s) {
+        bind();
+        conv.forward(p(out), p(in), p(weight), s);
+        if (bias != null) {
+            ops.convBiasForward(b(out), b(bias), s);
+        }
+    }
+
+    @Override
+    public void conv2dBackward(Buffer dIn, Buffer dWeight, Buffer dBias, Buffer dOut, Buffer in, Buffer weight, ConvShape s) {
+        bind();
+        if (dIn != null) {
+            conv.backwardData(p(dIn), p(dOut), p(weight), s);
+        }
+        if (dWeight != null) {
+            conv.backwardFilter(p(dWeight), p(dOut), p(in), s);
+        }
+        if (dBias != null) {
+            ops.convBiasBackward(b(dBias), b(dOut), s);
+        }
+    }
+
+    // ---- optimizer ----------------------------------------------------------------------------
+
+    @Override
+    public void adamUpdate(Buffer param, Buffer grad, Buffer m, Buffer v, long n,
+                           float lr, float beta1, float beta2, float eps, int step) {
+        bind();
+        ops.adamUpdate(b(param), b(grad), b(m), b(v), n, lr, beta1, beta2, eps, step);
+    }
+}

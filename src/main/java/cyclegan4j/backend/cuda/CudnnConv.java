@@ -1,0 +1,286 @@
+package cyclegan4j.backend.cuda;
+
+import cyclegan4j.backend.ConvShape;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.jcudnn.cudnnConvolutionBwdDataAlgoPerf;
+import jcuda.jcudnn.cudnnConvolutionBwdFilterAlgoPerf;
+import jcuda.jcudnn.cudnnConvolutionDescriptor;
+import jcuda.jcudnn.cudnnConvolutionFwdAlgoPerf;
+import jcuda.jcudnn.cudnnFilterDescriptor;
+import jcuda.jcudnn.cudnnHandle;
+import jcuda.jcudnn.cudnnTensorDescriptor;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static jcuda.jcudnn.JCudnn.*;
+import static jcuda.jcudnn.cudnnConvolutionMode.CUDNN_CROSS_CORRELATION;
+import static jcuda.jcudnn.cudnnDataType.CUDNN_DATA_FLOAT;
+import static jcuda.jcudnn.cudnnDeterminism.CUDNN_DETERMINISTIC;
+import static jcuda.jcudnn.cudnnMathType.CUDNN_DEFAULT_MATH;
+import static jcuda.jcudnn.cudnnMathType.CUDNN_FMA_MATH;
+import static jcuda.jcudnn.cudnnStatus.CUDNN_STATUS_SUCCESS;
+import static jcuda.jcudnn.cudnnTensorFormat.CUDNN_TENSOR_NCHW;
+
+/**
+ * cuDNN convolutions: forward, backward data ({@code beta = 0}: the input gradient is written) and
+ * backward filter ({@code beta = 1}: the weight gradient accumulates).
+ *
+ * <p>For each {@link ConvShape} a {@link Plan} caches the tensor, filter and convolution
+ * descriptors, the algorithm of each direction and its workspace size. Algorithms come from
+ * cuDNN's heuristics ({@code cudnnGet…_v7}, the first one that reports success), or from timed
+ * runs ({@code cudnnFind…}) with {@code -Dcyclegan4j.cudnn.find=true}. The workspace is one pool
+ * block shared by every shape (one stream runs one convolution at a time), grown when a shape needs
+ * more.
+ *
+ * <p>Math: by default cuDNN may use TF32 tensor cores for these float32 convolutions, as PyTorch
+ * allows for convolutions ({@code CUDNN_DEFAULT_MATH}, then the math type the chosen algorithm
+ * reports). With TF32 off every descriptor is {@code CUDNN_FMA_MATH}: plain fp32 FMA, which the
+ * parity tests use.
+ *
+ * <p>Some cuDNN algorithms (e.g. backward-filter algorithm 0) add with atomics, so two runs may differ in
+ * the last bits, as in PyTorch; {@code -Dcyclegan4j.cudnn.deterministic=true} only accepts algorithms
+ * that cuDNN reports as deterministic (PyTorch's {@code cudnn.deterministic}).
+ */
+final class CudnnConv implements AutoCloseable {
+
+    private final CudaBackend backend;
+    private final cudnnHandle handle;
+    private final boolean allowTf32;
+    private final boolean find;
+    private final boolean deterministic = Boolean.getBoolean("cyclegan4j.cudnn.deterministic");
+    private final Map<ConvShape, Plan> plans = new HashMap<>();
+    private final Pointer one = Pointer.to(new float[]{1f});
+    private final Pointer zero = Pointer.to(new float[]{0f});
+    private DevicePtr workspace;
+
+    /** Descriptors, algorithms and workspace sizes for one geometry. */
+    static final class Plan {
+        final cudnnTensorDescriptor x = new cudnnTensorDescriptor();
+        final cudnnTensorDescriptor y = new cudnnTensorDescriptor();
+        final cudnnFilterDescriptor w = new cudnnFilterDescriptor();
+        final cudnnConvolutionDescriptor fwd = new cudnnConvolutionDescriptor();
+        final cudnnConvolutionDescriptor bwdData = new cudnnConvolutionDescriptor();
+        final cudnnConvolutionDescriptor bwdFilter = new cudnnConvolutionDescriptor();
+        int fwdAlgo = -1, bwdDataAlgo = -1, bwdFilterAlgo = -1;
+        long fwdBytes, bwdDataBytes, bwdFilterBytes;
+    }
+
+    CudnnConv(CudaBackend backend, cudnnHandle handle, boolean allowTf32, boolean find) {
+        this.backend = backend;
+        this.handle = handle;
+        this.allowTf32 = allowTf32;
+        this.find = find;
+    }
+
+    boolean allowTf32() {
+        return allowTf32;
+    }
+
+    int cachedPlans() {
+        return plans.size();
+    }
+
+    void forward(DevicePtr out, DevicePtr in, DevicePtr weight, ConvShape s) {
+        Plan p = plan(s);
+        if (p.fwdAlgo < 0) {
+            chooseForward(p, s);
+        }
+        DevicePtr ws = workspace(p.fwdBytes);
+        try {
+            cudnnConvolutionForward(handle, one, p.x, in, p.w, weight, p.fwd, p.fwdAlgo, ws, p.fwdBytes, zero, p.y, out);
+        } catch (CudaException e) {
+            throw fail("forward", s, e);
+        }
+    }
+
+    /** dIn = conv_transpose(dOut, weight), written (beta 0). */
+    void backwardData(DevicePtr dIn, DevicePtr dOut, DevicePtr weight, ConvShape s) {
+        Plan p = plan(s);
+        if (p.bwdDataAlgo < 0) {
+            chooseBackwardData(p, s);
+        }
+        DevicePtr ws = workspace(p.bwdDataBytes);
+        try {
+            cudnnConvolutionBackwardData(handle, one, p.w, weight, p.y, dOut, p.bwdData, p.bwdDataAlgo, ws, p.bwdDataBytes,
+                    zero, p.x, dIn);
+        } catch (CudaException e) {
+            throw fail("backward data", s, e);
+        }
+    }
+
+    /** dWeight += corr(in, dOut) (beta 1). */
+    void backwardFilter(DevicePtr dWeight, DevicePtr dOut, DevicePtr in, ConvShape s) {
+        Plan p = plan(s);
+        if (p.bwdFilterAlgo < 0) {
+            chooseBackwardFilter(p, s);
+        }
+        DevicePtr ws = workspace(p.bwdFilterBytes);
+        try {
+            cudnnConvolutionBackwardFilter(handle, one, p.x, in, p.y, dOut, p.bwdFilter, p.bwdFilterAlgo, ws, p.bwdFilterBytes,
+                    one, p.w, dWeight);
+        } catch (CudaException e) {
+            throw fail("backward filter", s, e);
+        }
+    }
+
+    private Plan plan(ConvShape s) {
+        Plan p = plans.get(s);
+        if (p != null) {
+            return p;
+        }
+        p = new Plan();
+        try {
+            cudnnCreateTensorDescriptor(p.x);
+            cudnnSetTensor4dDescriptor(p.x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, s.n(), s.cIn(), s.h(), s.w());
+            cudnnCreateTensorDescriptor(p.y);
+            cudnnSetTensor4dDescriptor(p.y, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, s.n(), s.cOut(), s.outH(), s.outW());
+            cudnnCreateFilterDescriptor(p.w);
+            cudnnSetFilter4dDescriptor(p.w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, s.cOut(), s.cIn(), s.kh(), s.kw());
+            for (cudnnConvolutionDescriptor d : new cudnnConvolutionDescriptor[]{p.fwd, p.bwdData, p.bwdFilter}) {
+                cudnnCreateConvolutionDescriptor(d);
+                cudnnSetConvolution2dDescriptor(d, s.pad(), s.pad(), s.stride(), s.stride(), 1, 1,
+                        CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT);
+                cudnnSetConvolutionMathType(d, allowTf32 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH);
+            }
+        } catch (CudaException e) {
+            throw fail("descriptor setup", s, e);
+        }
+        plans.put(s, p);
+        return p;
+    }
+
+    /**
+     * With TF32 off the descriptor stays CUDNN_FMA_MATH whatever the perf entry reports (the
+     * descriptor is what cuDNN obeys); with TF32 allowed the descriptor takes the entry's math type.
+     */
+    private boolean usable(int status, int mathType, int determinism) {
+        return status == CUDNN_STATUS_SUCCESS && mathType >= 0 && (!deterministic || determinism == CUDNN_DETERMINISTIC);
+    }
+
+    private void chooseForward(Plan p, ConvShape s) {
+        int[] count = new int[1];
+        cudnnConvolutionFwdAlgoPerf[] perf = new cudnnConvolutionFwdAlgoPerf[8];
+        for (int i = 0; i < perf.length; i++) {
+            perf[i] = new cudnnConvolutionFwdAlgoPerf();
+        }
+        try {
+            if (find) {
+                cudnnFindConvolutionForwardAlgorithm(handle, p.x, p.w, p.fwd, p.y, perf.length, count, perf);
+            } else {
+                cudnnGetConvolutionForwardAlgorithm_v7(handle, p.x, p.w, p.fwd, p.y, perf.length, count, perf);
+            }
+            for (int i = 0; i < count[0]; i++) {
+                if (usable(perf[i].status, perf[i].mathType, perf[i].determinism)) {
+                    p.fwdAlgo = perf[i].algo;
+                    if (allowTf32) {
+                        cudnnSetConvolutionMathType(p.fwd, perf[i].mathType);
+                    }
+                    long[] bytes = new long[1];
+                    cudnnGetConvolutionForwardWorkspaceSize(handle, p.x, p.w, p.fwd, p.y, p.fwdAlgo, bytes);
+                    p.fwdBytes = bytes[0];
+                    return;
+                }
+            }
+        } catch (CudaException e) {
+            throw fail("forward algorithm choice", s, e);
+        }
+        throw new IllegalStateException("cuDNN found no forward algorithm for " + s);
+    }
+
+    private void chooseBackwardData(Plan p, ConvShape s) {
+        int[] count = new int[1];
+        cudnnConvolutionBwdDataAlgoPerf[] perf = new cudnnConvolutionBwdDataAlgoPerf[8];
+        for (int i = 0; i < perf.length; i++) {
+            perf[i] = new cudnnConvolutionBwdDataAlgoPerf();
+        }
+        try {
+            if (find) {
+                cudnnFindConvolutionBackwardDataAlgorithm(handle, p.w, p.y, p.bwdData, p.x, perf.length, count, perf);
+            } else {
+                cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, p.w, p.y, p.bwdData, p.x, perf.length, count, perf);
+            }
+            for (int i = 0; i < count[0]; i++) {
+                if (usable(perf[i].status, perf[i].mathType, perf[i].determinism)) {
+                    p.bwdDataAlgo = perf[i].algo;
+                    if (allowTf32) {
+                        cudnnSetConvolutionMathType(p.bwdData, perf[i].mathType);
+                    }
+                    long[] bytes = new long[1];
+                    cudnnGetConvolutionBackwardDataWorkspaceSize(handle, p.w, p.y, p.bwdData, p.x, p.bwdDataAlgo, bytes);
+                    p.bwdDataBytes = bytes[0];
+                    return;
+                }
+            }
+        } catch (CudaException e) {
+            throw fail("backward-data algorithm choice", s, e);
+        }
+        throw new IllegalStateException("cuDNN found no backward-data algorithm for " + s);
+    }
+
+    private void chooseBackwardFilter(Plan p, ConvShape s) {
+        int[] count = new int[1];
+        cudnnConvolutionBwdFilterAlgoPerf[] perf = new cudnnConvolutionBwdFilterAlgoPerf[8];
+        for (int i = 0; i < perf.length; i++) {
+            perf[i] = new cudnnConvolutionBwdFilterAlgoPerf();
+        }
+        try {
+            if (find) {
+                cudnnFindConvolutionBackwardFilterAlgorithm(handle, p.x, p.y, p.bwdFilter, p.w, perf.length, count, perf);
+            } else {
+                cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, p.x, p.y, p.bwdFilter, p.w, perf.length, count, perf);
+            }
+            for (int i = 0; i < count[0]; i++) {
+                if (usable(perf[i].status, perf[i].mathType, perf[i].determinism)) {
+                    p.bwdFilterAlgo = perf[i].algo;
+                    if (allowTf32) {
+                        cudnnSetConvolutionMathType(p.bwdFilter, perf[i].mathType);
+                    }
+                    long[] bytes = new long[1];
+                    cudnnGetConvolutionBackwardFilterWorkspaceSize(handle, p.x, p.y, p.bwdFilter, p.w, p.bwdFilterAlgo, bytes);
+                    p.bwdFilterBytes = bytes[0];
+                    return;
+                }
+            }
+        } catch (CudaException e) {
+            throw fail("backward-filter algorithm choice", s, e);
+        }
+        throw new IllegalStateException("cuDNN found no backward-filter algorithm for " + s);
+    }
+
+    /** The shared workspace, grown (through the pool) to at least {@code bytes}; null for 0 bytes. */
+    private DevicePtr workspace(long bytes) {
+        if (bytes == 0) {
+            return null;
+        }
+        if (workspace == null || workspace.bytes < bytes) {
+            if (workspace != null) {
+                backend.pool().release(workspace); // stream order keeps queued users safe
+            }
+            workspace = backend.pool().acquire(bytes);
+        }
+        return workspace;
+    }
+
+    private static IllegalStateException fail(String what, ConvShape s, CudaException e) {
+        return new IllegalStateException("cuDNN convolution " + what + " failed for " + s + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        for (Plan p : plans.values()) {
+            cudnnDestroyTensorDescriptor(p.x);
+            cudnnDestroyTensorDescriptor(p.y);
+            cudnnDestroyFilterDescriptor(p.w);
+            cudnnDestroyConvolutionDescriptor(p.fwd);
+            cudnnDestroyConvolutionDescriptor(p.bwdData);
+            cudnnDestroyConvolutionDescriptor(p.bwdFilter);
+        }
+        plans.clear();
+        if (workspace != null) {
+            backend.pool().release(workspace);
+            workspace = null;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package cyclegan4j.backend.cuda;
+
+import jcuda.CudaException;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemGetInfo;
+
+/**
+ * A caching device allocator with size-bucketed free lists.
+ *
+ * <p>Sizes are rounded up to a bucket ({@link #bucket}); a freed block goes to its bucket's free
+ * list and is handed out again for the next request of the same bucket. A CycleGAN step asks for
+ * the same sizes every step, so after the first step allocation never reaches {@code cuMemAlloc}.
+ * All device work runs on one stream, in order, so a block freed by the host while queued work
+ * still reads it can be reused at once: the next user's work is queued behind that work.
+ *
+ * <p>When {@code cuMemAlloc} reports out of memory, the pool frees every cached block
+ * ({@code cuMemFree} waits for the device) and tries once more; a second failure becomes a
+ * {@link DeviceOutOfMemoryException} that says what was asked, what the pool holds and what to try.
+ * Not thread-safe: the backend is used from one thread at a time.
+ */
+final class DevicePool {
+
+    private static final long SMALL = 1L << 20; // below 1 MiB: 512-byte granularity
+    private static final long SMALL_STEP = 512;
+    private static final long LARGE_STEP = 2L << 20; // from 1 MiB: 2 MiB granularity
+
+    private final Map<Long, ArrayDeque<DevicePtr>> free = new HashMap<>();
+    private long inUseBytes;
+    private long cachedBytes;
+    private long allocCalls;
+
+    /** The bucket a request of {@code bytes} is served from. */
+    static long bucket(long bytes) {
+        long b = Math.max(bytes, 1);
+        long step = b < SMALL ? SMALL_STEP : LARGE_STEP;
+        return (b + step - 1) / step * step;
+    }
+
+    DevicePtr acquire(long bytes) {
+        long size = bucket(bytes);
+        ArrayDeque<DevicePtr> list = free.get(size);
+        if (list != null && !list.isEmpty()) {
+            DevicePtr p = list.pop();
+            cachedBytes -= size;
+            inUseBytes += size;
+            return p;
+        }
+        DevicePtr p = new DevicePtr(size);
+        try {
+            cuMemAlloc(p, size);
+        } catch (CudaException first) {
+            if (!isOutOfMemory(first)) {
+                throw first;
+            }
+            long released = trim();
+            try {
+                cuMemAlloc(p, size);
+            } catch (CudaException second) {
+                throw new DeviceOutOfMemoryException(describeOom(bytes, released), second);
+            }
+        }
+        allocCalls++;
+        inUseBytes += size;
+        return p;
+    }
+
+    void release(DevicePtr p) {
+        free.computeIfAbsent(p.bytes, k -> new ArrayDeque<>()).push(p);
+        inUseBytes -= p.bytes;
+        cachedBytes += p.bytes;
+    }
+
+    /** Frees every cached block; returns the bytes given back to the device. */
+    long trim() {
+        long released = 0;
+        for (ArrayDeque<DevicePtr> list : free.values()) {
+            for (DevicePtr p : list) {
+                cuMemFree(p);
+                released += p.bytes;
+            }
+            list.clear();
+        }
+        free.clear();
+        cachedBytes -= released;
+        return released;
+    }
+
+    long inUseBytes() {
+        return inUseBytes;
+    }
+
+    long cachedBytes() {
+        return cachedBytes;
+    }
+
+    /** Number of real cuMemAlloc calls so far (a warm training loop keeps this constant). */
+    long allocCalls() {
+        return allocCalls;
+    }
+
+    private static boolean isOutOfMemory(CudaException e) {
+        return e.getMessage() != null && e.getMessage().contains("CUDA_ERROR_OUT_OF_MEMORY");
+    }
+
+    private String describeOom(long requested, long released) {
+        String device = "";
+        try {
+            long[] freeB = new long[1], total = new long[1];
+            cuMemGetInfo(freeB, total);
+            device = String.format(", device has %s free of %s", mib(freeB[0]), mib(total[0]));
+        } catch (RuntimeException ignored) {
+            // the context may be unusable after the failure; the rest of the message still helps
+        }
+        return String.format("CUDA out of memory: asked for %s (bucket %s); the pool has %s in use and released %s of "
+                        + "cached blocks before retrying%s. Try a smaller crop size (--crop) or batch size (--batch), "
+                        + "or free other processes on this GPU.",
+                mib(requested), mib(bucket(requested)), mib(inUseBytes), mib(released), device);
+    }
+
+    static String mib(long bytes) {
+        return String.format("%.1f MiB", bytes / (1024.0 * 1024.0));
+    }
+}

@@ -1,0 +1,185 @@
+package cyclegan4j.backend.cuda;
+
+import cyclegan4j.backend.Buffer;
+import cyclegan4j.backend.ConvShape;
+
+/**
+ * The Backend primitives that are one or two PTX kernel launches: which kernel, which launch shape
+ * and which argument list. Buffers are passed through untouched to a {@link Launcher}: on the GPU
+ * that is {@link Kernel#launch} on the backend's stream; the tests also run these exact launches
+ * through a host emulation of the kernels (KernelEmulationTest), so the launch shapes, the argument
+ * lists and the kernels' index arithmetic are checked against the CPU reference without a GPU.
+ */
+final class KernelOps {
+
+    /** Enqueues one kernel with a 1-D grid. */
+    interface Launcher {
+        void launch(KernelSpec kernel, int grid, int block, Object... args);
+    }
+
+    static final int THREADS = 256;
+    static final int MAX_GRID = 8192;
+    /** Most blocks in the first pass of a reduction = floats in the partial-sum scratch buffer. */
+    static final int MAX_PARTIALS = 1024;
+
+    private final Launcher launcher;
+    private final Object partials; // MAX_PARTIALS floats of device scratch, reused by every reduction
+
+    KernelOps(Launcher launcher, Object partials) {
+        this.launcher = launcher;
+        this.partials = partials;
+    }
+
+    /** Grid of an elementwise (grid-stride) kernel: one thread per element, capped. */
+    static int grid(long n) {
+        return (int) Math.max(1, Math.min((n + THREADS - 1) / THREADS, MAX_GRID));
+    }
+
+    /** Grid of the first pass of a reduction: from n alone, so results are deterministic. */
+    static int partialGrid(long n) {
+        return (int) Math.max(1, Math.min((n + 2047) / 2048, MAX_PARTIALS));
+    }
+
+    /** Threads for the one-block-per-plane kernels (a multiple of 32, at most 1024). */
+    static int planeThreads(long hw) {
+        return hw >= 16384 ? 1024 : hw >= 2048 ? 512 : 128;
+    }
+
+    private void elementwise(KernelSpec k, long n, Object... args) {
+        if (n > 0) {
+            launcher.launch(k, grid(n), THREADS, args);
+        }
+    }
+
+    // ---- elementwise --------------------------------------------------------------------------
+
+    void axpy(float alpha, Buffer x, Buffer y, long n) {
+        elementwise(KernelSpec.AXPY, n, alpha, x, y, n);
+    }
+
+    void scale(Buffer out, Buffer in, float alpha, long n) {
+        elementwise(KernelSpec.SCALE, n, out, in, alpha, n);
+    }
+
+    void add(Buffer out, Buffer a, Buffer b, long n) {
+        elementwise(KernelSpec.ADD, n, out, a, b, n);
+    }
+
+    void leakyReluForward(Buffer out, Buffer in, float slope, long n) {
+        elementwise(KernelSpec.LEAKY_RELU_FORWARD, n, out, in, slope, n);
+    }
+
+    void leakyReluBackward(Buffer dIn, Buffer dOut, Buffer in, float slope, long n) {
+        elementwise(KernelSpec.LEAKY_RELU_BACKWARD, n, dIn, dOut, in, slope, n);
+    }
+
+    void tanhForward(Buffer out, Buffer in, long n) {
+        elementwise(KernelSpec.TANH_FORWARD, n, out, in, n);
+    }
+
+    void tanhBackward(Buffer dIn, Buffer dOut, Buffer out, long n) {
+        elementwise(KernelSpec.TANH_BACKWARD, n, dIn, dOut, out, n);
+    }
+
+    // ---- reductions and losses ------------------------------------------------------------------
+
+    /** Two passes: per-block partial sums into the scratch buffer, then one block of 1024 finishes. */
+    private void reduce(KernelSpec partial, KernelSpec finish, Buffer out, long n, Object... inputs) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("cuda: reduction over an empty tensor");
+        }
+        int g = partialGrid(n);
+        Object[] args = new Object[inputs.length + 2];
+        args[0] = partials;
+        System.arraycopy(inputs, 0, args, 1, inputs.length);
+        args[args.length - 1] = n;
+        launcher.launch(partial, g, THREADS, args);
+        launcher.launch(finish, 1, 1024, out, partials, g, n);
+    }
+
+    void meanForward(Buffer out, Buffer in, long n) {
+        reduce(KernelSpec.MEAN_PARTIAL, KernelSpec.MEAN_FINISH, out, n, in);
+    }
+
+    void meanBackward(Buffer dIn, Buffer dOut, long n) {
+        elementwise(KernelSpec.MEAN_BACKWARD, n, dIn, dOut, n);
+    }
+
+    void mseLossForward(Buffer out, Buffer a, Buffer b, long n) {
+        reduce(KernelSpec.MSE_PARTIAL, KernelSpec.LOSS_FINISH, out, n, a, b);
+    }
+
+    void mseLossBackward(Buffer dA, Buffer dOut, Buffer a, Buffer b, long n) {
+        elementwise(KernelSpec.MSE_BACKWARD, n, dA, dOut, a, b, n);
+    }
+
+    void l1LossForward(Buffer out, Buffer a, Buffer b, long n) {
+        reduce(KernelSpec.L1_PARTIAL, KernelSpec.LOSS_FINISH, out, n, a, b);
+    }
+
+    void l1LossBackward(Buffer dA, Buffer dOut, Buffer a, Buffer b, long n) {
+        elementwise(KernelSpec.L1_BACKWARD, n, dA, dOut, a, b, n);
+    }
+
+    // ---- spatial ------------------------------------------------------------------------------
+
+    void reflectionPad2dForward(Buffer out, Buffer in, int planes, int h, int w, int left, int right, int top, int bottom) {
+        long n = (long) planes * (h + top + bottom) * (w + left + right);
+        elementwise(KernelSpec.REFLECTION_PAD_FORWARD, n, out, in, planes, h, w, left, right, top, bottom);
+    }
+
+    void reflectionPad2dBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int left, int right, int top, int bottom) {
+        elementwise(KernelSpec.REFLECTION_PAD_BACKWARD, (long) planes * h * w, dIn, dOut, planes, h, w, left, right, top, bottom);
+    }
+
+    void zeroPad2dForward(Buffer out, Buffer in, int planes, int h, int w, int left, int right, int top, int bottom) {
+        long n = (long) planes * (h + top + bottom) * (w + left + right);
+        elementwise(KernelSpec.ZERO_PAD_FORWARD, n, out, in, planes, h, w, left, right, top, bottom);
+    }
+
+    void zeroPad2dBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int left, int right, int top, int bottom) {
+        elementwise(KernelSpec.ZERO_PAD_BACKWARD, (long) planes * h * w, dIn, dOut, planes, h, w, left, right, top, bottom);
+    }
+
+    void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps) {
+        launcher.launch(KernelSpec.INSTANCE_NORM_FORWARD, planes, planeThreads(hw), out, mean, rstd, in, planes, hw, eps);
+    }
+
+    void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw) {
+        launcher.launch(KernelSpec.INSTANCE_NORM_BACKWARD, planes, planeThreads(hw), dIn, dOut, in, mean, rstd, planes, hw);
+    }
+
+    void upsampleNearestForward(Buffer out, Buffer in, int planes, int h, int w, int factor) {
+        elementwise(KernelSpec.UPSAMPLE_NEAREST_FORWARD, (long) planes * h * w * factor * factor, out, in, planes, h, w, factor);
+    }
+
+    void upsampleNearestBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int factor) {
+        elementwise(KernelSpec.UPSAMPLE_NEAREST_BACKWARD, (long) planes * h * w, dIn, dOut, planes, h, w, factor);
+    }
+
+    // ---- convolution bias (cuDNN does the convolution itself) -----------------------------------
+
+    /** out[n][c][j] += bias[c] */
+    void convBiasForward(Buffer out, Buffer bias, ConvShape s) {
+        long hw = (long) s.outH() * s.outW();
+        long total = (long) s.n() * s.cOut() * hw;
+        elementwise(KernelSpec.CONV_BIAS_FORWARD, total, out, bias, s.cOut(), hw, total);
+    }
+
+    /** dBias[c] += sum over n, j of dOut[n][c][j] (one block per channel) */
+    void convBiasBackward(Buffer dBias, Buffer dOut, ConvShape s) {
+        long hw = (long) s.outH() * s.outW();
+        launcher.launch(KernelSpec.CONV_BIAS_BACKWARD, s.cOut(), planeThreads(hw * s.n()), dBias, dOut, s.n(), s.cOut(), hw);
+    }
+
+    // ---- optimizer ----------------------------------------------------------------------------
+
+    /** Bias corrections on the host, rounded exactly as CpuBackend.adamUpdate does; the rest fused on the device. */
+    void adamUpdate(Buffer param, Buffer grad, Buffer m, Buffer v, long n, float lr, float beta1, float beta2, float eps, int step) {
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        float stepSize = (float) (lr / bc1);
+        float bc2Sqrt = (float) Math.sqrt(bc2);
+        elementwise(KernelSpec.ADAM_UPDATE, n, param, grad, m, v, n, 1f - beta1, beta2, 1f - beta2, stepSize, bc2Sqrt, eps);
+    }
+}

@@ -1,0 +1,61 @@
+package cyclegan4j.backend.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the GPU test bodies against the real CudaBackend, JCuda's real JNI natives and the real
+ * forwarding libraries, on top of fake libcuda.so.1 / libcudnn.so.9 / libcublas.so.13
+ * (kernels/emu/fake_*: device memory is host memory, kernels are the .cu files compiled for the
+ * host, convolutions are host loops). Started in a child JVM by {@link FakeGpuTest} with
+ * LD_LIBRARY_PATH pointing at the fakes. Prints one line per failure and "N passed, M failed".
+ */
+public final class FakeGpuMain {
+
+    private FakeGpuMain() {
+    }
+
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("cyclegan4j.cuda.tf32", "false");
+        CudaBackend gpu = CudaBackend.get();
+        System.out.println(gpu.describe());
+        List<String> failures = new ArrayList<>();
+        int passed = 0;
+        List<Object[]> checks = new ArrayList<>();
+        for (ParityCases.Case c : ParityCases.all()) {
+            if (!c.heavy()) {
+                checks.add(new Object[]{"parity " + c.label(), (Check) () -> {
+                    long live = gpu.liveBuffers();
+                    try (Parity p = new Parity(gpu, c.label(), c.label().hashCode())) {
+                        c.body().run(p);
+                    }
+                    if (gpu.liveBuffers() != live) {
+                        throw new AssertionError("leaked " + (gpu.liveBuffers() - live) + " buffers");
+                    }
+                }});
+            }
+        }
+        CudaLeakTest leak = new CudaLeakTest();
+        checks.add(new Object[]{"leak: scope returns every buffer", (Check) leak::scopeReturnsEveryBuffer});
+        checks.add(new Object[]{"leak: closed buffer rejected", (Check) leak::closedBufferIsRejected});
+        checks.add(new Object[]{"out of memory is a clear error", (Check) leak::outOfMemoryIsAClearError});
+        if (args.length == 0 || !args[0].equals("--no-model")) {
+            checks.add(new Object[]{"model parity, 3 training steps", (Check) () -> new ModelParityTest().threeTrainingStepsMatchTheCpu()});
+        }
+        for (Object[] c : checks) {
+            try {
+                ((Check) c[1]).run();
+                passed++;
+            } catch (Throwable t) {
+                failures.add(c[0] + ": " + t);
+                System.out.println("FAILED " + c[0] + ": " + t);
+            }
+        }
+        System.out.println("fake GPU: " + passed + " passed, " + failures.size() + " failed");
+        System.exit(failures.isEmpty() ? 0 : 1);
+    }
+}
