@@ -46,7 +46,7 @@ final class BenchCommand {
         }
         CycleGanConfig config = CycleGanConfig.defaults().withChannels(channels).withResidualBlocks(blocks)
                 .withLambdas(10f, lambdaId);
-        Backend backend = Devices.select(c.string("device", "auto"), err);
+        Backend backend = Devices.select(c.string("device", "auto"), out);
         SplittableRandom rng = new SplittableRandom(1);
         float[] a = random(rng, batch * channels * size * size), b = random(rng, a.length);
         int[] shape = {batch, channels, size, size};

@@ -1,32 +1,32 @@
 package cyclegan4j.cli;
 
 import cyclegan4j.backend.Backend;
-import cyclegan4j.backend.cpu.CpuBackend;
 
 import java.io.PrintStream;
 import java.util.List;
 
-/** `--device auto|cpu|cuda` for the commands. */
+/** `--device auto|cpu|cuda` for the commands, on top of {@link cyclegan4j.backend.Devices}. */
 final class Devices {
 
     private Devices() {
     }
 
+    /** The backend for {@code device}; says in one line on {@code log} (standard output) which device is used and why. */
     static Backend select(String device, PrintStream log) {
-        switch (device) {
-            case "cpu":
-                return CpuBackend.get();
-            case "auto":
-                log.println("device: cpu (the CUDA backend is not built into this version)");
-                return CpuBackend.get();
-            case "cuda":
-                throw new IllegalStateException("--device cuda: the CUDA backend is not built into this version");
-            default:
-                throw new UsageException("--device must be auto, cpu or cuda, got '" + device + "'");
+        if (!List.of("auto", "cpu", "cuda").contains(device)) {
+            throw new UsageException("--device must be auto, cpu or cuda, got '" + device + "'");
         }
+        cyclegan4j.backend.Devices.Selection s = cyclegan4j.backend.Devices.select(device);
+        log.println("device: " + s.reason());
+        return s.backend();
     }
 
+    /** What `info` reports about the GPU: the CUDA backend's description, or why it cannot be used. */
     static List<String> describeGpu() {
-        return List.of("cuda:    not built into this version");
+        try {
+            return List.of("cuda:    " + cyclegan4j.backend.Devices.select("cuda").reason());
+        } catch (RuntimeException e) {
+            return List.of("cuda:    not available: " + Main.oneLine(e).replaceFirst("^--device cuda: ", ""));
+        }
     }
 }

@@ -71,7 +71,7 @@ final class Trainer {
             throw new UsageException("run '" + o.name() + "' already exists in " + runDir
                     + " (continue it with --resume, or choose another --name or --out)");
         }
-        Backend backend = Devices.select(o.device(), err);
+        Backend backend = Devices.select(o.device(), out);
         DataOptions data = new DataOptions(o.loadSize(), o.cropSize(), o.channels(), o.flip(), true);
         UnalignedDataset dataset = UnalignedDataset.open(o.dataroot(), "train", data, o.seed(), w -> err.println("warning: " + w));
         LrSchedule schedule = new LrSchedule(o.lr(), o.epochs(), o.decayEpoch());

@@ -63,7 +63,7 @@ final class TranslateCommand {
         if (files.isEmpty()) {
             throw new UsageException("--input: no images in " + input);
         }
-        Backend backend = Devices.select(c.string("device", "auto"), err);
+        Backend backend = Devices.select(c.string("device", "auto"), out);
         String prefix = direction.equals("AtoB") ? "G_AB." : "G_BA.";
         Checkpoint ck = Checkpoint.load(checkpoint);
         Files.createDirectories(output);

@@ -3,6 +3,7 @@ package cyclegan4j.backend.cuda;
 import cyclegan4j.backend.Backend;
 import cyclegan4j.backend.Buffer;
 import cyclegan4j.backend.ConvShape;
+import cyclegan4j.backend.MemoryStats;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.Sizeof;
@@ -29,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static jcuda.driver.JCudaDriver.*;
 
@@ -65,7 +65,7 @@ public final class CudaBackend implements Backend {
     private final int driverVersion;
     private final Map<KernelSpec, Kernel> kernels = new EnumMap<>(KernelSpec.class);
     private final DevicePool pool = new DevicePool();
-    private final AtomicLong live = new AtomicLong();
+    private final MemoryStats memory = new MemoryStats();
     private final ThreadLocal<Boolean> bound = ThreadLocal.withInitial(() -> false);
     private final cudnnHandle cudnn = new cudnnHandle();
     private final CudnnConv conv;
@@ -311,9 +311,9 @@ public final class CudaBackend implements Backend {
         return stream;
     }
 
-    void release(DevicePtr p) {
+    void release(DevicePtr p, long floats) {
         pool.release(p);
-        live.decrementAndGet();
+        memory.freed(floats * Sizeof.FLOAT);
     }
 
     private void bind() {
@@ -344,7 +344,7 @@ public final class CudaBackend implements Backend {
         }
         bind();
         DevicePtr ptr = pool.acquire(n * Sizeof.FLOAT);
-        live.incrementAndGet();
+        memory.allocated(n * Sizeof.FLOAT);
         return new CudaBuffer(this, ptr, n);
     }
 
@@ -405,6 +405,14 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void copyRange(Buffer dst, long dstOffset, Buffer src, long srcOffset, long n) {
+        bind();
+        if (n > 0) {
+            cuMemcpyDtoDAsync(at(p(dst), dstOffset * Sizeof.FLOAT), at(p(src), srcOffset * Sizeof.FLOAT), n * Sizeof.FLOAT, stream);
+        }
+    }
+
+    @Override
     public void fill(Buffer dst, float value, long n) {
         bind();
         if (n > 0) {
@@ -414,7 +422,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public long liveBuffers() {
-        return live.get();
+        return memory.liveBuffers();
+    }
+
+    @Override
+    public MemoryStats memory() {
+        return memory;
     }
 
     // ---- elementwise (KernelOps: the launch shapes and argument lists) ---------------------------

@@ -43,7 +43,7 @@ final class CudaBuffer implements Buffer {
         DevicePtr p = ptr;
         if (p != null) {
             ptr = null;
-            owner.release(p);
+            owner.release(p, size);
         }
     }
 }

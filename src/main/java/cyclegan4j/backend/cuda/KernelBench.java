@@ -159,7 +159,7 @@ public final class KernelBench {
 
     /** One generator + discriminator step at 256x256 (half of the CycleGAN step: one G, one D). */
     private void trainingStep() {
-        int size = tiny ? 16 : 256;
+        int size = tiny ? 32 : 256; // the discriminator needs 32 pixels on a side
         GeneratorResNet g = new GeneratorResNet(gpu, 3, tiny ? 0 : 9, new SplittableRandom(1));
         Discriminator d = new Discriminator(gpu, 3, new SplittableRandom(2));
         Adam optG = new Adam(g.parameters(), 2e-4f, 0.5f, 0.999f), optD = new Adam(d.parameters(), 2e-4f, 0.5f, 0.999f);

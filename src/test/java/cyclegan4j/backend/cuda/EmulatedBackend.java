@@ -2,6 +2,7 @@ package cyclegan4j.backend.cuda;
 
 import cyclegan4j.backend.Backend;
 import cyclegan4j.backend.Buffer;
+import cyclegan4j.backend.MemoryStats;
 import cyclegan4j.backend.ConvShape;
 import cyclegan4j.backend.cpu.CpuBackend;
 
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Backend whose kernel primitives are the CUDA backend's own {@link KernelOps} (same kernels, launch
@@ -37,13 +37,13 @@ final class EmulatedBackend implements Backend {
 
     /** Host memory standing in for a device buffer. */
     static final class EmuBuffer implements Buffer {
-        private final AtomicLong live;
+        private final MemoryStats stats;
         float[] data;
 
-        EmuBuffer(long n, AtomicLong live) {
+        EmuBuffer(long n, MemoryStats stats) {
             this.data = new float[Math.toIntExact(n)];
-            this.live = live;
-            live.incrementAndGet();
+            this.stats = stats;
+            stats.allocated(4 * n);
         }
 
         float[] data() {
@@ -66,15 +66,15 @@ final class EmulatedBackend implements Backend {
         @Override
         public void close() {
             if (data != null) {
+                stats.freed(4L * data.length);
                 data = null;
-                live.decrementAndGet();
             }
         }
     }
 
     private final Path emulator;
     private final Path dir;
-    private final AtomicLong live = new AtomicLong();
+    private final MemoryStats memory = new MemoryStats();
     private final KernelOps ops;
     private final EmuBuffer partials;
     int launches;
@@ -83,7 +83,7 @@ final class EmulatedBackend implements Backend {
     EmulatedBackend(Path emulator, Path dir) {
         this.emulator = emulator;
         this.dir = dir;
-        this.partials = new EmuBuffer(KernelOps.MAX_PARTIALS, new AtomicLong());
+        this.partials = new EmuBuffer(KernelOps.MAX_PARTIALS, new MemoryStats());
         this.ops = new KernelOps(this::launch, partials);
     }
 
@@ -159,7 +159,7 @@ final class EmulatedBackend implements Backend {
 
     @Override
     public Buffer allocate(long n) {
-        return new EmuBuffer(n, live);
+        return new EmuBuffer(n, memory);
     }
 
     @Override
@@ -178,13 +178,23 @@ final class EmulatedBackend implements Backend {
     }
 
     @Override
+    public void copyRange(Buffer dst, long dstOffset, Buffer src, long srcOffset, long n) {
+        System.arraycopy(e(src).data(), (int) srcOffset, e(dst).data(), (int) dstOffset, (int) n);
+    }
+
+    @Override
     public void fill(Buffer dst, float value, long n) {
         java.util.Arrays.fill(e(dst).data(), 0, (int) n, value);
     }
 
     @Override
+    public MemoryStats memory() {
+        return memory;
+    }
+
+    @Override
     public long liveBuffers() {
-        return live.get();
+        return memory.liveBuffers();
     }
 
     @Override

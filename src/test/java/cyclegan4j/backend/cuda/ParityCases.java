@@ -55,6 +55,22 @@ final class ParityCases {
             p.gpu.copy(dst.gpu(), src.gpu(), 999000);
             p.check("copy", dst, 0, 0);
         }));
+        cases.add(new Case(Set.of("copyRange"), "copyRange of one image of a batch (offsets 3*65536 -> 65536)", p -> {
+            long img = 3L * 256 * 256;
+            Parity.Pair src = p.rand(4 * img), dst = p.rand(2 * img);
+            p.cpu.copyRange(dst.cpu(), img, src.cpu(), 3 * img, img);
+            p.gpu.copyRange(dst.gpu(), img, src.gpu(), 3 * img, img);
+            p.check("copyRange", dst, 0, 0);
+        }));
+        cases.add(new Case(Set.of("memory"), "live and peak bytes", p -> {
+            p.gpu.memory().resetPeak();
+            long bytes = p.gpu.memory().liveBytes();
+            Buffer a = p.gpu.allocate(1000);
+            assertEquals(bytes + 4000, p.gpu.memory().liveBytes());
+            a.close();
+            assertEquals(bytes, p.gpu.memory().liveBytes());
+            assertEquals(bytes + 4000, p.gpu.memory().peakBytes());
+        }));
         cases.add(new Case(Set.of("fill"), "fill n=1000003 (prefix 1000000)", p -> {
             Parity.Pair d = p.out(1000003);
             p.cpu.fill(d.cpu(), -0.75f, 1000000);
