@@ -148,17 +148,19 @@ JUNIT_CONSOLE := org.junit.platform:junit-platform-console-standalone:1.14.4
 
 dist: build compat
 	rm -rf dist
-	mkdir -p $(DIST)/bin $(DIST)/lib $(DIST)/native $(DIST)/test $(DIST)/benchmarks
+	mkdir -p $(DIST)/bin $(DIST)/lib $(DIST)/native $(DIST)/test $(DIST)/benchmarks $(DIST)/demo
 	jlink --add-modules java.base,java.logging,jdk.unsupported,java.desktop --strip-debug --no-header-files \
 	  --no-man-pages --compress=2 --output $(DIST)/runtime
-	cp target/cyclegan4j-*.jar target/lib/*.jar $(DIST)/lib/
+	cp target/cyclegan4j.jar target/lib/*.jar $(DIST)/lib/
 	@# JCuda's PTX-compiler binding (24 MB) is never used: PTX is loaded with cuModuleLoadData.
 	zip -q -d $(DIST)/lib/jcuda-natives-*.jar 'lib/libJNvPTXCompiler-*'
 	cp $(COMPAT_LIBS) $(DIST)/native/
 	cp -r target/test-classes $(DIST)/test/classes
 	$(MVN) dependency:copy -Dartifact=$(JUNIT_CONSOLE) -DoutputDirectory=$(CURDIR)/$(DIST)/test
-	cp src/dist/bin/cyclegan4j $(DIST)/bin/
+	cp src/main/scripts/cyclegan4j $(DIST)/bin/
 	cp benchmarks/gpu-check.sh $(DIST)/benchmarks/
+	cp -r benchmarks/reference $(DIST)/benchmarks/
+	cp -r $(DEMO_DATA) $(DIST)/demo/
 	cp kernels/README.md $(DIST)/README-cuda.md
 	tar -C dist -czf dist/cyclegan4j.tgz cyclegan4j
 	@du -sh $(DIST) dist/cyclegan4j.tgz

@@ -3,10 +3,11 @@
 # Maven, no network there): run it from the bundle that `make dist` builds,
 #     tar xzf cyclegan4j.tgz && cyclegan4j/benchmarks/gpu-check.sh
 # Steps: device info; the GPU parity tests (JUnit console, tag gpu, -Dcyclegan4j.requireGpu=true,
-# so a CUDA start-up failure fails instead of skipping); a short training smoke run when the CLI has
-# a train command; kernel, convolution and training-step timings. Prints a summary table last.
+# so a CUDA start-up failure fails instead of skipping); a short training smoke run and translation
+# on the bundled demo data; our training step and, when the host has it, PyTorch's in the same run;
+# kernel and convolution timings. Prints a summary table last.
 # Environment: TIMEOUT_TESTS (s, default 420), TIMEOUT_BENCH (s, default 240), QUICK=1 (shorter bench),
-# SMOKE_ARGS (extra arguments for the training smoke run, e.g. --data-a DIR --data-b DIR).
+# SMOKE_ARGS (extra arguments for the training smoke run on the bundled demo data, e.g. --crop-size 64).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 JAVA="$ROOT/runtime/bin/java"
@@ -43,10 +44,22 @@ step parity-tests "${TIMEOUT_TESTS:-420}" "$JAVA" -Xmx8g -Dcyclegan4j.requireGpu
   --details=tree --disable-ansi-colors --disable-banner --reports-dir "$LOG/junit"
 grep -h -E 'tests (found|successful|failed|aborted)' "$LOG/parity-tests.log"
 
-if "$ROOT/bin/cyclegan4j" train --help >/dev/null 2>&1; then
-  step smoke-train 300 "$ROOT/bin/cyclegan4j" train --device cuda --max-steps 20 ${SMOKE_ARGS:-}
+# A short training run on the bundled demo data in the seed's configuration, then translation.
+step smoke-train 300 "$ROOT/bin/cyclegan4j" train --device cuda --dataroot "$ROOT/demo/fashion-mnist" \
+  --name smoke --out "$LOG/runs" --max-steps 20 --sample-every 10 ${SMOKE_ARGS:-}
+step smoke-translate 120 "$ROOT/bin/cyclegan4j" translate --device cuda \
+  --checkpoint "$LOG/runs/smoke/checkpoints/latest.safetensors" --input "$ROOT/demo/fashion-mnist/testA" \
+  --output "$LOG/runs/smoke/translated"
+
+# The seed's full training step, ours then PyTorch's (if the host has it), same machine, same run.
+step step-ours-b1 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 20 --warmup 5
+step step-ours-b4 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 4 --steps 10 --warmup 3
+TORCH_PY=${TORCH_PY:-/opt/torch/.venv/bin/python}
+if [ -x "$TORCH_PY" ]; then # never put the system cuDNN on LD_LIBRARY_PATH for PyTorch
+  step step-pytorch 400 env -u LD_LIBRARY_PATH "$TORCH_PY" "$ROOT/benchmarks/reference/step_benchmark.py" \
+    --device cuda --size 256 --batch 1 4 --generator-only
 else
-  SUMMARY+=("$(printf '%-16s | %-24s | %4s' smoke-train "skipped: no train CLI" -)")
+  SUMMARY+=("$(printf '%-16s | %-24s | %4s' step-pytorch "skipped: no $TORCH_PY" -)")
 fi
 
 step kernel-bench "${TIMEOUT_BENCH:-240}" "$JAVA" -Xmx8g -cp "$CP" cyclegan4j.backend.cuda.KernelBench ${QUICK:+--quick}
