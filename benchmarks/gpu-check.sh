@@ -45,11 +45,14 @@ step parity-tests "${TIMEOUT_TESTS:-420}" "$JAVA" -Xmx8g -Dcyclegan4j.requireGpu
 grep -h -E 'tests (found|successful|failed|aborted)' "$LOG/parity-tests.log"
 
 # A short training run on the bundled demo data in the seed's configuration, then translation.
+# (Checkpoints of the full model are ~340 MB: keep the run out of the log folder.)
+RUNS=$(mktemp -d)
 step smoke-train 300 "$ROOT/bin/cyclegan4j" train --device cuda --dataroot "$ROOT/demo/fashion-mnist" \
-  --name smoke --out "$LOG/runs" --max-steps 20 --sample-every 10 ${SMOKE_ARGS:-}
+  --name smoke --out "$RUNS" --max-steps 20 --sample-every 10 ${SMOKE_ARGS:-}
 step smoke-translate 120 "$ROOT/bin/cyclegan4j" translate --device cuda \
-  --checkpoint "$LOG/runs/smoke/checkpoints/latest.safetensors" --input "$ROOT/demo/fashion-mnist/testA" \
-  --output "$LOG/runs/smoke/translated"
+  --checkpoint "$RUNS/smoke/checkpoints/latest.safetensors" --input "$ROOT/demo/fashion-mnist/testA" \
+  --output "$RUNS/smoke/translated"
+cp -r "$RUNS/smoke/samples" "$LOG/smoke-samples" 2>/dev/null
 
 # The seed's full training step, ours then PyTorch's (if the host has it), same machine, same run.
 step step-ours-b1 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 20 --warmup 5
