@@ -15,7 +15,7 @@ ifeq ($(origin OPENBLAS_CORETYPE), undefined)
   endif
 endif
 
-.PHONY: help build test parity demo bench bench-compile clean ptx ptx-check compat compat-symbols dist gpu-test
+.PHONY: help build test parity demo bench bench-compile bench-fake-gpu clean ptx ptx-check compat compat-symbols dist gpu-test
 
 help:
 	@echo "make demo    - build, train on the bundled Fashion-MNIST sneakers <-> boots, translate the test images"
@@ -23,6 +23,7 @@ help:
 	@echo "make test    - run the CPU test suite (gradient checks, forward values, memory)"
 	@echo "make parity  - one training step against the PyTorch reference (needs torch for /usr/bin/python3)"
 	@echo "make bench   - run the JMH CPU benchmarks (benchmarks/), results in benchmarks/RESULTS.md"
+	@echo "make bench-fake-gpu - the CUDA op benchmarks from the dist bundle on the fake GPU (kernels/emu), toy shapes"
 	@echo "make ptx     - compile kernels/*.cu to the committed PTX (src/main/resources/cyclegan4j/ptx)"
 	@echo "make ptx-check - check that the committed PTX matches kernels/ (skipped without nvcc)"
 	@echo "make gpu-test - GPU parity/leak tests with Maven on a machine with a GPU (fails without one)"
@@ -77,6 +78,15 @@ clean:
 bench-compile:
 	$(MVN) -DskipTests install
 	cd benchmarks && $(MVN) -DskipTests package
+
+# The GPU host's op benchmarks (gpu-check.sh --op-bench) from the dist bundle, with its Java runtime,
+# on the fake GPU of kernels/emu at toy shapes: checks that the CUDA benchmark code runs and reports
+# its counters (the numbers mean nothing). Needs gcc and g++; about 2 minutes.
+FAKE_GPU := target/fake-gpu
+bench-fake-gpu: dist
+	kernels/emu/build-fake-gpu.sh $(FAKE_GPU)
+	LD_LIBRARY_PATH=$(CURDIR)/$(FAKE_GPU)/fake CYCLEGAN4J_COMPAT_DIR=$(CURDIR)/$(FAKE_GPU)/compat QUICK=1 \
+	  $(DIST)/benchmarks/gpu-check.sh --op-bench -p shape=1x8x16x16 -p layer=1x4x10x10:4k3s1p0
 
 # ---- CUDA kernels -> PTX (committed; loaded with cuModuleLoadData, never compiled at run time) ----
 # compute_75 PTX is JIT-compiled by the driver for any newer GPU (seen loading on an H200, driver 580).
@@ -142,14 +152,16 @@ compat-symbols: build
 
 # ---- self-contained bundle for a GPU host without Java or network (dist/, git-ignored) ----
 # jlink runtime + app jar and runtime jars + forwarding libraries + launcher + JUnit console and the
-# compiled tests (so the GPU parity tests run there without Maven) + benchmarks/gpu-check.sh.
+# compiled tests (so the GPU parity tests run there without Maven) + benchmarks/gpu-check.sh and the
+# JMH op benchmarks (benchmarks.jar: the benchmarks and JMH, on top of lib/; JMH needs java.management).
+# Budget: under 60 MiB of files (du --apparent-size; the demo's small files take more on disk) and 64 MiB as .tgz.
 DIST := dist/cyclegan4j
 JUNIT_CONSOLE := org.junit.platform:junit-platform-console-standalone:1.14.4
 
-dist: build compat
+dist: build compat bench-compile
 	rm -rf dist
 	mkdir -p $(DIST)/bin $(DIST)/lib $(DIST)/native $(DIST)/test $(DIST)/benchmarks $(DIST)/demo
-	jlink --add-modules java.base,java.logging,jdk.unsupported,java.desktop --strip-debug --no-header-files \
+	jlink --add-modules java.base,java.logging,jdk.unsupported,java.desktop,java.management --strip-debug --no-header-files \
 	  --no-man-pages --compress=2 --output $(DIST)/runtime
 	cp target/cyclegan4j.jar target/lib/*.jar $(DIST)/lib/
 	@# JCuda's PTX-compiler binding (24 MB) is never used: PTX is loaded with cuModuleLoadData.
@@ -159,11 +171,12 @@ dist: build compat
 	$(MVN) dependency:copy -Dartifact=$(JUNIT_CONSOLE) -DoutputDirectory=$(CURDIR)/$(DIST)/test
 	cp src/main/scripts/cyclegan4j $(DIST)/bin/
 	cp benchmarks/gpu-check.sh $(DIST)/benchmarks/
+	cp benchmarks/target/benchmarks-dist.jar $(DIST)/benchmarks/benchmarks.jar
 	cp -r benchmarks/reference $(DIST)/benchmarks/
 	cp -r $(DEMO_DATA) $(DIST)/demo/
 	cp kernels/README.md $(DIST)/README-cuda.md
 	tar -C dist -czf dist/cyclegan4j.tgz cyclegan4j
-	@du -sh $(DIST) dist/cyclegan4j.tgz
+	@du -sh --apparent-size $(DIST) dist/cyclegan4j.tgz
 
 # On a machine with a GPU and Maven: the tagged GPU tests, failing (not skipping) without a GPU.
 gpu-test: compat

@@ -5,9 +5,16 @@
 # Steps: device info; the GPU parity tests (JUnit console, tag gpu, -Dcyclegan4j.requireGpu=true,
 # so a CUDA start-up failure fails instead of skipping); a short training smoke run and translation
 # on the bundled demo data; our training step and, when the host has it, PyTorch's in the same run;
-# kernel and convolution timings. Prints a summary table last.
-# Environment: TIMEOUT_TESTS (s, default 420), TIMEOUT_BENCH (s, default 240), QUICK=1 (shorter bench),
-# SMOKE_ARGS (extra arguments for the training smoke run on the bundled demo data, e.g. --crop-size 64).
+# the JMH op benchmarks on CUDA. Prints a summary table and the benchmarks' GB/s, fraction-of-copy
+# and TFLOP/s tables last.
+#     gpu-check.sh --op-bench [REGEX | -p NAME=VALUES]...
+# runs only the op benchmarks (benchmarks/README.md; `make bench-fake-gpu` runs it on the fake GPU),
+# the arguments going to JMH: benchmark regexes, or -p to change shapes (-p shape=1x8x16x16).
+# Environment: TIMEOUT_TESTS (s, default 420), TIMEOUT_BENCH (s, default 240: the op benchmarks' JMH run),
+# QUICK=1 (shorter op benchmarks),
+# SMOKE_ARGS (extra arguments for the training smoke run on the bundled demo data, e.g. --crop-size 64),
+# JMH_FORKS (default 0: every op benchmark in one JVM, so that CUDA starts once instead of about 70
+# times; device time does not depend on the JVM's profile as host code does).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 JAVA="$ROOT/runtime/bin/java"
@@ -17,6 +24,21 @@ CP="$ROOT/lib/*"
 JARS=$(ls "$ROOT"/lib/*.jar | tr '\n' ':') # the JUnit console does not expand lib/*
 LOG=${LOG_DIR:-$(mktemp -d)}
 mkdir -p "$LOG"
+
+if [ "${1:-}" = "--op-bench" ]; then # JMH on CUDA, short settings (about 70 runs of 1.5 s), then the tables
+  shift
+  runs=(-wi 1 -w 300ms -i 3 -r 300ms)
+  [ -n "${QUICK:-}" ] && runs=(-wi 1 -w 200ms -i 2 -r 200ms)
+  BENCH_CP="$ROOT/benchmarks/benchmarks.jar:$CP"
+  rm -f "$LOG/jmh-cuda.csv"
+  # The time limit is here, on Java itself: a signal to this shell would wait for Java to finish.
+  timeout "${TIMEOUT_BENCH:-240}" "$JAVA" -Xmx4g -cp "$BENCH_CP" org.openjdk.jmh.Main -p backend=cuda \
+    -f "${JMH_FORKS:-0}" "${runs[@]}" -e GemmBenchmark -rf csv -rff "$LOG/jmh-cuda.csv" "$@"
+  rc=$?
+  "$JAVA" -cp "$BENCH_CP" cyclegan4j.bench.Ratios "$LOG/jmh-cuda.csv" # the tables of what did run
+  exit $rc
+fi
+
 declare -a SUMMARY
 
 step() { # step NAME TIMEOUT COMMAND...
@@ -65,12 +87,13 @@ else
   SUMMARY+=("$(printf '%-16s | %-24s | %4s' step-pytorch "skipped: no $TORCH_PY" -)")
 fi
 
-step kernel-bench "${TIMEOUT_BENCH:-240}" "$JAVA" -Xmx8g -cp "$CP" cyclegan4j.backend.cuda.KernelBench ${QUICK:+--quick}
+# Every op family, forward and backward, at the model's shapes (writes jmh-cuda.csv).
+step op-bench $(( ${TIMEOUT_BENCH:-240} + 60 )) env LOG_DIR="$LOG" bash "$ROOT/benchmarks/gpu-check.sh" --op-bench
 
 echo
 echo "=== summary (logs in $LOG) ==="
 printf '%-16s | %-24s | %5s\n' check result time
 for s in "${SUMMARY[@]}"; do echo "$s"; done
 echo
-echo "kernel timings:"
-sed -n '/^kernel /,$p' "$LOG/kernel-bench.log" 2>/dev/null
+echo "op benchmarks on CUDA (JMH; device time: each measured call waits for the device):"
+sed -n '/^Memory-bound kernels/,$p' "$LOG/op-bench.log" 2>/dev/null

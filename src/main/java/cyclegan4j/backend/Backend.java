@@ -35,6 +35,14 @@ public interface Backend {
     /** Live and peak bytes of this backend's buffers (on a GPU, those in use, not the pool's cache). */
     MemoryStats memory();
 
+    /**
+     * Waits until every queued operation has finished. Never needed for correctness ({@link #download}
+     * waits); benchmarks call it so that wall time is device time. The CPU backend runs each call to
+     * completion, so there it does nothing.
+     */
+    default void synchronize() {
+    }
+
     // ---- elementwise --------------------------------------------------------------------------
 
     /** y += alpha * x */

@@ -1,9 +1,6 @@
 package cyclegan4j.bench;
 
 import cyclegan4j.backend.cpu.CpuBackend;
-import cyclegan4j.ops.F;
-import cyclegan4j.tensor.Scope;
-import cyclegan4j.tensor.Tensor;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 
@@ -13,7 +10,7 @@ import java.util.SplittableRandom;
 
 /**
  * A check for shared, noisy machines, not a JMH benchmark: runs native sgemm, conv forward and
- * conv backward (the shapes of {@link GemmBenchmark} and {@link ConvBenchmark}) one after the
+ * conv backward (the GEMM of {@link GemmBenchmark}, the residual conv of {@link ConvBenchmark}) one after the
  * other for N rounds and prints, per piece, the fastest and the median time and its rate as a
  * fraction of sgemm's. Interleaving puts all three under the same background load; the fastest
  * round approximates a quiet machine.
@@ -33,8 +30,11 @@ public final class Interleaved {
         BLAS blas = NativeBLAS.getInstance();
         CpuBackend be = CpuBackend.get();
         System.out.println("GEMM used by the engine: " + be.gemmName());
-        ConvBenchmark.Layer layer = new ConvBenchmark.Layer();
-        layer.setup();
+        ConvBenchmark conv = new ConvBenchmark();
+        conv.backend = "cpu";
+        conv.layer = ConvBenchmark.RESIDUAL;
+        conv.setUp();
+        Flops flops = new Flops();
         double gemmGflop = Flops.gemm(m, n, k);
         String[] names = {"sgemmNative", "conv forward", "conv backward"};
         double[] gflop = {gemmGflop, gemmGflop, 2 * gemmGflop};
@@ -43,16 +43,12 @@ public final class Interleaved {
             long t0 = System.nanoTime();
             blas.sgemm("N", "N", n, m, k, 1f, b, 0, n, a, 0, k, 0f, c, 0, n);
             long gemmNs = System.nanoTime() - t0;
-            long forwardNs, backwardNs;
-            try (Scope s = Scope.open()) {
-                t0 = System.nanoTime();
-                Tensor y = F.conv2d(layer.x, layer.weight, layer.bias, 1, 1);
-                forwardNs = System.nanoTime() - t0;
-                t0 = System.nanoTime();
-                y.backward(layer.dy);
-                backwardNs = System.nanoTime() - t0;
-                layer.x.setGrad(null);
-            }
+            t0 = System.nanoTime();
+            conv.forward(flops);
+            long forwardNs = System.nanoTime() - t0;
+            t0 = System.nanoTime();
+            conv.backward(flops);
+            long backwardNs = System.nanoTime() - t0;
             if (r >= 0) {
                 ms[0][r] = gemmNs / 1e6;
                 ms[1][r] = forwardNs / 1e6;
@@ -73,6 +69,6 @@ public final class Interleaved {
                     median[i], gflop[i] / median[i] * 1e3, rate / (gflop[0] / best[0] * 1e3));
         }
         System.out.println("* best-round rate / sgemmNative's best-round rate (goal >= 0.50)");
-        layer.tearDown();
+        conv.tearDown();
     }
 }

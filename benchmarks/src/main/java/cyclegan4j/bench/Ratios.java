@@ -3,15 +3,14 @@ package cyclegan4j.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * Prints the GFLOP/s of each benchmark from a JMH CSV result file ({@code -rf csv -rff FILE})
- * and the convolution's rates as fractions of the native sgemm rate of the same run (the goal:
- * at least 0.50). {@code make bench} runs it after JMH.
+ * The report {@code make bench} (and gpu-check.sh) prints after JMH, from its CSV result file
+ * ({@code -rf csv -rff FILE}): the GEMM benchmarks' GFLOP/s and the CPU residual convolution's rates
+ * as fractions of native sgemm's in the same run (the goal: at least 0.50), then {@link KernelTable}'s
+ * per-shape GB/s, fraction-of-copy and convolution tables.
  */
 public final class Ratios {
 
@@ -26,48 +25,45 @@ public final class Ratios {
         if (!Files.exists(Path.of(args[0]))) {
             return; // JMH wrote no results (e.g. -l or -h)
         }
-        Map<String, double[]> gflops = new LinkedHashMap<>(); // short name -> {score, error}
-        List<String> lines = Files.readAllLines(Path.of(args[0]));
-        for (String line : lines.subList(1, lines.size())) {
-            String[] f = line.split(",");
-            String name = f[0].replace("\"", "");
-            if (name.endsWith(":gflops")) {
-                String shortName = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1, name.length() - 7);
-                gflops.put(shortName, new double[]{Double.parseDouble(f[4]), parseOrNaN(f[5])});
+        List<JmhCsv.Row> rows = JmhCsv.read(Path.of(args[0]));
+        if (rows.isEmpty()) {
+            System.out.println("no results in " + args[0] + " (JMH was stopped before the end; its log has the runs it finished)");
+            return;
+        }
+        gemmRatios(rows);
+        KernelTable.print(rows, System.out);
+    }
+
+    private static void gemmRatios(List<JmhCsv.Row> rows) {
+        JmhCsv.Row ref = null;
+        boolean any = false;
+        for (JmhCsv.Row r : rows) {
+            if (r.benchmark().startsWith("GemmBenchmark.") && r.counter().equals("gflops")) {
+                if (!any) {
+                    System.out.println();
+                    System.out.println("GEMM, GFLOP/s (JMH mean ± 99.9% error):");
+                    any = true;
+                }
+                System.out.printf(Locale.ROOT, "  %-28s %7.1f ± %.1f%n", r.benchmark(), r.score(), r.error());
+                ref = r.benchmark().equals("GemmBenchmark.sgemmNative") ? r : ref;
             }
         }
-        System.out.println();
-        System.out.println("GFLOP/s (JMH mean ± 99.9% error):");
-        gflops.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-28s %7.1f ± %.1f%n", k, v[0], v[1]));
-        double[] ref = gflops.get("GemmBenchmark.sgemmNative");
         if (ref == null) {
             return;
         }
-        boolean noisy = noisy(ref);
-        for (String conv : new String[]{"ConvBenchmark.forward", "ConvBenchmark.backward"}) {
-            double[] v = gflops.get(conv);
-            if (v != null) {
-                double r = v[0] / ref[0];
-                noisy |= noisy(v);
-                System.out.printf(Locale.ROOT, "  %-28s %.2f of sgemmNative (goal >= 0.50: %s)%n", conv, r, r >= 0.5 ? "met" : "NOT met");
+        boolean noisy = ref.noisy();
+        for (JmhCsv.Row r : rows) {
+            if (r.benchmark().startsWith("ConvBenchmark.") && r.counter().equals("gflops") && r.param("backend").equals("cpu")
+                    && r.param("layer").equals(ConvBenchmark.RESIDUAL)) {
+                double ratio = r.score() / ref.score();
+                noisy |= r.noisy();
+                System.out.printf(Locale.ROOT, "  %-28s %.2f of sgemmNative (%s; goal >= 0.50: %s)%n", r.benchmark(), ratio,
+                        ConvBenchmark.RESIDUAL, ratio >= 0.5 ? "met" : "NOT met");
             }
         }
         if (noisy) {
             System.out.println("  NOTE: an error above 10% of its score: the machine was busy and these ratios are not"
                     + " reliable. Rerun on a quiet machine, or use cyclegan4j.bench.Interleaved (best of N rounds).");
-        }
-    }
-
-    /** Whether the 99.9% error exceeds 10% of the score (or is unknown). */
-    private static boolean noisy(double[] scoreAndError) {
-        return !(scoreAndError[1] <= 0.1 * scoreAndError[0]);
-    }
-
-    private static double parseOrNaN(String s) {
-        try {
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            return Double.NaN;
         }
     }
 }

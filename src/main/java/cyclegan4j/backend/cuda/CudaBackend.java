@@ -301,7 +301,7 @@ public final class CudaBackend implements Backend {
         pool.trim();
     }
 
-    /** Waits until every queued operation has finished (benchmarks; never needed for correctness). */
+    @Override
     public void synchronize() {
         bind();
         cuStreamSynchronize(stream);
