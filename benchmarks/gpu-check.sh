@@ -10,7 +10,10 @@
 #     gpu-check.sh --op-bench [REGEX | -p NAME=VALUES]...
 # runs only the op benchmarks (benchmarks/README.md; `make bench-fake-gpu` runs it on the fake GPU),
 # the arguments going to JMH: benchmark regexes, or -p to change shapes (-p shape=1x8x16x16).
-# Environment: TIMEOUT_TESTS (s, default 420), TIMEOUT_BENCH (s, default 240: the op benchmarks' JMH run),
+# Environment: ONLY (space-separated step names to run, e.g. ONLY="info parity-tests pytorch-parity":
+# one device call is limited to 10 minutes, and every step together may take longer),
+# PARITY_DEVICE (default cuda; cpu checks the pytorch-parity step itself on a machine without GPU),
+# TIMEOUT_TESTS (s, default 420), TIMEOUT_BENCH (s, default 240: the op benchmarks' JMH run),
 # QUICK=1 (shorter op benchmarks),
 # SMOKE_ARGS (extra arguments for the training smoke run on the bundled demo data, e.g. --crop-size 64),
 # JMH_FORKS (default 0: every op benchmark in one JVM, so that CUDA starts once instead of about 70
@@ -40,16 +43,21 @@ if [ "${1:-}" = "--op-bench" ]; then # JMH on CUDA, short settings (about 70 run
 fi
 
 declare -a SUMMARY
+FAILED=0 # the exit status: 1 when any step failed or timed out
 
 step() { # step NAME TIMEOUT COMMAND...
   local name=$1 limit=$2; shift 2
+  if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then
+    SUMMARY+=("$(printf '%-16s | %-24s | %4s' "$name" "not run (ONLY)" -)")
+    return 0
+  fi
   local t0=$(date +%s) rc
   echo; echo "=== $name ==="
   timeout "$limit" "$@" 2>&1 | tee "$LOG/$name.log"
   rc=${PIPESTATUS[0]}
   local dt=$(( $(date +%s) - t0 ))
   local result="ok"
-  [ "$rc" -eq 0 ] || result="FAILED (exit $rc)"
+  [ "$rc" -eq 0 ] || { result="FAILED (exit $rc)"; FAILED=1; }
   [ "$rc" -eq 124 ] && result="TIMED OUT after ${limit}s"
   SUMMARY+=("$(printf '%-16s | %-24s | %4ss' "$name" "$result" "$dt")")
   return 0
@@ -64,7 +72,7 @@ step info 120 "$JAVA" -cp "$CP" cyclegan4j.backend.cuda.CudaInfo
 step parity-tests "${TIMEOUT_TESTS:-420}" "$JAVA" -Xmx8g -Dcyclegan4j.requireGpu=true -jar "$ROOT"/test/junit-platform-console-standalone-*.jar \
   execute -cp "$ROOT/test/classes:$JARS" --select-package cyclegan4j --include-tag gpu --fail-if-no-tests \
   --details=tree --disable-ansi-colors --disable-banner --reports-dir "$LOG/junit"
-grep -h -E 'tests (found|successful|failed|aborted)' "$LOG/parity-tests.log"
+grep -h -E 'tests (found|successful|failed|aborted)' "$LOG/parity-tests.log" 2>/dev/null
 
 # A short training run on the bundled demo data in the seed's configuration, then translation.
 # (Checkpoints of the full model are ~340 MB: keep the run out of the log folder.)
@@ -74,17 +82,31 @@ step smoke-train 300 "$ROOT/bin/cyclegan4j" train --device cuda --dataroot "$ROO
 step smoke-translate 120 "$ROOT/bin/cyclegan4j" translate --device cuda \
   --checkpoint "$RUNS/smoke/checkpoints/latest.safetensors" --input "$ROOT/demo/fashion-mnist/testA" \
   --output "$RUNS/smoke/translated"
-cp -r "$RUNS/smoke/samples" "$LOG/smoke-samples" 2>/dev/null
+cp -r "$RUNS/smoke/samples" "$LOG/smoke-samples" 2>/dev/null || true
 
-# The seed's full training step, ours then PyTorch's (if the host has it), same machine, same run.
+# The seed's full training step, ours then PyTorch's (if the host has it), same machine, same run:
+# both with TF32 allowed in convolutions (each engine's default), and both in plain fp32 at batch 1.
 step step-ours-b1 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 20 --warmup 5
 step step-ours-b4 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 4 --steps 10 --warmup 3
+step step-ours-fp32 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcyclegan4j.cuda.tf32=false" "$ROOT/bin/cyclegan4j" bench \
+  --device cuda --size 256 --batch-size 1 --steps 20 --warmup 5
 TORCH_PY=${TORCH_PY:-/opt/torch/.venv/bin/python}
 if [ -x "$TORCH_PY" ]; then # never put the system cuDNN on LD_LIBRARY_PATH for PyTorch
   step step-pytorch 400 env -u LD_LIBRARY_PATH "$TORCH_PY" "$ROOT/benchmarks/reference/step_benchmark.py" \
-    --device cuda --size 256 --batch 1 4 --generator-only
+    --device cuda --size 256 --batch 1 4 --tf32 --generator-only
+  step step-pytorch-fp32 300 env -u LD_LIBRARY_PATH "$TORCH_PY" "$ROOT/benchmarks/reference/step_benchmark.py" \
+    --device cuda --size 256 --batch 1
+  # Numerical parity, ours on CUDA against PyTorch on CUDA, TF32 off on both sides (PyTorchParityTest
+  # writes the initial weights and our step, parity.py loads them; run from the bundle's root).
+  step pytorch-parity 600 env -C "$ROOT" "$JAVA" -Xmx8g -Dparity.require=true -Dparity.device="${PARITY_DEVICE:-cuda}" -Dparity.python="$TORCH_PY" \
+    -jar "$ROOT"/test/junit-platform-console-standalone-*.jar execute -cp "$ROOT/test/classes:$JARS" \
+    --select-class cyclegan4j.parity.PyTorchParityTest --include-tag pytorch --fail-if-no-tests \
+    --details=tree --disable-ansi-colors --disable-banner --reports-dir "$LOG/junit-pytorch"
+  grep -h -E 'tests (successful|failed|aborted|skipped)' "$LOG/pytorch-parity.log" 2>/dev/null
 else
   SUMMARY+=("$(printf '%-16s | %-24s | %4s' step-pytorch "skipped: no $TORCH_PY" -)")
+  SUMMARY+=("$(printf '%-16s | %-24s | %4s' step-pytorch-fp32 "skipped: no $TORCH_PY" -)")
+  SUMMARY+=("$(printf '%-16s | %-24s | %4s' pytorch-parity "skipped: no $TORCH_PY" -)")
 fi
 
 # Every op family, forward and backward, at the model's shapes (writes jmh-cuda.csv).
@@ -97,3 +119,4 @@ for s in "${SUMMARY[@]}"; do echo "$s"; done
 echo
 echo "op benchmarks on CUDA (JMH; device time: each measured call waits for the device):"
 sed -n '/^Memory-bound kernels/,$p' "$LOG/op-bench.log" 2>/dev/null
+exit $FAILED

@@ -11,7 +11,8 @@ after warm-up, images/s and, on CUDA, the peak memory allocated by PyTorch durin
     /usr/bin/python3 benchmarks/reference/step_benchmark.py --device cpu --size 64 --batch 1 --steps 3
     python3 benchmarks/reference/step_benchmark.py --device cuda            # 256x256, batch 1 and 4
     python3 benchmarks/reference/step_benchmark.py --device cuda --cudnn-benchmark --init run/init.safetensors
-TF32 is off unless --tf32 is given (our engine computes in plain fp32).
+TF32 is off unless --tf32 is given (compare with our CUDA backend's default, which allows TF32 in
+convolutions as PyTorch does, or with -Dcyclegan4j.cuda.tf32=false).
 """
 import argparse
 import json

@@ -1,6 +1,7 @@
 package cyclegan4j.parity;
 
-import cyclegan4j.backend.cpu.CpuBackend;
+import cyclegan4j.backend.Backend;
+import cyclegan4j.backend.Devices;
 import cyclegan4j.cyclegan.CycleGan;
 import cyclegan4j.cyclegan.CycleGanConfig;
 import cyclegan4j.cyclegan.StepLosses;
@@ -21,7 +22,8 @@ import java.util.SplittableRandom;
 
 /**
  * The Java half of the PyTorch parity check (benchmarks/reference/parity.py does the other half).
- * Builds a CycleGAN on the CPU backend, writes its initial state ({@code init.safetensors}, the
+ * Builds a CycleGAN on the backend named by the system property {@code parity.device} ({@code cpu}
+ * by default, or {@code cuda}: then with TF32 off, as parity.py runs PyTorch), writes its initial state ({@code init.safetensors}, the
  * trainer's checkpoint format), then writes {@code java_step.safetensors} with
  * <ul>
  *   <li>{@code input.real_A}, {@code input.real_B}: the two batches (uniform in [-1, 1]);</li>
@@ -58,7 +60,7 @@ public final class ParityCase {
     /** Writes {@code dir/init.safetensors} and {@code dir/java_step.safetensors}; returns the step's losses. */
     public static StepLosses write(Path dir, Spec spec) throws IOException {
         Files.createDirectories(dir);
-        CpuBackend be = CpuBackend.get();
+        Backend be = backend();
         CycleGanConfig cfg = CycleGanConfig.defaults()
                 .withChannels(spec.channels())
                 .withResidualBlocks(spec.residualBlocks())
@@ -113,6 +115,24 @@ public final class ParityCase {
         out.putMetadata("", meta);
         out.save(dir.resolve(JAVA_STEP));
         return losses;
+    }
+
+    /** The device named by {@code parity.device}; on CUDA with TF32 off (parity.py turns it off too). */
+    public static Backend backend() {
+        String device = device();
+        if (device.equals("cuda")) {
+            System.setProperty("cyclegan4j.cuda.tf32", "false");
+        }
+        return Devices.select(device).backend();
+    }
+
+    /** {@code cpu} or {@code cuda}, from the system property {@code parity.device}. */
+    public static String device() {
+        String device = System.getProperty("parity.device", "cpu");
+        if (!device.equals("cpu") && !device.equals("cuda")) {
+            throw new IllegalArgumentException("parity.device must be cpu or cuda, not " + device);
+        }
+        return device;
     }
 
     private static float[] uniform(SplittableRandom rng, long n) {
