@@ -15,11 +15,13 @@ ifeq ($(origin OPENBLAS_CORETYPE), undefined)
   endif
 endif
 
-.PHONY: help build test parity demo bench bench-compile bench-fake-gpu clean ptx ptx-check compat compat-symbols dist gpu-test
+.PHONY: help build test parity demo data-emoji quality bench bench-compile bench-fake-gpu clean ptx ptx-check compat compat-symbols dist gpu-test
 
 help:
 	@echo "make demo    - build, train on the bundled Fashion-MNIST sneakers <-> boots, translate the test images"
 	@echo "make build   - compile and package the engine + CLI (target/cyclegan4j launcher, jar, target/lib)"
+	@echo "make data-emoji - fetch the Google and Twitter emoji (npm) and write the paired benchmark dataset to data/emoji"
+	@echo "make quality - data-emoji, train with the recorded budget, score the checkpoints with evaluate (~40-60 min on 2 cores)"
 	@echo "make test    - run the CPU test suite (gradient checks, forward values, memory)"
 	@echo "make parity  - one training step against the PyTorch reference (needs torch for /usr/bin/python3)"
 	@echo "make bench   - run the JMH CPU benchmarks (benchmarks/), results in benchmarks/RESULTS.md"
@@ -56,6 +58,57 @@ demo: build
 
 test:
 	$(MVN_TEST) test
+
+# ---- translation-quality benchmark: Google <-> Twitter emoji, with ground truth ----
+# npm packages emoji-datasource-google / -twitter (64x64 PNGs, same file names). The tarballs are
+# cached in $(EMOJI_DIR)/.cache (downloaded only when missing, checked against
+# benchmarks/emoji/SHA256SUMS); EmojiDataset composites onto white and splits by emoji group:
+# trainA (Google) and trainB (Twitter) from disjoint emoji, testA/testB the same emoji in both styles.
+EMOJI_VERSION := 16.0.0
+EMOJI_DIR ?= data/emoji
+EMOJI_CACHE := $(EMOJI_DIR)/.cache
+
+data-emoji: build
+	@set -e; mkdir -p $(EMOJI_CACHE); \
+	for style in google twitter; do \
+	  tgz=emoji-datasource-$$style-$(EMOJI_VERSION).tgz; \
+	  if [ -f $(EMOJI_CACHE)/$$tgz ]; then echo "data-emoji: using cached $(EMOJI_CACHE)/$$tgz"; \
+	  else \
+	    echo "data-emoji: npm pack emoji-datasource-$$style@$(EMOJI_VERSION)"; \
+	    tmp=$$(mktemp -d); (cd $$tmp && npm pack --silent emoji-datasource-$$style@$(EMOJI_VERSION) >/dev/null); \
+	    mv $$tmp/$$tgz $(EMOJI_CACHE)/$$tgz; rm -rf $$tmp; \
+	  fi; \
+	  (cd $(EMOJI_CACHE) && grep " $$tgz\$$" $(CURDIR)/benchmarks/emoji/SHA256SUMS | sha256sum -c --quiet) \
+	    || { echo "data-emoji: $(EMOJI_CACHE)/$$tgz does not match benchmarks/emoji/SHA256SUMS (delete it to fetch it again)"; exit 1; }; \
+	  rm -rf $(EMOJI_CACHE)/$$style; mkdir -p $(EMOJI_CACHE)/$$style; \
+	  tar -xzf $(EMOJI_CACHE)/$$tgz -C $(EMOJI_CACHE)/$$style --strip-components=4 package/img/$$style/64; \
+	done
+	CYCLEGAN4J_MAIN=cyclegan4j.data.EmojiDataset target/cyclegan4j $(EMOJI_CACHE)/google $(EMOJI_CACHE)/twitter $(EMOJI_DIR)
+	cp benchmarks/emoji/NOTICE.md $(EMOJI_DIR)/NOTICE.md
+
+# The fixed training budget of benchmarks/RESULTS.md ("Translation quality"): one epoch (1,720 steps,
+# constant learning rate) at 64x64 with 3 residual blocks: about 36 minutes on 2 idle cores, 55 measured
+# on a shared machine. A checkpoint every 400 steps shows the trend. The GPU preset (9 blocks,
+# 20 epochs) has not been run yet.
+# An existing run is never overwritten: remove $(QUALITY_OUT)/$(QUALITY_NAME) or pick another QUALITY_NAME.
+QUALITY_NAME ?= emoji
+QUALITY_OUT ?= runs
+QUALITY_RUN := $(QUALITY_OUT)/$(QUALITY_NAME)
+QUALITY_COMMON := --load-size 64 --crop-size 64 --checkpoint-every 400 --sample-every 200
+QUALITY_CPU := --device cpu --n-residual-blocks 3 --epochs 1 --decay-epoch 0
+QUALITY_GPU := --device cuda --n-residual-blocks 9 --epochs 20 --decay-epoch 10
+
+quality: data-emoji
+	@if nvidia-smi -L >/dev/null 2>&1; then preset="$(QUALITY_GPU)"; echo "GPU found: GPU preset (not yet measured)"; \
+	  else preset="$(QUALITY_CPU)"; echo "no GPU: CPU preset"; fi; \
+	start=$$SECONDS; \
+	target/cyclegan4j train --dataroot $(EMOJI_DIR) --name $(QUALITY_NAME) --out $(QUALITY_OUT) $(QUALITY_COMMON) $$preset $(QUALITY_ARGS) || exit $$?; \
+	echo "quality: training took $$((SECONDS - start)) s"
+	@set -e; for ck in $(QUALITY_RUN)/checkpoints/step_*.safetensors $(QUALITY_RUN)/checkpoints/latest.safetensors; do \
+	  [ -f $$ck ] || continue; \
+	  target/cyclegan4j evaluate --checkpoint $$ck --dataroot $(EMOJI_DIR) --output $(QUALITY_RUN)/quality-$$(basename $$ck .safetensors).csv; \
+	done
+
 
 # Numerical parity with the PyTorch reference (benchmarks/reference/parity.py), fp32 on the CPU.
 # PARITY_KEEP=DIR keeps the exchanged safetensors files; PARITY_PYTHON picks the interpreter.

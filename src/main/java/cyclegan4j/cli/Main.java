@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
- * {@code cyclegan4j <command> [options]}: train, translate, bench, info. Exit code 0 on success, 2 on a
+ * {@code cyclegan4j <command> [options]}: train, translate, evaluate, bench, info. Exit code 0 on success, 2 on a
  * usage error, 1 on a runtime failure; errors are one line on stderr (a stack trace only with
  * {@code --verbose}).
  */
@@ -41,12 +41,14 @@ public final class Main {
                     return TrainCommand.run(rest, out, err);
                 case "translate":
                     return TranslateCommand.run(rest, out, err);
+                case "evaluate":
+                    return EvaluateCommand.run(rest, out, err);
                 case "bench":
                     return BenchCommand.run(rest, out, err);
                 case "info":
                     return InfoCommand.run(rest, out);
                 default:
-                    throw new UsageException("unknown command '" + command + "' (try: train, translate, bench, info; --help)");
+                    throw new UsageException("unknown command '" + command + "' (try: train, translate, evaluate, bench, info; --help)");
             }
         } catch (UsageException e) {
             err.println("cyclegan4j " + command + ": " + e.getMessage());
@@ -78,6 +80,7 @@ public final class Main {
         out.println("commands:");
         out.println("  train      train a CycleGAN on a dataset folder (trainA/, trainB/)");
         out.println("  translate  apply a trained generator to images");
+        out.println("  evaluate   score a checkpoint against paired ground truth (testA/x <-> testB/x)");
         out.println("  bench      time the training step on random images");
         out.println("  info       show Java, CPU and GPU support on this machine");
         out.println();

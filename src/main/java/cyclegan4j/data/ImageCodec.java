@@ -144,6 +144,40 @@ public final class ImageCodec {
         return out;
     }
 
+    /**
+     * The alpha of each pixel as 0..255 (row-major), 255 everywhere for an opaque image. Read like
+     * {@link #toRgb8}: palette entries and raw samples (more than 8 bits scaled), so it pairs with
+     * that method's colours; premultiplied images go through {@link BufferedImage#getRGB}.
+     */
+    static int[] alpha8(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int[] out = new int[w * h];
+        ColorModel cm = img.getColorModel();
+        if (!cm.hasAlpha()) {
+            java.util.Arrays.fill(out, 255);
+            return out;
+        }
+        Raster raster = img.getRaster();
+        int band = cm.getNumColorComponents();
+        long max = (1L << cm.getComponentSize(band)) - 1;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int a;
+                if (cm instanceof IndexColorModel icm) {
+                    a = icm.getAlpha(raster.getSample(x, y, 0));
+                } else if (!cm.isAlphaPremultiplied() && raster.getNumBands() > band) {
+                    long v = raster.getSample(x, y, band) & 0xFFFFFFFFL;
+                    a = max == 255 ? (int) v : (int) ((v * 255 + max / 2) / max);
+                } else {
+                    a = img.getRGB(x, y) >>> 24;
+                }
+                out[y * w + x] = a;
+            }
+        }
+        return out;
+    }
+
     /** What the scan learns about a file. */
     enum Probe { IMAGE, NOT_IMAGE, CORRUPT }
 
