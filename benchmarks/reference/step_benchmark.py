@@ -6,7 +6,8 @@ One step = models.CycleGAN.step: generator step (identity, GAN, cycle; Adam), th
 Inputs are fixed random images in [-1, 1]; weights are N(0, 0.02) or, with --init, a cyclegan4j
 checkpoint (e.g. the init.safetensors of the parity check, or a checkpoint `train` wrote), loaded
 strictly, so both engines can start from the same weights. Reports per batch size: median ms/step
-after warm-up, images/s and, on CUDA, the peak memory allocated by PyTorch during the timed steps.
+after warm-up, images/s and, on CUDA, the peak memory PyTorch allocated and reserved during the timed
+steps (`cyclegan4j bench` prints its pool's peaks in use and held, the same two measures).
 
     /usr/bin/python3 benchmarks/reference/step_benchmark.py --device cpu --size 64 --batch 1 --steps 3
     python3 benchmarks/reference/step_benchmark.py --device cuda            # 256x256, batch 1 and 4
@@ -67,7 +68,7 @@ def main():
     print("PyTorch %s on %s; %d residual blocks, %d channels, %dx%d, fp32%s, eager, cudnn.benchmark=%s, weights: %s"
           % (torch.__version__, where, args.blocks, args.channels, args.size, args.size,
              " (TF32 allowed)" if args.tf32 else " (TF32 off)", args.cudnn_benchmark, args.init or "N(0, 0.02)"))
-    print("%6s %12s %12s %10s %14s" % ("batch", "ms/step", "min ms", "images/s", "peak memory"))
+    print("%6s %12s %12s %10s %24s" % ("batch", "ms/step", "min ms", "images/s", "peak allocated / reserved"))
     results = []
     for n in args.batch:
         gan = CycleGAN(args.channels, args.blocks, device=dev, init=init is None)
@@ -91,7 +92,9 @@ def main():
             times.append((time.perf_counter() - t0) * 1e3)
         med = statistics.median(times)
         peak = torch.cuda.max_memory_allocated(dev) if cuda else None
+        reserved = torch.cuda.max_memory_reserved(dev) if cuda else None
         row = dict(batch=n, median_ms=med, min_ms=min(times), images_per_s=n * 1e3 / med, peak_bytes=peak,
+                   peak_reserved_bytes=reserved,
                    steps=args.steps, warmup=args.warmup)
         if args.generator_only:
             with torch.no_grad():
@@ -106,8 +109,9 @@ def main():
                     gt.append((time.perf_counter() - t0) * 1e3)
             row["generator_ms"] = statistics.median(gt)
         results.append(row)
-        print("%6d %12.1f %12.1f %10.2f %14s%s" % (n, med, min(times), row["images_per_s"],
-                                                   "%.2f GB" % (peak / 1e9) if peak is not None else "-",
+        print("%6d %12.1f %12.1f %10.2f %24s%s" % (n, med, min(times), row["images_per_s"],
+                                                   "%.1f / %.1f MiB" % (peak / 2**20, reserved / 2**20)
+                                                   if peak is not None else "-",
                                                    ("   G_AB inference %.1f ms" % row["generator_ms"])
                                                    if "generator_ms" in row else ""))
         del gan, real_A, real_B

@@ -43,6 +43,15 @@ public interface Backend {
     default void synchronize() {
     }
 
+    /**
+     * For benchmarks on a device with its own allocator: one line with its peaks since the last
+     * call (what it handed out, and what it held from the device), then starts new peaks. Null on
+     * the CPU, where {@link #memory()} says it all.
+     */
+    default String takeDevicePeaks() {
+        return null;
+    }
+
     // ---- elementwise --------------------------------------------------------------------------
 
     /** y += alpha * x */

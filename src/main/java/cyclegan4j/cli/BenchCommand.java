@@ -55,6 +55,7 @@ final class BenchCommand {
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) {
                     backend.memory().resetPeak();
+                    backend.takeDevicePeaks();
                 }
                 long t0 = System.nanoTime();
                 try (Scope s = Scope.open()) {
@@ -65,6 +66,7 @@ final class BenchCommand {
                 }
             }
             long peak = backend.memory().peakBytes();
+            String devicePeaks = backend.takeDevicePeaks();
             double[] inferMs = new double[steps];
             for (int i = 0; i < warmup + steps; i++) {
                 long t0 = System.nanoTime();
@@ -81,6 +83,9 @@ final class BenchCommand {
             out.printf(Locale.ROOT, "training step: median %.1f ms (min %.1f, max %.1f over %d steps), %.2f images/s%n",
                     step, Arrays.stream(stepMs).min().orElse(0), Arrays.stream(stepMs).max().orElse(0), steps, batch * 1000.0 / step);
             out.printf(Locale.ROOT, "peak memory of live buffers during the steps: %.1f MiB%n", peak / 1048576.0);
+            if (devicePeaks != null) {
+                out.println(devicePeaks + " during the steps");
+            }
             out.printf(Locale.ROOT, "generator inference (G_AB, no grad): median %.1f ms%n", median(inferMs));
         }
         return Main.OK;

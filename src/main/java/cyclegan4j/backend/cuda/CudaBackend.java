@@ -29,6 +29,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import static jcuda.driver.JCudaDriver.*;
@@ -299,6 +300,14 @@ public final class CudaBackend implements Backend {
         bind();
         synchronize();
         pool.trim();
+    }
+
+    @Override
+    public String takeDevicePeaks() {
+        long[] peaks = pool.takePeaks();
+        return String.format(Locale.ROOT, "device pool peaks: %.1f MiB in use (buffers and cuDNN workspace, in pool buckets; "
+                + "PyTorch's max_memory_allocated), %.1f MiB held (in use + cached; max_memory_reserved)",
+                peaks[0] / 1048576.0, peaks[1] / 1048576.0);
     }
 
     @Override

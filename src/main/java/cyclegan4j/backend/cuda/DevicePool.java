@@ -34,6 +34,8 @@ final class DevicePool {
     private long inUseBytes;
     private long cachedBytes;
     private long allocCalls;
+    private long peakInUse; // since resetPeaks: blocks handed out (buffers, cuDNN workspace), bucket sizes
+    private long peakHeld; // since resetPeaks: in use + cached, i.e. what the pool has from cuMemAlloc
 
     /** The bucket a request of {@code bytes} is served from. */
     static long bucket(long bytes) {
@@ -49,6 +51,7 @@ final class DevicePool {
             DevicePtr p = list.pop();
             cachedBytes -= size;
             inUseBytes += size;
+            notePeaks();
             return p;
         }
         DevicePtr p = new DevicePtr(size);
@@ -67,7 +70,21 @@ final class DevicePool {
         }
         allocCalls++;
         inUseBytes += size;
+        notePeaks();
         return p;
+    }
+
+    private void notePeaks() {
+        peakInUse = Math.max(peakInUse, inUseBytes);
+        peakHeld = Math.max(peakHeld, inUseBytes + cachedBytes);
+    }
+
+    /** Peak bytes in use and held since the last call (the comparable of PyTorch's allocated / reserved); resets both. */
+    long[] takePeaks() {
+        long[] peaks = {peakInUse, peakHeld};
+        peakInUse = inUseBytes;
+        peakHeld = inUseBytes + cachedBytes;
+        return peaks;
     }
 
     void release(DevicePtr p) {
@@ -118,7 +135,7 @@ final class DevicePool {
             // the context may be unusable after the failure; the rest of the message still helps
         }
         return String.format("CUDA out of memory: asked for %s (bucket %s); the pool has %s in use and released %s of "
-                        + "cached blocks before retrying%s. Try a smaller crop size (--crop) or batch size (--batch), "
+                        + "cached blocks before retrying%s. Try a smaller crop (--crop-size) or batch (--batch-size), "
                         + "or free other processes on this GPU.",
                 mib(requested), mib(bucket(requested)), mib(inUseBytes), mib(released), device);
     }

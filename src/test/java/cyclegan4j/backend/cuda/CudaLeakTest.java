@@ -47,6 +47,24 @@ class CudaLeakTest {
     }
 
     @Test
+    void poolPeaksCountBlocksInUseAndHeld() {
+        CudaBackend gpu = GpuSupport.cuda();
+        DevicePool pool = gpu.pool();
+        pool.takePeaks(); // start from what is in use now
+        long inUse = pool.inUseBytes(), held = inUse + pool.cachedBytes();
+        long block = DevicePool.bucket(4L << 20);
+        try (var a = gpu.allocate(1 << 20); var b = gpu.allocate(1 << 20)) { // 4 MiB each
+            gpu.fill(a, 1f, 1 << 20);
+            gpu.fill(b, 1f, 1 << 20);
+        }
+        long[] peaks = pool.takePeaks();
+        assertEquals(inUse + 2 * block, peaks[0], "peak in use");
+        assertTrue(peaks[1] >= peaks[0] && peaks[1] >= held, "peak held");
+        assertEquals(inUse, pool.takePeaks()[0], "a new peak starts from what is in use");
+        assertTrue(gpu.takeDevicePeaks().contains("MiB in use"));
+    }
+
+    @Test
     void outOfMemoryIsAClearError() {
         CudaBackend gpu = GpuSupport.cuda();
         long before = gpu.liveBuffers();
