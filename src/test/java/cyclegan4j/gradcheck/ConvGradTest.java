@@ -25,6 +25,8 @@ class ConvGradTest {
             "2, 2, 5, 6, 2, 7, 1, 3",   // kernel 7 pad 3: most taps fall into the zero padding
             "1, 3, 6, 5, 4, 1, 1, 0",   // 1x1 kernel
             "1, 2, 6, 5, 2, 3, 3, 2",   // stride 3 with padding 2
+            "1, 4, 6, 7, 2, 3, 1, 1",   // fewer output channels, stride 1: input gradient by the flipped kernel
+            "1, 5, 9, 8, 1, 4, 1, 1",   // the same, the discriminator's last layer (one output channel)
     })
     void inputWeightAndBias(int n, int cIn, int h, int w, int cOut, int k, int stride, int pad) {
         SplittableRandom rng = new SplittableRandom(31L * n + 7L * cIn + h * 131L + w + k * 17L + stride);

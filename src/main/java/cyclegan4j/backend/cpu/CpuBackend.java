@@ -121,9 +121,9 @@ public final class CpuBackend implements Backend {
     public void leakyReluForward(Buffer out, Buffer in, float slope, long n) {
         float[] o = a(out), x = a(in);
         Parallel.forChunks(n, (c, s, e) -> {
-            for (int i = s; i < e; i++) {
+            for (int i = s; i < e; i++) { // branch-free: signs are random, a branch mispredicts half the time
                 float v = x[i];
-                o[i] = v > 0f ? v : slope * v;
+                o[i] = Math.max(v, 0f) + slope * Math.min(v, 0f);
             }
         });
     }
@@ -133,7 +133,9 @@ public final class CpuBackend implements Backend {
         float[] dx = a(dIn), dy = a(dOut), x = a(in);
         Parallel.forChunks(n, (c, s, e) -> {
             for (int i = s; i < e; i++) {
-                dx[i] = x[i] > 0f ? dy[i] : slope * dy[i];
+                // pass = 1 when x > 0 (its bits are a positive int; -0f and negatives are not), else 0
+                float pass = (float) ((-(long) Float.floatToRawIntBits(x[i])) >>> 63);
+                dx[i] = pass * dy[i] + (1f - pass) * (slope * dy[i]);
             }
         });
     }

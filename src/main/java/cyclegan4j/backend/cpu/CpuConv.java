@@ -18,9 +18,12 @@ import java.util.Arrays;
  * </pre>
  * The GEMMs use all cores themselves; im2col/col2im are split across cores by input channel.
  *
- * <p>Tried and dropped: computing the stride-1 input gradient as a convolution of dOut with the
- * flipped kernel (im2col + NN GEMM instead of the TN GEMM + col2im) timed the same on 2 cores
- * (28.3 vs 28.7 ms at 1x256x64x64, 3x3, 256 channels), so the one general path stays.
+ * <p>A stride-1 convolution that narrows the channels (cOut < cIn: the decoder's u128, u64 and
+ * final c7s1-3, the discriminator's last layer) gets its input gradient as the forward convolution
+ * of dOut with the flipped, transposed kernel instead: its column buffer has cOut*kh*kw rows
+ * instead of cIn*kh*kw, and no col2im. For c7s1-3 at 128x128 that is 147 rows instead of 3,136
+ * (the GEMM's inner size was 3). With equal channel counts both ways timed the same on 2 cores
+ * (28.3 vs 28.7 ms at 1x256x64x64, 3x3, 256 channels), so those keep the general path.
  */
 final class CpuConv {
 
@@ -105,8 +108,35 @@ final class CpuConv {
         }
     }
 
+    /** Whether {@link #inputGradientByFlippedKernel} serves this shape (class comment). */
+    private static boolean narrowsChannels(ConvShape s) {
+        return s.stride() == 1 && s.kh() == s.kw() && s.pad() <= s.kh() - 1 && s.cOut() < s.cIn();
+    }
+
+    /**
+     * dIn = dOut convolved with W' where W'[ci][co][ky][kx] = W[co][ci][kh-1-ky][kw-1-kx], padding
+     * kh-1-pad: the "full" correlation that a stride-1 convolution's input gradient is.
+     */
+    private void inputGradientByFlippedKernel(float[] dIn, float[] dOut, float[] weight, ConvShape s) {
+        int k = s.kh(), kk = k * k, cIn = s.cIn(), cOut = s.cOut();
+        float[] flipped = new float[cIn * cOut * kk];
+        for (int co = 0; co < cOut; co++) {
+            for (int ci = 0; ci < cIn; ci++) {
+                int from = (co * cIn + ci) * kk, to = (ci * cOut + co) * kk;
+                for (int t = 0; t < kk; t++) {
+                    flipped[to + t] = weight[from + kk - 1 - t];
+                }
+            }
+        }
+        forward(dIn, dOut, flipped, null, new ConvShape(s.n(), cOut, s.outH(), s.outW(), cIn, k, k, 1, k - 1 - s.pad()));
+    }
+
     /** dIn = col2im(W^T * dOut), chunk by chunk: the transposed convolution (col: overwritten). */
     private void inputGradient(float[] dIn, float[] dOut, float[] weight, float[] col, ConvShape s) {
+        if (narrowsChannels(s)) {
+            inputGradientByFlippedKernel(dIn, dOut, weight, s);
+            return;
+        }
         int oh = s.outH(), ow = s.outW(), ohw = oh * ow, k = s.patch();
         int rows = rowsPerChunk(s);
         Arrays.fill(dIn, 0, s.n() * s.cIn() * s.h() * s.w(), 0f);
@@ -138,25 +168,28 @@ final class CpuConv {
     /**
      * Fills col[K][cols] for output rows starting at y0 (cols = whole rows * ow). Each output row
      * of one (channel, ky, kx) is zeros, a run copied from an input row, zeros; the run's bounds are
-     * computed once per kx so the copy loop has no branches (an arraycopy when stride is 1).
+     * computed once per kx so the copy loop has no branches (an arraycopy when stride is 1). With
+     * padding, a channel's rows are zeroed in one fill first: thousands of fills of a few elements
+     * each cost more than writing the zeros twice.
      */
     private static void im2col(float[] col, float[] in, int inBase, ConvShape s, int y0, int cols) {
         int ow = s.outW(), kh = s.kh(), kw = s.kw(), h = s.h(), w = s.w(), st = s.stride(), pad = s.pad();
         int nRows = cols / ow;
         Parallel.forEach(s.cIn(), (long) kh * kw * cols, ci -> {
             int plane = inBase + ci * h * w;
+            if (pad > 0) {
+                Arrays.fill(col, ci * kh * kw * cols, (ci + 1) * kh * kw * cols, 0f);
+            }
             for (int ky = 0; ky < kh; ky++) {
                 for (int kx = 0; kx < kw; kx++) {
                     int dst = ((ci * kh + ky) * kw + kx) * cols;
                     int lo = firstInside(kx, s), hi = Math.max(lo, endInside(kx, s));
                     for (int r = 0; r < nRows; r++) {
                         int iy = (y0 + r) * st - pad + ky;
-                        int rowDst = dst + r * ow;
                         if (iy < 0 || iy >= h) {
-                            Arrays.fill(col, rowDst, rowDst + ow, 0f);
-                            continue;
+                            continue; // zeroed above (only padding reaches outside the input)
                         }
-                        Arrays.fill(col, rowDst, rowDst + lo, 0f);
+                        int rowDst = dst + r * ow;
                         int src = plane + iy * w - pad + kx; // input index of output column 0
                         if (st == 1) {
                             System.arraycopy(in, src + lo, col, rowDst + lo, hi - lo);
@@ -165,7 +198,6 @@ final class CpuConv {
                                 col[rowDst + ox] = in[src + ox * st];
                             }
                         }
-                        Arrays.fill(col, rowDst + hi, rowDst + ow, 0f);
                     }
                 }
             }
@@ -188,8 +220,14 @@ final class CpuConv {
                             continue;
                         }
                         int rowSrc = src + r * ow, dst = plane + iy * w - pad + kx;
-                        for (int ox = lo; ox < hi; ox++) {
-                            dIn[dst + ox * st] += col[rowSrc + ox];
+                        if (st == 1) { // a unit stride the JIT can vectorise
+                            for (int ox = lo; ox < hi; ox++) {
+                                dIn[dst + ox] += col[rowSrc + ox];
+                            }
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) {
+                                dIn[dst + ox * st] += col[rowSrc + ox];
+                            }
                         }
                     }
                 }
