@@ -48,7 +48,7 @@ FAILED=0 # the exit status: 1 when any step failed or timed out
 step() { # step NAME TIMEOUT COMMAND...
   local name=$1 limit=$2; shift 2
   if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then
-    SUMMARY+=("$(printf '%-16s | %-24s | %4s' "$name" "not run (ONLY)" -)")
+    SUMMARY+=("$(printf '%-18s | %-24s | %4s' "$name" "not run (ONLY)" -)")
     return 0
   fi
   local t0=$(date +%s) rc
@@ -59,7 +59,7 @@ step() { # step NAME TIMEOUT COMMAND...
   local result="ok"
   [ "$rc" -eq 0 ] || { result="FAILED (exit $rc)"; FAILED=1; }
   [ "$rc" -eq 124 ] && result="TIMED OUT after ${limit}s"
-  SUMMARY+=("$(printf '%-16s | %-24s | %4ss' "$name" "$result" "$dt")")
+  SUMMARY+=("$(printf '%-18s | %-24s | %4ss' "$name" "$result" "$dt")")
   return 0
 }
 
@@ -104,9 +104,9 @@ if [ -x "$TORCH_PY" ]; then # never put the system cuDNN on LD_LIBRARY_PATH for 
     --details=tree --disable-ansi-colors --disable-banner --reports-dir "$LOG/junit-pytorch"
   grep -h -E 'tests (successful|failed|aborted|skipped)' "$LOG/pytorch-parity.log" 2>/dev/null
 else
-  SUMMARY+=("$(printf '%-16s | %-24s | %4s' step-pytorch "skipped: no $TORCH_PY" -)")
-  SUMMARY+=("$(printf '%-16s | %-24s | %4s' step-pytorch-fp32 "skipped: no $TORCH_PY" -)")
-  SUMMARY+=("$(printf '%-16s | %-24s | %4s' pytorch-parity "skipped: no $TORCH_PY" -)")
+  SUMMARY+=("$(printf '%-18s | %-24s | %4s' step-pytorch "skipped: no $TORCH_PY" -)")
+  SUMMARY+=("$(printf '%-18s | %-24s | %4s' step-pytorch-fp32 "skipped: no $TORCH_PY" -)")
+  SUMMARY+=("$(printf '%-18s | %-24s | %4s' pytorch-parity "skipped: no $TORCH_PY" -)")
 fi
 
 # Every op family, forward and backward, at the model's shapes (writes jmh-cuda.csv).
@@ -114,7 +114,7 @@ step op-bench $(( ${TIMEOUT_BENCH:-240} + 60 )) env LOG_DIR="$LOG" bash "$ROOT/b
 
 echo
 echo "=== summary (logs in $LOG) ==="
-printf '%-16s | %-24s | %5s\n' check result time
+printf '%-18s | %-24s | %5s\n' check result time
 for s in "${SUMMARY[@]}"; do echo "$s"; done
 echo
 echo "op benchmarks on CUDA (JMH; device time: each measured call waits for the device):"
