@@ -70,7 +70,9 @@ final class CpuConv {
     }
 
     void backward(float[] dIn, float[] dW, float[] dB, float[] dOut, float[] in, float[] weight, ConvShape s) {
-        float[] col = dW != null || dIn != null ? new float[s.patch() * rowsPerChunk(s) * s.outW()] : null;
+        // the flipped-kernel input gradient brings its own (smaller) column buffer
+        boolean colForInput = dIn != null && !narrowsChannels(s);
+        float[] col = dW != null || colForInput ? new float[s.patch() * rowsPerChunk(s) * s.outW()] : null;
         if (dW != null) {
             weightGradient(dW, dOut, in, col, s);
         }
@@ -88,7 +90,11 @@ final class CpuConv {
             });
         }
         if (dIn != null) {
-            inputGradient(dIn, dOut, weight, col, s);
+            if (colForInput) {
+                inputGradient(dIn, dOut, weight, col, s);
+            } else {
+                inputGradientByFlippedKernel(dIn, dOut, weight, s);
+            }
         }
     }
 
@@ -133,10 +139,6 @@ final class CpuConv {
 
     /** dIn = col2im(W^T * dOut), chunk by chunk: the transposed convolution (col: overwritten). */
     private void inputGradient(float[] dIn, float[] dOut, float[] weight, float[] col, ConvShape s) {
-        if (narrowsChannels(s)) {
-            inputGradientByFlippedKernel(dIn, dOut, weight, s);
-            return;
-        }
         int oh = s.outH(), ow = s.outW(), ohw = oh * ow, k = s.patch();
         int rows = rowsPerChunk(s);
         Arrays.fill(dIn, 0, s.n() * s.cIn() * s.h() * s.w(), 0f);

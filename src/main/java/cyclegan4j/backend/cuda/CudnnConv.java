@@ -11,8 +11,10 @@ import jcuda.jcudnn.cudnnFilterDescriptor;
 import jcuda.jcudnn.cudnnHandle;
 import jcuda.jcudnn.cudnnTensorDescriptor;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static jcuda.jcudnn.JCudnn.*;
 import static jcuda.jcudnn.cudnnConvolutionMode.CUDNN_CROSS_CORRELATION;
@@ -50,6 +52,7 @@ final class CudnnConv implements AutoCloseable {
     private final boolean allowTf32;
     private final boolean find;
     private final boolean deterministic = Boolean.getBoolean("cyclegan4j.cudnn.deterministic");
+    private static final int RANKED = 8; // how many of cuDNN's ranked algorithms to look at
     private final Map<ConvShape, Plan> plans = new HashMap<>();
     private final Pointer one = Pointer.to(new float[]{1f});
     private final Pointer zero = Pointer.to(new float[]{0f});
@@ -151,102 +154,85 @@ final class CudnnConv implements AutoCloseable {
         return p;
     }
 
+    /** One entry of cuDNN's ranked algorithm list (its three perf classes share these fields). */
+    private record Candidate(int algo, int status, int mathType, int determinism) {
+    }
+
     /**
-     * With TF32 off the descriptor stays CUDNN_FMA_MATH whatever the perf entry reports (the
-     * descriptor is what cuDNN obeys); with TF32 allowed the descriptor takes the entry's math type.
+     * The first candidate that succeeded (and, with -Dcyclegan4j.cudnn.deterministic=true, is
+     * deterministic); its math type goes on the descriptor when TF32 is allowed. With TF32 off the
+     * descriptor stays CUDNN_FMA_MATH whatever the entry reports (the descriptor is what cuDNN obeys).
      */
-    private boolean usable(int status, int mathType, int determinism) {
-        return status == CUDNN_STATUS_SUCCESS && mathType >= 0 && (!deterministic || determinism == CUDNN_DETERMINISTIC);
+    private Candidate pick(Stream<Candidate> ranked, cudnnConvolutionDescriptor d, String what, ConvShape s) {
+        Candidate c = ranked
+                .filter(e -> e.status() == CUDNN_STATUS_SUCCESS && e.mathType() >= 0
+                        && (!deterministic || e.determinism() == CUDNN_DETERMINISTIC))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("cuDNN found no " + what + " algorithm for " + s));
+        if (allowTf32) {
+            cudnnSetConvolutionMathType(d, c.mathType());
+        }
+        return c;
     }
 
     private void chooseForward(Plan p, ConvShape s) {
+        cudnnConvolutionFwdAlgoPerf[] perf = new cudnnConvolutionFwdAlgoPerf[RANKED];
+        Arrays.setAll(perf, i -> new cudnnConvolutionFwdAlgoPerf());
         int[] count = new int[1];
-        cudnnConvolutionFwdAlgoPerf[] perf = new cudnnConvolutionFwdAlgoPerf[8];
-        for (int i = 0; i < perf.length; i++) {
-            perf[i] = new cudnnConvolutionFwdAlgoPerf();
-        }
+        long[] bytes = new long[1];
         try {
             if (find) {
-                cudnnFindConvolutionForwardAlgorithm(handle, p.x, p.w, p.fwd, p.y, perf.length, count, perf);
+                cudnnFindConvolutionForwardAlgorithm(handle, p.x, p.w, p.fwd, p.y, RANKED, count, perf);
             } else {
-                cudnnGetConvolutionForwardAlgorithm_v7(handle, p.x, p.w, p.fwd, p.y, perf.length, count, perf);
+                cudnnGetConvolutionForwardAlgorithm_v7(handle, p.x, p.w, p.fwd, p.y, RANKED, count, perf);
             }
-            for (int i = 0; i < count[0]; i++) {
-                if (usable(perf[i].status, perf[i].mathType, perf[i].determinism)) {
-                    p.fwdAlgo = perf[i].algo;
-                    if (allowTf32) {
-                        cudnnSetConvolutionMathType(p.fwd, perf[i].mathType);
-                    }
-                    long[] bytes = new long[1];
-                    cudnnGetConvolutionForwardWorkspaceSize(handle, p.x, p.w, p.fwd, p.y, p.fwdAlgo, bytes);
-                    p.fwdBytes = bytes[0];
-                    return;
-                }
-            }
+            p.fwdAlgo = pick(Arrays.stream(perf, 0, count[0]).map(e -> new Candidate(e.algo, e.status, e.mathType, e.determinism)),
+                    p.fwd, "forward", s).algo();
+            cudnnGetConvolutionForwardWorkspaceSize(handle, p.x, p.w, p.fwd, p.y, p.fwdAlgo, bytes);
+            p.fwdBytes = bytes[0];
         } catch (CudaException e) {
             throw fail("forward algorithm choice", s, e);
         }
-        throw new IllegalStateException("cuDNN found no forward algorithm for " + s);
     }
 
     private void chooseBackwardData(Plan p, ConvShape s) {
+        cudnnConvolutionBwdDataAlgoPerf[] perf = new cudnnConvolutionBwdDataAlgoPerf[RANKED];
+        Arrays.setAll(perf, i -> new cudnnConvolutionBwdDataAlgoPerf());
         int[] count = new int[1];
-        cudnnConvolutionBwdDataAlgoPerf[] perf = new cudnnConvolutionBwdDataAlgoPerf[8];
-        for (int i = 0; i < perf.length; i++) {
-            perf[i] = new cudnnConvolutionBwdDataAlgoPerf();
-        }
+        long[] bytes = new long[1];
         try {
             if (find) {
-                cudnnFindConvolutionBackwardDataAlgorithm(handle, p.w, p.y, p.bwdData, p.x, perf.length, count, perf);
+                cudnnFindConvolutionBackwardDataAlgorithm(handle, p.w, p.y, p.bwdData, p.x, RANKED, count, perf);
             } else {
-                cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, p.w, p.y, p.bwdData, p.x, perf.length, count, perf);
+                cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, p.w, p.y, p.bwdData, p.x, RANKED, count, perf);
             }
-            for (int i = 0; i < count[0]; i++) {
-                if (usable(perf[i].status, perf[i].mathType, perf[i].determinism)) {
-                    p.bwdDataAlgo = perf[i].algo;
-                    if (allowTf32) {
-                        cudnnSetConvolutionMathType(p.bwdData, perf[i].mathType);
-                    }
-                    long[] bytes = new long[1];
-                    cudnnGetConvolutionBackwardDataWorkspaceSize(handle, p.w, p.y, p.bwdData, p.x, p.bwdDataAlgo, bytes);
-                    p.bwdDataBytes = bytes[0];
-                    return;
-                }
-            }
+            p.bwdDataAlgo = pick(Arrays.stream(perf, 0, count[0]).map(e -> new Candidate(e.algo, e.status, e.mathType, e.determinism)),
+                    p.bwdData, "backward-data", s).algo();
+            cudnnGetConvolutionBackwardDataWorkspaceSize(handle, p.w, p.y, p.bwdData, p.x, p.bwdDataAlgo, bytes);
+            p.bwdDataBytes = bytes[0];
         } catch (CudaException e) {
             throw fail("backward-data algorithm choice", s, e);
         }
-        throw new IllegalStateException("cuDNN found no backward-data algorithm for " + s);
     }
 
     private void chooseBackwardFilter(Plan p, ConvShape s) {
+        cudnnConvolutionBwdFilterAlgoPerf[] perf = new cudnnConvolutionBwdFilterAlgoPerf[RANKED];
+        Arrays.setAll(perf, i -> new cudnnConvolutionBwdFilterAlgoPerf());
         int[] count = new int[1];
-        cudnnConvolutionBwdFilterAlgoPerf[] perf = new cudnnConvolutionBwdFilterAlgoPerf[8];
-        for (int i = 0; i < perf.length; i++) {
-            perf[i] = new cudnnConvolutionBwdFilterAlgoPerf();
-        }
+        long[] bytes = new long[1];
         try {
             if (find) {
-                cudnnFindConvolutionBackwardFilterAlgorithm(handle, p.x, p.y, p.bwdFilter, p.w, perf.length, count, perf);
+                cudnnFindConvolutionBackwardFilterAlgorithm(handle, p.x, p.y, p.bwdFilter, p.w, RANKED, count, perf);
             } else {
-                cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, p.x, p.y, p.bwdFilter, p.w, perf.length, count, perf);
+                cudnnGetConvolutionBackwardFilterAlgorithm_v7(handle, p.x, p.y, p.bwdFilter, p.w, RANKED, count, perf);
             }
-            for (int i = 0; i < count[0]; i++) {
-                if (usable(perf[i].status, perf[i].mathType, perf[i].determinism)) {
-                    p.bwdFilterAlgo = perf[i].algo;
-                    if (allowTf32) {
-                        cudnnSetConvolutionMathType(p.bwdFilter, perf[i].mathType);
-                    }
-                    long[] bytes = new long[1];
-                    cudnnGetConvolutionBackwardFilterWorkspaceSize(handle, p.x, p.y, p.bwdFilter, p.w, p.bwdFilterAlgo, bytes);
-                    p.bwdFilterBytes = bytes[0];
-                    return;
-                }
-            }
+            p.bwdFilterAlgo = pick(Arrays.stream(perf, 0, count[0]).map(e -> new Candidate(e.algo, e.status, e.mathType, e.determinism)),
+                    p.bwdFilter, "backward-filter", s).algo();
+            cudnnGetConvolutionBackwardFilterWorkspaceSize(handle, p.x, p.y, p.bwdFilter, p.w, p.bwdFilterAlgo, bytes);
+            p.bwdFilterBytes = bytes[0];
         } catch (CudaException e) {
             throw fail("backward-filter algorithm choice", s, e);
         }
-        throw new IllegalStateException("cuDNN found no backward-filter algorithm for " + s);
     }
 
     /** The shared workspace, grown (through the pool) to at least {@code bytes}; null for 0 bytes. */
