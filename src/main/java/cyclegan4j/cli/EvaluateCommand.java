@@ -5,6 +5,7 @@ import cyclegan4j.data.DataException;
 import cyclegan4j.data.ImageCodec;
 import cyclegan4j.data.ImageFolder;
 import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.Json;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -234,8 +235,8 @@ final class EvaluateCommand {
     }
 
     static String json(Path checkpoint, Path root, List<Result> results) {
-        StringBuilder sb = new StringBuilder("{\n  \"checkpoint\": " + quote(checkpoint.toString())
-                + ",\n  \"dataroot\": " + quote(root.toString()) + ",\n  \"results\": [\n");
+        StringBuilder sb = new StringBuilder("{\n  \"checkpoint\": " + Json.string(checkpoint.toString())
+                + ",\n  \"dataroot\": " + Json.string(root.toString()) + ",\n  \"results\": [\n");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
             sb.append(String.format(Locale.ROOT,
@@ -245,19 +246,5 @@ final class EvaluateCommand {
                     i + 1 < results.size() ? "," : ""));
         }
         return sb.append("  ]\n}\n").toString();
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            if (ch == '"' || ch == '\\') {
-                sb.append('\\').append(ch);
-            } else if (ch < 0x20) {
-                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-            } else {
-                sb.append(ch);
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -4,6 +4,7 @@ import cyclegan4j.autograd.Autograd;
 import cyclegan4j.backend.Backend;
 import cyclegan4j.cyclegan.GeneratorResNet;
 import cyclegan4j.data.ImageCodec;
+import cyclegan4j.data.Transforms;
 import cyclegan4j.io.Checkpoint;
 import cyclegan4j.io.CheckpointFormatException;
 import cyclegan4j.io.Checkpoints;
@@ -74,7 +75,7 @@ final class Translator implements AutoCloseable {
             for (int y = 0; y < ph; y++) {
                 for (int x = 0; x < pw; x++) {
                     float v = img.data()[(ch * h + Math.min(y, h - 1)) * w + Math.min(x, w - 1)];
-                    padded[(ch * ph + y) * pw + x] = v / 127.5f - 1f;
+                    padded[(ch * ph + y) * pw + x] = Transforms.normalize(v);
                 }
             }
         }

@@ -37,6 +37,11 @@ public final class Transforms {
         return cropFlipNormalize(r, p.top(), p.left(), o.cropSize(), p.flip());
     }
 
+    /** An 8-bit level (0..255) as the networks see it, in [-1, 1]. */
+    public static float normalize(float level) {
+        return level / 127.5f - 1f;
+    }
+
     /** Crops a {@code size x size} window at (top, left), optionally mirrors it, scales to [-1, 1]. */
     public static float[] cropFlipNormalize(ImageCodec.Planes img, int top, int left, int size, boolean flip) {
         int c = img.channels();
@@ -53,7 +58,7 @@ public final class Transforms {
                 int d = (p * size + y) * size;
                 for (int x = 0; x < size; x++) {
                     float v = src[s + (flip ? size - 1 - x : x)];
-                    out[d + x] = v / 127.5f - 1f;
+                    out[d + x] = normalize(v);
                 }
             }
         }

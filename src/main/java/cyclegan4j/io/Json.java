@@ -15,7 +15,7 @@ import java.util.Map;
  * <p>Parsed values: {@code Map<String, Object>} (insertion-ordered), {@code List<Object>},
  * {@code String}, {@code Long}.
  */
-final class Json {
+public final class Json {
 
     static final int MAX_DEPTH = 64;
 
@@ -276,6 +276,13 @@ final class Json {
     }
 
     // ---- writing ------------------------------------------------------------------------------
+
+    /** {@code value} as a JSON string literal, quotes included (see {@link #appendString}). */
+    public static String string(String value) {
+        StringBuilder sb = new StringBuilder();
+        appendString(sb, value);
+        return sb.toString();
+    }
 
     /**
      * Appends {@code value} as a JSON string: quote, backslash and control characters escaped,
