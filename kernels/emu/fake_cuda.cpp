@@ -6,7 +6,9 @@
 // compiled into this library for the host (cuda_host_shim.h), and cuLaunchKernel runs them with the
 // kernel-parameter array exactly as the driver receives it. cuMemAlloc fails with
 // CUDA_ERROR_OUT_OF_MEMORY beyond FAKE_CUDA_MEMORY bytes (default 4 GiB) so the pool's
-// trim-and-retry path runs too. Build:
+// trim-and-retry path runs too. With FAKE_CUDA_WAIT_LOG=file, every call that makes the host wait
+// for the device on a real GPU is appended to that file by name, so a test can count the waits of
+// a training step. Build:
 //   g++ -std=c++20 -O2 -fPIC -shared -ffp-contract=off -fno-strict-aliasing \
 //       -Wl,-soname,libcuda.so.1 -o libcuda.so.1 fake_cuda.cpp
 #include "cuda_host_shim.h"
@@ -21,6 +23,8 @@
 #include "../upsample.cu"
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -67,6 +71,19 @@ size_t limit() {
 }
 int launches = 0;
 
+// Logs a call that blocks the host until the device catches up: explicit synchronisation,
+// synchronous copies, and the frees that synchronise implicitly (cuMemFree, cuMemFreeHost).
+void host_wait(const char* call) {
+    static const char* path = std::getenv("FAKE_CUDA_WAIT_LOG");
+    static std::mutex log_mu;
+    if (path == nullptr) return;
+    std::lock_guard<std::mutex> lock(log_mu);
+    if (FILE* f = std::fopen(path, "a")) {
+        std::fprintf(f, "%s\n", call);
+        std::fclose(f);
+    }
+}
+
 }  // namespace
 
 extern "C" {
@@ -85,17 +102,17 @@ CUresult cuDevicePrimaryCtxRetain(void** ctx, CUdevice) { static int c; *ctx = &
 CUresult cuCtxSetCurrent(void*) { return OK; }
 CUresult cuCtxGetCurrent(void** ctx) { static int c; *ctx = &c; return OK; }
 CUresult cuStreamCreate(void** s, unsigned) { static int st; *s = &st; return OK; }
-CUresult cuStreamSynchronize(void*) { return OK; }
+CUresult cuStreamSynchronize(void*) { host_wait(__func__); return OK; }
 CUresult cuEventCreate(void** e, unsigned) { *e = new int(0); return OK; }
 CUresult cuEventRecord(void*, void*) { return OK; }
-CUresult cuEventSynchronize(void*) { return OK; }
+CUresult cuEventSynchronize(void*) { host_wait(__func__); return OK; }
 CUresult cuEventElapsedTime(float* ms, void*, void*) { *ms = 0.001f; return OK; }
 CUresult cuEventDestroy_v2(void* e) { delete static_cast<int*>(e); return OK; }
 CUresult cuGetErrorName(CUresult, const char** s) { *s = "FAKE_ERROR"; return OK; }
 CUresult cuGetErrorString(CUresult, const char** s) { *s = "fake error"; return OK; }
 
 CUresult cuMemAllocHost_v2(void** p, size_t bytes) { *p = std::aligned_alloc(256, (bytes + 255) / 256 * 256); return *p ? OK : OUT_OF_MEMORY; }
-CUresult cuMemFreeHost(void* p) { std::free(p); return OK; }
+CUresult cuMemFreeHost(void* p) { host_wait(__func__); std::free(p); return OK; }
 
 CUresult cuMemAlloc_v2(CUdeviceptr* p, size_t bytes) {
     std::lock_guard<std::mutex> lock(mu);
@@ -111,6 +128,7 @@ CUresult cuMemAlloc_v2(CUdeviceptr* p, size_t bytes) {
 }
 
 CUresult cuMemFree_v2(CUdeviceptr p) {
+    host_wait(__func__);
     std::lock_guard<std::mutex> lock(mu);
     auto it = allocations.find(p);
     if (it == allocations.end()) return INVALID_VALUE;  // not a block start: a real driver fails too
@@ -136,8 +154,11 @@ CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void* src, size_t bytes, vo
     std::memcpy((void*)dst, src, bytes);
     return OK;
 }
-CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void* src, size_t bytes) { return cuMemcpyHtoDAsync_v2(dst, src, bytes, nullptr); }
+CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void* src, size_t bytes) {
+    host_wait(__func__);
+    return cuMemcpyHtoDAsync_v2(dst, src, bytes, nullptr); }
 CUresult cuMemcpyDtoH_v2(void* dst, CUdeviceptr src, size_t bytes) {
+    host_wait(__func__);
     if (!inside(src, bytes)) return INVALID_VALUE;
     std::memcpy(dst, (const void*)src, bytes);
     return OK;

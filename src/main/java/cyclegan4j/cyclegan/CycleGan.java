@@ -94,9 +94,10 @@ public final class CycleGan implements AutoCloseable {
         if (captureSample) {
             lastSample = firstImages(realA, g.fakeB, g.recovA, realB, g.fakeA, g.recovB);
         }
-        float dLoss = (lossDA.item() + lossDB.item()) / 2f;
-        return new StepLosses(g.loss.item(), g.gan.item(), g.cycle.item(),
-                g.identity == null ? 0f : g.identity.item(), dLoss);
+        // the only wait for the device in a step: all six losses come back in one copy
+        Tensor identity = g.identity == null ? Tensor.zeros(backend, 1) : g.identity;
+        float[] v = Tensor.items(g.loss, g.gan, g.cycle, identity, lossDA, lossDB);
+        return new StepLosses(v[0], v[1], v[2], v[3], (v[4] + v[5]) / 2f);
     }
 
     /** What the generator step produced: its losses and images (the fakes feed the discriminator step). */

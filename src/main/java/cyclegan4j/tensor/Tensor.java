@@ -182,6 +182,30 @@ public class Tensor implements AutoCloseable {
         return backend.download(grad);
     }
 
+    /**
+     * The values of several one-element tensors of one backend, read with a single wait for the
+     * device: they are gathered into one small buffer on the device and copied back together
+     * (a training step's losses cost one synchronisation, not one each).
+     */
+    public static float[] items(Tensor... scalars) {
+        if (scalars.length == 0) {
+            return new float[0];
+        }
+        Backend be = scalars[0].backend;
+        for (Tensor t : scalars) {
+            if (t.numel != 1 || t.backend != be) {
+                throw new IllegalArgumentException("items: every tensor must be a scalar of one backend, got shape "
+                        + Arrays.toString(t.shape) + " on " + t.backend.name());
+            }
+        }
+        try (Buffer all = be.allocate(scalars.length)) {
+            for (int i = 0; i < scalars.length; i++) {
+                be.copyRange(all, i, scalars[i].data, 0, 1);
+            }
+            return be.download(all);
+        }
+    }
+
     /** The value of a one-element tensor (waits for the device). */
     public float item() {
         if (numel != 1) {

@@ -17,12 +17,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Buffers are freed where they should be, the graph is released after backward, no-grad and detach cut it. */
 class GraphAndMemoryTest {
 
     private static final CpuBackend CPU = CpuBackend.get();
+
+    @Test
+    void itemsReadsSeveralScalarsInOrderAndFreesItsBuffer() {
+        try (Scope s = Scope.open()) {
+            Tensor a = Tensor.full(CPU, 1.5f, 1), b = Tensor.full(CPU, -2f, 1, 1), c = F.mean(Tensor.full(CPU, 3f, 2, 3));
+            long live = CPU.liveBuffers();
+            assertArrayEquals(new float[]{1.5f, -2f, 3f, 1.5f}, Tensor.items(a, b, c, a));
+            assertEquals(live, CPU.liveBuffers(), "the gathering buffer is freed");
+            assertEquals(0, Tensor.items().length);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Tensor.items(a, Tensor.zeros(CPU, 2)));
+            assertTrue(e.getMessage().contains("[2]"), e.getMessage());
+        }
+    }
 
     @Test
     void trainingStepInsideAScopeLeavesNoBuffers() {

@@ -44,6 +44,7 @@ public final class FakeGpuMain {
         checks.add(new Object[]{"leak: closed buffer rejected", (Check) leak::closedBufferIsRejected});
         checks.add(new Object[]{"out of memory is a clear error", (Check) leak::outOfMemoryIsAClearError});
         checks.add(new Object[]{"pool peaks: in use and held", (Check) leak::poolPeaksCountBlocksInUseAndHeld});
+        checks.add(new Object[]{"a warm training step waits for the device once", (Check) () -> HostWaitCheck.warmStepWaitsOnce(gpu)});
         if (args.length == 0 || !args[0].equals("--no-model")) {
             checks.add(new Object[]{"model parity, 3 training steps", (Check) () -> new ModelParityTest().threeTrainingStepsMatchTheCpu()});
         }

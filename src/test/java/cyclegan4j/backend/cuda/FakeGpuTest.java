@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,7 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The CUDA backend end to end on a fake GPU, without one: fake libcuda.so.1 / libcudnn.so.9 /
  * libcublas.so.13 (from kernels/emu/) and the forwarders (kernels/compat/) are built by
  * kernels/emu/build-fake-gpu.sh, which {@code make bench-fake-gpu} also uses, and a child JVM
- * runs the GPU parity cases, the leak / out-of-memory tests and the three-step model test
+ * runs the GPU parity cases, the leak / out-of-memory tests, the count of host waits in a training
+ * step (HostWaitCheck) and the three-step model test
  * (FakeGpuMain; -Dcyclegan4j.fakeGpu.model=false skips the model test) through JCuda's real
  * JNI natives. Checks every JCuda, JCudnn and JCublas2 call the backend makes (argument
  * marshalling, kernel parameter slots, descriptors, workspaces, streams, pool), but not the real
@@ -37,11 +39,9 @@ class FakeGpuTest {
         return false;
     }
 
-    private static String run(List<String> cmd, String ldLibraryPath, int seconds) throws Exception {
+    private static String run(List<String> cmd, Map<String, String> env, int seconds) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        if (ldLibraryPath != null) {
-            pb.environment().put("LD_LIBRARY_PATH", ldLibraryPath);
-        }
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), "timed out: " + cmd);
@@ -53,7 +53,7 @@ class FakeGpuTest {
     void backendRunsOnFakeDriverCudnnAndCublas(@TempDir Path tmp) throws Exception {
         assumeTrue(have("gcc") && have("g++") && have("readelf"), "gcc/g++/readelf not installed");
         assumeTrue(System.getProperty("os.arch").equals("amd64"), "JCuda natives are x86-64");
-        run(List.of("bash", Paths.get("kernels", "emu", "build-fake-gpu.sh").toString(), tmp.toString()), null, 600);
+        run(List.of("bash", Paths.get("kernels", "emu", "build-fake-gpu.sh").toString(), tmp.toString()), Map.of(), 600);
         Path fake = tmp.resolve("fake"), fwd = tmp.resolve("compat");
         List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
                 "-Dcyclegan4j.compatDir=" + fwd, "-Djava.io.tmpdir=" + Files.createDirectories(tmp.resolve("jni")),
@@ -61,7 +61,8 @@ class FakeGpuTest {
         if (System.getProperty("cyclegan4j.fakeGpu.model", "true").equals("false")) {
             cmd.add("--no-model"); // the model test on host-loop convolutions takes a minute or two
         }
-        String out = run(cmd, fake.toString(), 900);
+        String out = run(cmd, Map.of("LD_LIBRARY_PATH", fake.toString(),
+                "FAKE_CUDA_WAIT_LOG", tmp.resolve("host-waits.log").toString()), 900);
         assertTrue(out.contains("Fake GPU (host emulation)") && out.contains("libcudnn.so.8 forwarded to"), out);
         assertTrue(out.contains(" passed, 0 failed"), out);
     }
