@@ -6,12 +6,11 @@
 // compiled into this library for the host (cuda_host_shim.h), and cuLaunchKernel runs them with the
 // kernel-parameter array exactly as the driver receives it. cuMemAlloc fails with
 // CUDA_ERROR_OUT_OF_MEMORY beyond FAKE_CUDA_MEMORY bytes (default 4 GiB) so the pool's
-// trim-and-retry path runs too. With FAKE_CUDA_WAIT_LOG=file, every call that makes the host wait
-// for the device on a real GPU is appended to that file by name, so a test can count the waits of
-// a training step. Build:
+// trim-and-retry path runs too. Host waits go to FAKE_CUDA_WAIT_LOG (wait_log.h). Build:
 //   g++ -std=c++20 -O2 -fPIC -shared -ffp-contract=off -fno-strict-aliasing \
 //       -Wl,-soname,libcuda.so.1 -o libcuda.so.1 fake_cuda.cpp
 #include "cuda_host_shim.h"
+#include "wait_log.h"
 
 #include "../activation.cu"
 #include "../adam.cu"
@@ -23,8 +22,6 @@
 #include "../upsample.cu"
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -70,19 +67,6 @@ size_t limit() {
     return env ? std::strtoull(env, nullptr, 10) : (4ull << 30);
 }
 int launches = 0;
-
-// Logs a call that blocks the host until the device catches up: explicit synchronisation,
-// synchronous copies, and the frees that synchronise implicitly (cuMemFree, cuMemFreeHost).
-void host_wait(const char* call) {
-    static const char* path = std::getenv("FAKE_CUDA_WAIT_LOG");
-    static std::mutex log_mu;
-    if (path == nullptr) return;
-    std::lock_guard<std::mutex> lock(log_mu);
-    if (FILE* f = std::fopen(path, "a")) {
-        std::fprintf(f, "%s\n", call);
-        std::fclose(f);
-    }
-}
 
 }  // namespace
 

@@ -1,13 +1,16 @@
 /* fake_cudnn.c - a fake libcudnn.so.9 (convolutions as plain host loops) for testing the CUDA
  * backend's cuDNN plumbing without a GPU: descriptors are checked for consistency (output size,
- * filter channels), alpha/beta are honoured, algorithms report a workspace that must be passed in.
+ * filter channels), alpha/beta are honoured, algorithms report a workspace that must be passed in,
+ * the heuristic (Get_v7) and timed (Find) searches rank a failing algorithm first.
  * Pairs with fake_cuda.cpp (device pointers are host addresses).
  *   gcc -O2 -fPIC -shared -Wl,-soname,libcudnn.so.9 -o libcudnn.so.9 fake_cudnn.c */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { OK = 0, BAD_PARAM = 3 };
+#include "wait_log.h"
+
+enum { OK = 0, BAD_PARAM = 3, NOT_SUPPORTED = 9 };
 #define WS 4096 /* every algorithm "needs" this much workspace */
 
 typedef struct { int n, c, h, w; } Tensor;
@@ -48,19 +51,41 @@ static int consistent(const Tensor* x, const Filter* w, const Conv* c, const Ten
     return x->c == w->c && y->c == w->k && y->n == x->n && y->h == oh && y->w == ow;
 }
 
-static void perf(Perf* p, int math) { memset(p, 0, sizeof(*p)); p->algo = 1; p->memory = WS; p->determinism = 1; p->mathType = math; }
+/* A ranked list as cuDNN returns it: the top entry (algorithm 0) reports CUDNN_STATUS_NOT_SUPPORTED,
+ * so a caller that does not skip failed entries gets BAD_PARAM from the convolution; algorithm 1 works. */
+static int ranked(int ok, int req, int* ret, Perf* p, int math) {
+    if (!ok || req < 2) return BAD_PARAM;
+    for (int i = 0; i < 2; i++) {
+        memset(&p[i], 0, sizeof(p[i]));
+        p[i].algo = i; p[i].status = i == 0 ? NOT_SUPPORTED : OK;
+        p[i].memory = WS; p[i].determinism = 1; p[i].mathType = math;
+    }
+    *ret = 2;
+    return OK;
+}
 
 int cudnnGetConvolutionForwardAlgorithm_v7(void* h, Tensor* x, Filter* w, Conv* c, Tensor* y, int req, int* ret, Perf* p) {
-    if (!consistent(x, w, c, y) || req < 1) return BAD_PARAM;
-    perf(p, c->math); *ret = 1; return OK;
+    return ranked(consistent(x, w, c, y), req, ret, p, c->math);
 }
 int cudnnGetConvolutionBackwardDataAlgorithm_v7(void* h, Filter* w, Tensor* dy, Conv* c, Tensor* dx, int req, int* ret, Perf* p) {
-    if (!consistent(dx, w, c, dy) || req < 1) return BAD_PARAM;
-    perf(p, c->math); *ret = 1; return OK;
+    return ranked(consistent(dx, w, c, dy), req, ret, p, c->math);
 }
 int cudnnGetConvolutionBackwardFilterAlgorithm_v7(void* h, Tensor* x, Tensor* dy, Conv* c, Filter* dw, int req, int* ret, Perf* p) {
-    if (!consistent(x, dw, c, dy) || req < 1) return BAD_PARAM;
-    perf(p, c->math); *ret = 1; return OK;
+    return ranked(consistent(x, dw, c, dy), req, ret, p, c->math);
+}
+
+/* The timed searches (-Dcyclegan4j.cudnn.find=true): they run every algorithm, so the host waits. */
+int cudnnFindConvolutionForwardAlgorithm(void* h, Tensor* x, Filter* w, Conv* c, Tensor* y, int req, int* ret, Perf* p) {
+    host_wait(__func__);
+    return ranked(consistent(x, w, c, y), req, ret, p, c->math);
+}
+int cudnnFindConvolutionBackwardDataAlgorithm(void* h, Filter* w, Tensor* dy, Conv* c, Tensor* dx, int req, int* ret, Perf* p) {
+    host_wait(__func__);
+    return ranked(consistent(dx, w, c, dy), req, ret, p, c->math);
+}
+int cudnnFindConvolutionBackwardFilterAlgorithm(void* h, Tensor* x, Tensor* dy, Conv* c, Filter* dw, int req, int* ret, Perf* p) {
+    host_wait(__func__);
+    return ranked(consistent(x, dw, c, dy), req, ret, p, c->math);
 }
 int cudnnGetConvolutionForwardWorkspaceSize(void* h, Tensor* x, Filter* w, Conv* c, Tensor* y, int algo, size_t* b) { *b = WS; return consistent(x, w, c, y) ? OK : BAD_PARAM; }
 int cudnnGetConvolutionBackwardDataWorkspaceSize(void* h, Filter* w, Tensor* dy, Conv* c, Tensor* dx, int algo, size_t* b) { *b = WS; return consistent(dx, w, c, dy) ? OK : BAD_PARAM; }

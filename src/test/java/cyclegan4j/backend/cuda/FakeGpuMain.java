@@ -1,5 +1,8 @@
 package cyclegan4j.backend.cuda;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,6 +12,8 @@ import java.util.List;
  * (kernels/emu/fake_*: device memory is host memory, kernels are the .cu files compiled for the
  * host, convolutions are host loops). Started in a child JVM by {@link FakeGpuTest} with
  * LD_LIBRARY_PATH pointing at the fakes. Prints one line per failure and "N passed, M failed".
+ * {@code --no-model} skips the model test; {@code --find} (with -Dcyclegan4j.cudnn.find=true) runs
+ * only the convolution cases and checks that cuDNN's timed search chose their algorithms.
  */
 public final class FakeGpuMain {
 
@@ -26,8 +31,9 @@ public final class FakeGpuMain {
         List<String> failures = new ArrayList<>();
         int passed = 0;
         List<Object[]> checks = new ArrayList<>();
+        boolean findOnly = List.of(args).contains("--find");
         for (ParityCases.Case c : ParityCases.all()) {
-            if (!c.heavy()) {
+            if (!c.heavy() && (!findOnly || c.methods().contains("conv2dForward"))) {
                 checks.add(new Object[]{"parity " + c.label(), (Check) () -> {
                     long live = gpu.liveBuffers();
                     try (Parity p = new Parity(gpu, c.label(), c.label().hashCode())) {
@@ -39,14 +45,10 @@ public final class FakeGpuMain {
                 }});
             }
         }
-        CudaLeakTest leak = new CudaLeakTest();
-        checks.add(new Object[]{"leak: scope returns every buffer", (Check) leak::scopeReturnsEveryBuffer});
-        checks.add(new Object[]{"leak: closed buffer rejected", (Check) leak::closedBufferIsRejected});
-        checks.add(new Object[]{"out of memory is a clear error", (Check) leak::outOfMemoryIsAClearError});
-        checks.add(new Object[]{"pool peaks: in use and held", (Check) leak::poolPeaksCountBlocksInUseAndHeld});
-        checks.add(new Object[]{"a warm training step waits for the device once", (Check) () -> HostWaitCheck.warmStepWaitsOnce(gpu)});
-        if (args.length == 0 || !args[0].equals("--no-model")) {
-            checks.add(new Object[]{"model parity, 3 training steps", (Check) () -> new ModelParityTest().threeTrainingStepsMatchTheCpu()});
+        if (findOnly) {
+            checks.add(new Object[]{"cudnnFind chose every direction's algorithm", (Check) FakeGpuMain::findSearchesRan});
+        } else {
+            addOtherChecks(checks, gpu, !List.of(args).contains("--no-model"));
         }
         for (Object[] c : checks) {
             try {
@@ -59,5 +61,28 @@ public final class FakeGpuMain {
         }
         System.out.println("fake GPU: " + passed + " passed, " + failures.size() + " failed");
         System.exit(failures.isEmpty() ? 0 : 1);
+    }
+
+    /** Leak, out-of-memory, pool and host-wait checks and (unless --no-model) the model test. */
+    private static void addOtherChecks(List<Object[]> checks, CudaBackend gpu, boolean model) {
+        CudaLeakTest leak = new CudaLeakTest();
+        checks.add(new Object[]{"leak: scope returns every buffer", (Check) leak::scopeReturnsEveryBuffer});
+        checks.add(new Object[]{"leak: closed buffer rejected", (Check) leak::closedBufferIsRejected});
+        checks.add(new Object[]{"out of memory is a clear error", (Check) leak::outOfMemoryIsAClearError});
+        checks.add(new Object[]{"pool peaks: in use and held", (Check) leak::poolPeaksCountBlocksInUseAndHeld});
+        checks.add(new Object[]{"a warm training step waits for the device once", (Check) () -> HostWaitCheck.warmStepWaitsOnce(gpu)});
+        if (model) {
+            checks.add(new Object[]{"model parity, 3 training steps", (Check) () -> new ModelParityTest().threeTrainingStepsMatchTheCpu()});
+        }
+    }
+
+    /** With -Dcyclegan4j.cudnn.find=true the conv cases chose their algorithms by cuDNN's timed search. */
+    private static void findSearchesRan() throws IOException {
+        List<String> waits = Files.readAllLines(Path.of(System.getenv("FAKE_CUDA_WAIT_LOG")));
+        for (String dir : List.of("Forward", "BackwardData", "BackwardFilter")) {
+            if (!waits.contains("cudnnFindConvolution" + dir + "Algorithm")) {
+                throw new AssertionError("cudnnFindConvolution" + dir + "Algorithm was never called");
+            }
+        }
     }
 }

@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * libcublas.so.13 (from kernels/emu/) and the forwarders (kernels/compat/) are built by
  * kernels/emu/build-fake-gpu.sh, which {@code make bench-fake-gpu} also uses, and a child JVM
  * runs the GPU parity cases, the leak / out-of-memory tests, the count of host waits in a training
- * step (HostWaitCheck) and the three-step model test
- * (FakeGpuMain; -Dcyclegan4j.fakeGpu.model=false skips the model test) through JCuda's real
+ * step (HostWaitCheck) and the three-step model test (FakeGpuMain; -Dcyclegan4j.fakeGpu.model=false
+ * skips the model test), then the convolution cases with cudnnFind algorithms, through JCuda's real
  * JNI natives. Checks every JCuda, JCudnn and JCublas2 call the backend makes (argument
  * marshalling, kernel parameter slots, descriptors, workspaces, streams, pool), but not the real
  * driver, cuDNN or GPU (the gpu-tagged tests on a GPU host do). Skipped without gcc/g++.
@@ -54,16 +54,25 @@ class FakeGpuTest {
         assumeTrue(have("gcc") && have("g++") && have("readelf"), "gcc/g++/readelf not installed");
         assumeTrue(System.getProperty("os.arch").equals("amd64"), "JCuda natives are x86-64");
         run(List.of("bash", Paths.get("kernels", "emu", "build-fake-gpu.sh").toString(), tmp.toString()), Map.of(), 600);
-        Path fake = tmp.resolve("fake"), fwd = tmp.resolve("compat");
-        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-                "-Dcyclegan4j.compatDir=" + fwd, "-Djava.io.tmpdir=" + Files.createDirectories(tmp.resolve("jni")),
-                "-cp", System.getProperty("java.class.path"), FakeGpuMain.class.getName()));
-        if (System.getProperty("cyclegan4j.fakeGpu.model", "true").equals("false")) {
-            cmd.add("--no-model"); // the model test on host-loop convolutions takes a minute or two
-        }
-        String out = run(cmd, Map.of("LD_LIBRARY_PATH", fake.toString(),
-                "FAKE_CUDA_WAIT_LOG", tmp.resolve("host-waits.log").toString()), 900);
+        List<String> args = System.getProperty("cyclegan4j.fakeGpu.model", "true").equals("false")
+                ? List.of("--no-model") : List.of(); // the model test on host-loop convolutions takes a minute or two
+        String out = runFakeGpu(tmp, List.of(), args, "host-waits.log", 900);
         assertTrue(out.contains("Fake GPU (host emulation)") && out.contains("libcudnn.so.8 forwarded to"), out);
         assertTrue(out.contains(" passed, 0 failed"), out);
+
+        // the convolutions again, with algorithms from cuDNN's timed search (cudnnFind...)
+        out = runFakeGpu(tmp, List.of("-Dcyclegan4j.cudnn.find=true"), List.of("--find"), "host-waits-find.log", 300);
+        assertTrue(out.contains(" passed, 0 failed"), out);
+    }
+
+    /** FakeGpuMain in a child JVM on the fakes built under {@code tmp}, with its own host-wait log. */
+    private static String runFakeGpu(Path tmp, List<String> jvmFlags, List<String> args, String waitLog, int seconds) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+                "-Dcyclegan4j.compatDir=" + tmp.resolve("compat"), "-Djava.io.tmpdir=" + Files.createDirectories(tmp.resolve("jni"))));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FakeGpuMain.class.getName()));
+        cmd.addAll(args);
+        return run(cmd, Map.of("LD_LIBRARY_PATH", tmp.resolve("fake").toString(),
+                "FAKE_CUDA_WAIT_LOG", tmp.resolve(waitLog).toString()), seconds);
     }
 }
