@@ -5,7 +5,7 @@
 # Steps: device info; the GPU parity tests (JUnit console, tag gpu, -Dcyclegan4j.requireGpu=true,
 # so a CUDA start-up failure fails instead of skipping); a short training smoke run and translation
 # on the bundled demo data; our training step and, when the host has it, PyTorch's in the same run;
-# the JMH op benchmarks on CUDA. Prints a summary table and the benchmarks' GB/s, fraction-of-copy
+# the JMH op benchmarks on CUDA (and axpy once more with our kernel instead of cuBLAS). Prints a summary table and the benchmarks' GB/s, fraction-of-copy
 # and TFLOP/s tables last.
 #     gpu-check.sh --op-bench [REGEX | -p NAME=VALUES]...
 # runs only the op benchmarks (benchmarks/README.md; `make bench-fake-gpu` runs it on the fake GPU),
@@ -16,7 +16,8 @@
 # TIMEOUT_TESTS (s, default 420), TIMEOUT_BENCH (s, default 240: the op benchmarks' JMH run),
 # QUICK=1 (shorter op benchmarks),
 # SMOKE_ARGS (extra arguments for the training smoke run on the bundled demo data, e.g. --crop-size 64),
-# JMH_FORKS (default 0: every op benchmark in one JVM, so that CUDA starts once instead of about 70
+# BENCH_CSV, BENCH_JAVA_OPTS (--op-bench: the CSV's name in LOG_DIR, Java options such as
+# -Dcyclegan4j.cuda.cublas=false), JMH_FORKS (default 0: every op benchmark in one JVM, so that CUDA starts once instead of about 70
 # times; device time does not depend on the JVM's profile as host code does).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -33,12 +34,14 @@ if [ "${1:-}" = "--op-bench" ]; then # JMH on CUDA, short settings (about 70 run
   runs=(-wi 1 -w 300ms -i 3 -r 300ms)
   [ -n "${QUICK:-}" ] && runs=(-wi 1 -w 200ms -i 2 -r 200ms)
   BENCH_CP="$ROOT/benchmarks/benchmarks.jar:$CP"
-  rm -f "$LOG/jmh-cuda.csv"
+  csv="$LOG/${BENCH_CSV:-jmh-cuda.csv}"
+  rm -f "$csv"
   # The time limit is here, on Java itself: a signal to this shell would wait for Java to finish.
-  timeout "${TIMEOUT_BENCH:-240}" "$JAVA" -Xmx4g -cp "$BENCH_CP" org.openjdk.jmh.Main -p backend=cuda \
-    -f "${JMH_FORKS:-0}" "${runs[@]}" -e GemmBenchmark -rf csv -rff "$LOG/jmh-cuda.csv" "$@"
+  # BENCH_JAVA_OPTS: backend switches for the benchmark JVM (with 0 forks JMH runs in this one).
+  timeout "${TIMEOUT_BENCH:-240}" "$JAVA" -Xmx4g ${BENCH_JAVA_OPTS:-} -cp "$BENCH_CP" org.openjdk.jmh.Main -p backend=cuda \
+    -f "${JMH_FORKS:-0}" "${runs[@]}" -e GemmBenchmark -rf csv -rff "$csv" "$@"
   rc=$?
-  "$JAVA" -cp "$BENCH_CP" cyclegan4j.bench.Ratios "$LOG/jmh-cuda.csv" # the tables of what did run
+  "$JAVA" -cp "$BENCH_CP" cyclegan4j.bench.Ratios "$csv" # the tables of what did run
   exit $rc
 fi
 
@@ -111,6 +114,10 @@ fi
 
 # Every op family, forward and backward, at the model's shapes (writes jmh-cuda.csv).
 step op-bench $(( ${TIMEOUT_BENCH:-240} + 60 )) env LOG_DIR="$LOG" bash "$ROOT/benchmarks/gpu-check.sh" --op-bench
+# Gradient accumulation with our axpy kernel instead of cuBLAS Saxpy: the backend keeps cuBLAS for
+# axpy only where it is at least as fast (compare with op-bench's AxpyBenchmark rows).
+step axpy-kernel 120 env LOG_DIR="$LOG" BENCH_CSV=jmh-cuda-axpy-kernel.csv BENCH_JAVA_OPTS=-Dcyclegan4j.cuda.cublas=false \
+  bash "$ROOT/benchmarks/gpu-check.sh" --op-bench AxpyBenchmark CopyBenchmark
 
 echo
 echo "=== summary (logs in $LOG) ==="
@@ -119,4 +126,8 @@ for s in "${SUMMARY[@]}"; do echo "$s"; done
 echo
 echo "op benchmarks on CUDA (JMH; device time: each measured call waits for the device):"
 sed -n '/^Memory-bound kernels/,$p' "$LOG/op-bench.log" 2>/dev/null
+echo
+echo "axpy: cuBLAS Saxpy (op-bench, above) against our axpy kernel (-Dcyclegan4j.cuda.cublas=false):"
+sed -n '/^Memory-bound kernels/,$p' "$LOG/axpy-kernel.log" 2>/dev/null | grep 'AxpyBenchmark' | sed 's/^/  kernel: /'
+sed -n '/^Memory-bound kernels/,$p' "$LOG/op-bench.log" 2>/dev/null | grep 'AxpyBenchmark' | sed 's/^/  cuBLAS: /'
 exit $FAILED
