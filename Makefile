@@ -15,7 +15,7 @@ ifeq ($(origin OPENBLAS_CORETYPE), undefined)
   endif
 endif
 
-.PHONY: help build test parity demo data-emoji quality bench bench-compile bench-fake-gpu clean ptx ptx-check compat compat-symbols dist gpu-test
+.PHONY: help build test parity demo data-emoji quality bench bench-compile bench-fake-gpu bench-host clean ptx ptx-check compat compat-symbols dist gpu-test
 
 help:
 	@echo "make demo    - build, train on the bundled Fashion-MNIST sneakers <-> boots, translate the test images"
@@ -26,6 +26,7 @@ help:
 	@echo "make parity  - one training step against the PyTorch reference (needs torch for /usr/bin/python3)"
 	@echo "make bench   - run the JMH CPU benchmarks (benchmarks/), results in benchmarks/RESULTS.md"
 	@echo "make bench-fake-gpu - the CUDA op benchmarks from the dist bundle on the fake GPU (kernels/emu), toy shapes"
+	@echo "make bench-host     - the host side of the 256x256 CUDA training step (fake GPU, no device work): ms/step, memory peaks"
 	@echo "make ptx     - compile kernels/*.cu to the committed PTX (src/main/resources/cyclegan4j/ptx)"
 	@echo "make ptx-check - check that the committed PTX matches kernels/ (skipped without nvcc)"
 	@echo "make gpu-test - GPU parity/leak tests with Maven on a machine with a GPU (fails without one)"
@@ -140,6 +141,17 @@ bench-fake-gpu: dist
 	kernels/emu/build-fake-gpu.sh $(FAKE_GPU)
 	LD_LIBRARY_PATH=$(CURDIR)/$(FAKE_GPU)/fake CYCLEGAN4J_COMPAT_DIR=$(CURDIR)/$(FAKE_GPU)/compat QUICK=1 \
 	  $(DIST)/benchmarks/gpu-check.sh --op-bench -p shape=1x8x16x16 -p layer=1x4x10x10:4k3s1p0
+
+# The host's side of the seed's training step (256x256, 9 blocks, batch 1) on the CUDA backend:
+# `cyclegan4j bench --device cuda` from the dist bundle on the fake GPU with FAKE_CUDA_SKIP_WORK=1
+# (every kernel, convolution and copy is checked and counted, none is run). Prints the Java + JNI
+# time per step (without the driver's own launch cost) and the memory the step would hold on a GPU
+# (the pool's peaks; cuDNN's workspace excluded: the fake asks for 4 KiB). About a minute.
+bench-host: dist
+	kernels/emu/build-fake-gpu.sh $(FAKE_GPU)
+	LD_LIBRARY_PATH=$(CURDIR)/$(FAKE_GPU)/fake CYCLEGAN4J_COMPAT_DIR=$(CURDIR)/$(FAKE_GPU)/compat \
+	  FAKE_CUDA_SKIP_WORK=1 FAKE_CUDA_MEMORY=$$((64 << 30)) \
+	  $(DIST)/bin/cyclegan4j bench --device cuda --size 256 --batch-size 1 --steps 20 --warmup 5
 
 # ---- CUDA kernels -> PTX (committed; loaded with cuModuleLoadData, never compiled at run time) ----
 # compute_75 PTX is JIT-compiled by the driver for any newer GPU (seen loading on an H200, driver 580).

@@ -6,11 +6,12 @@
 // compiled into this library for the host (cuda_host_shim.h), and cuLaunchKernel runs them with the
 // kernel-parameter array exactly as the driver receives it. cuMemAlloc fails with
 // CUDA_ERROR_OUT_OF_MEMORY beyond FAKE_CUDA_MEMORY bytes (default 4 GiB) so the pool's
-// trim-and-retry path runs too. Host waits go to FAKE_CUDA_WAIT_LOG (wait_log.h). Build:
+// trim-and-retry path runs too. Host waits go to FAKE_CUDA_WAIT_LOG, and
+// FAKE_CUDA_SKIP_WORK=1 skips the device work (fake_gpu.h). Build:
 //   g++ -std=c++20 -O2 -fPIC -shared -ffp-contract=off -fno-strict-aliasing \
 //       -Wl,-soname,libcuda.so.1 -o libcuda.so.1 fake_cuda.cpp
 #include "cuda_host_shim.h"
-#include "wait_log.h"
+#include "fake_gpu.h"
 
 #include "../activation.cu"
 #include "../adam.cu"
@@ -104,7 +105,7 @@ CUresult cuMemAlloc_v2(CUdeviceptr* p, size_t bytes) {
     if (allocated + bytes > limit()) return OUT_OF_MEMORY;
     void* mem = std::aligned_alloc(256, (bytes + 255) / 256 * 256);
     if (!mem) return OUT_OF_MEMORY;
-    std::memset(mem, 0xFF, bytes);  // garbage (NaN pattern), as fresh device memory may hold
+    if (!skipping("fake libcuda")) std::memset(mem, 0xFF, bytes);  // garbage (NaN pattern), as fresh device memory may hold
     *p = (CUdeviceptr)mem;
     allocations[*p] = bytes;
     allocated += bytes;
@@ -149,11 +150,13 @@ CUresult cuMemcpyDtoH_v2(void* dst, CUdeviceptr src, size_t bytes) {
 }
 CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, void*) {
     if (!inside(dst, bytes) || !inside(src, bytes)) return INVALID_VALUE;
+    if (skip_work("fake libcuda")) return OK;
     std::memmove((void*)dst, (const void*)src, bytes);
     return OK;
 }
 CUresult cuMemsetD32Async(CUdeviceptr dst, unsigned value, size_t n, void*) {
     if (!inside(dst, n * 4)) return INVALID_VALUE;
+    if (skip_work("fake libcuda")) return OK;
     uint32_t* d = (uint32_t*)dst;
     for (size_t i = 0; i < n; i++) d[i] = value;
     return OK;
@@ -183,6 +186,7 @@ CUresult cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned
     if (gx == 0 || bx == 0 || bx > 1024 || gx > 2147483647u) return INVALID_VALUE;
     const FakeKernel& k = *static_cast<const FakeKernel*>(f);
     if (k.threaded && (bx % 32) != 0) return INVALID_VALUE;  // our block reductions need whole warps
+    if (skip_work("fake libcuda")) return OK;
     std::lock_guard<std::mutex> lock(mu);
     launches++;
     gridDim.x = gx;

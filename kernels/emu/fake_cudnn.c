@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wait_log.h"
+#include "fake_gpu.h"
 
 enum { OK = 0, BAD_PARAM = 3, NOT_SUPPORTED = 9 };
 #define WS 4096 /* every algorithm "needs" this much workspace */
@@ -117,6 +117,7 @@ static int check_ws(void* ws, size_t bytes) { return ws != NULL && bytes >= WS; 
 int cudnnConvolutionForward(void* h, const float* alpha, Tensor* x, const float* xd, Filter* w, const float* wd, Conv* c,
                             int algo, void* ws, size_t wsBytes, const float* beta, Tensor* y, float* yd) {
     if (!consistent(x, w, c, y) || !check_ws(ws, wsBytes) || algo != 1) return BAD_PARAM;
+    if (skip_work("fake libcudnn")) return OK;
     long ny = (long)y->n * y->c * y->h * y->w;
     float* acc = calloc(ny, sizeof(float));
     WALK(acc[yi] += xd[xi] * wd[wi]);
@@ -128,6 +129,7 @@ int cudnnConvolutionForward(void* h, const float* alpha, Tensor* x, const float*
 int cudnnConvolutionBackwardData(void* h, const float* alpha, Filter* w, const float* wd, Tensor* y, const float* dyd, Conv* c,
                                  int algo, void* ws, size_t wsBytes, const float* beta, Tensor* x, float* dxd) {
     if (!consistent(x, w, c, y) || !check_ws(ws, wsBytes) || algo != 1) return BAD_PARAM;
+    if (skip_work("fake libcudnn")) return OK;
     long nx = (long)x->n * x->c * x->h * x->w;
     float* acc = calloc(nx, sizeof(float));
     WALK(acc[xi] += dyd[yi] * wd[wi]);
@@ -139,6 +141,7 @@ int cudnnConvolutionBackwardData(void* h, const float* alpha, Filter* w, const f
 int cudnnConvolutionBackwardFilter(void* h, const float* alpha, Tensor* x, const float* xd, Tensor* y, const float* dyd, Conv* c,
                                    int algo, void* ws, size_t wsBytes, const float* beta, Filter* w, float* dwd) {
     if (!consistent(x, w, c, y) || !check_ws(ws, wsBytes) || algo != 1) return BAD_PARAM;
+    if (skip_work("fake libcudnn")) return OK;
     long nw = (long)w->k * w->c * w->h * w->w;
     float* acc = calloc(nw, sizeof(float));
     WALK(acc[wi] += xd[xi] * dyd[yi]);
