@@ -2,15 +2,16 @@
 //
 // Maths (n elements):
 //   leaky_relu_forward:  out = in > 0 ? in : slope * in
-//   leaky_relu_backward: dIn = in > 0 ? dOut : slope * dOut      (from the forward *input*)
+//   leaky_relu_backward: dIn = in > 0 ? dOut : slope * dOut      (from the forward input, or its
+//                        output: for slope >= 0 both have the same sign)
 //   tanh_forward:        out = tanh(in)
 //   tanh_backward:       dIn = dOut * (1 - out^2)                 (from the forward *output*)
 //
 // Work split: 1-D grid-stride loop, one element per thread per step; any grid works.
 #include "common.cuh"
 
-extern "C" __global__ void leaky_relu_forward(float* __restrict__ out, const float* __restrict__ in,
-                                              float slope, long long n) {
+// out may be in (the in-place ReLU of the models), so neither pointer is __restrict__.
+extern "C" __global__ void leaky_relu_forward(float* out, const float* in, float slope, long long n) {
     CG_GRID_STRIDE(i, n) {
         const float v = in[i];
         out[i] = v > 0.0f ? v : slope * v;

@@ -5,6 +5,10 @@ import cyclegan4j.backend.Buffer;
 import cyclegan4j.tensor.Scope;
 import cyclegan4j.tensor.Tensor;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * One node of the graph: an op's backward pass plus what its forward pass saved.
  *
@@ -17,6 +21,7 @@ import cyclegan4j.tensor.Tensor;
 public abstract class Function {
 
     private Tensor[] inputs = new Tensor[0];
+    private final List<Saved> saved = new ArrayList<>(2);
 
     /** Computes the inputs' gradients from the output's gradient. */
     protected abstract void backward(Buffer gradOut);
@@ -32,7 +37,13 @@ public abstract class Function {
     final void runBackward(Buffer gradOut) {
         backward(gradOut);
         release();
+        dropSaved();
         inputs = new Tensor[0];
+    }
+
+    private void dropSaved() {
+        saved.forEach(s -> s.tensor.releaseForBackward());
+        saved.clear();
     }
 
     /**
@@ -51,6 +62,7 @@ public abstract class Function {
             out.setGradFn(this);
         } else {
             release();
+            dropSaved();
         }
         return out;
     }
@@ -92,6 +104,40 @@ public abstract class Function {
      */
     static boolean hasLiveGrad(Tensor t) {
         return t.grad() != null && !t.grad().isClosed();
+    }
+
+    /**
+     * A tensor kept for the backward pass, with the version it had when saved: {@link #get} fails
+     * if an in-place op has overwritten it since (its values would no longer be the forward's).
+     */
+    protected static final class Saved {
+        private final Tensor tensor;
+        private final int version;
+
+        private Saved(Tensor tensor) {
+            this.tensor = tensor;
+            this.version = tensor.version();
+        }
+
+        public Tensor get() {
+            if (tensor.version() != version) {
+                throw new IllegalStateException("backward: a tensor of shape " + Arrays.toString(tensor.shape())
+                        + " saved for the gradient was overwritten by an in-place op afterwards (version " + tensor.version()
+                        + ", saved at " + version + "); use the out-of-place op there");
+            }
+            return tensor;
+        }
+    }
+
+    /**
+     * Keeps {@code t} for the backward pass (see {@link Saved}); while kept, it is not freed early
+     * ({@link Tensor#freeIfUnsaved()}). Call before {@link #record}.
+     */
+    protected final Saved save(Tensor t) {
+        Saved s = new Saved(t);
+        t.retainForBackward();
+        saved.add(s);
+        return s;
     }
 
     /** Checks that all tensors live on the same backend and returns it. */

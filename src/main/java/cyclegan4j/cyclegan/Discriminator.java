@@ -29,7 +29,7 @@ public final class Discriminator extends Module {
             if (i > 0) {
                 layers.add(new Layers.InstanceNorm2d());
             }
-            layers.add(new Layers.LeakyReLU(0.2f));
+            layers.add(new Layers.LeakyReLU(0.2f, true));
             in = widths[i];
         }
         layers.add(new Layers.ZeroPad2d(1, 0, 1, 0));

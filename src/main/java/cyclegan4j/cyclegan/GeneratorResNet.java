@@ -30,11 +30,11 @@ public final class GeneratorResNet extends Module {
         layers.add(new Layers.ReflectionPad2d(3));
         layers.add(new Conv2d(backend, channels, features, 7, 1, 0, rng));
         layers.add(new Layers.InstanceNorm2d());
-        layers.add(new Layers.ReLU());
+        layers.add(new Layers.ReLU(true));
         for (int i = 0; i < 2; i++) { // downsampling
             layers.add(new Conv2d(backend, features, features * 2, 3, 2, 1, rng));
             layers.add(new Layers.InstanceNorm2d());
-            layers.add(new Layers.ReLU());
+            layers.add(new Layers.ReLU(true));
             features *= 2;
         }
         for (int i = 0; i < residualBlocks; i++) {
@@ -44,7 +44,7 @@ public final class GeneratorResNet extends Module {
             layers.add(new Layers.Upsample(2));
             layers.add(new Conv2d(backend, features, features / 2, 3, 1, 1, rng));
             layers.add(new Layers.InstanceNorm2d());
-            layers.add(new Layers.ReLU());
+            layers.add(new Layers.ReLU(true));
             features /= 2;
         }
         layers.add(new Layers.ReflectionPad2d(3));

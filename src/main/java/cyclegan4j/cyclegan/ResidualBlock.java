@@ -20,7 +20,7 @@ public final class ResidualBlock extends Module {
                 new Layers.ReflectionPad2d(1),
                 new Conv2d(backend, channels, channels, 3, 1, 0, rng),
                 new Layers.InstanceNorm2d(),
-                new Layers.ReLU(),
+                new Layers.ReLU(true),
                 new Layers.ReflectionPad2d(1),
                 new Conv2d(backend, channels, channels, 3, 1, 0, rng),
                 new Layers.InstanceNorm2d()));
@@ -28,6 +28,9 @@ public final class ResidualBlock extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return F.add(x, block.forward(x));
+        Tensor y = block.forward(x);
+        Tensor out = F.add(x, y);
+        y.freeIfUnsaved(); // the sum's backward needs neither addend
+        return out;
     }
 }

@@ -71,23 +71,36 @@ public final class Layers {
         }
     }
 
+    /**
+     * ReLU; with {@code inPlace} written over its input (PyTorch's {@code ReLU(inplace=True)}), for an
+     * input nothing else reads afterwards, e.g. an instance norm's output.
+     */
     public static final class ReLU extends Module {
+        private final boolean inPlace;
+
+        public ReLU(boolean inPlace) {
+            this.inPlace = inPlace;
+        }
+
         @Override
         public Tensor forward(Tensor x) {
-            return F.relu(x);
+            return inPlace ? F.leakyReluInPlace(x, 0f) : F.relu(x);
         }
     }
 
+    /** LeakyReLU; {@code inPlace} as for {@link ReLU}. */
     public static final class LeakyReLU extends Module {
         private final float slope;
+        private final boolean inPlace;
 
-        public LeakyReLU(float slope) {
+        public LeakyReLU(float slope, boolean inPlace) {
             this.slope = slope;
+            this.inPlace = inPlace;
         }
 
         @Override
         public Tensor forward(Tensor x) {
-            return F.leakyRelu(x, slope);
+            return inPlace ? F.leakyReluInPlace(x, slope) : F.leakyRelu(x, slope);
         }
     }
 

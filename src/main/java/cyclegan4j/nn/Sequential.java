@@ -4,7 +4,11 @@ import cyclegan4j.tensor.Tensor;
 
 import java.util.List;
 
-/** Runs its children in order; they are named "0", "1", ... as in torch.nn.Sequential. */
+/**
+ * Runs its children in order; they are named "0", "1", ... as in torch.nn.Sequential. Each
+ * intermediate result is freed as soon as the next layer has run, unless a backward pass needs it
+ * (as PyTorch drops it with its last reference): under no-grad, inference holds about two layers.
+ */
 public final class Sequential extends Module {
 
     public Sequential(List<? extends Module> layers) {
@@ -21,7 +25,11 @@ public final class Sequential extends Module {
     public Tensor forward(Tensor x) {
         Tensor h = x;
         for (Module m : children().values()) {
-            h = m.forward(h);
+            Tensor next = m.forward(h);
+            if (h != x && !next.sharesStorageWith(h)) {
+                h.freeIfUnsaved(); // our own intermediate: only a backward pass could want it again
+            }
+            h = next;
         }
         return h;
     }

@@ -12,8 +12,8 @@ import java.util.Arrays;
 public final class Conv2d extends Function {
 
     private final ConvShape shape;
-    private Tensor input;
-    private Tensor weight;
+    private Saved input;
+    private Saved weight;
 
     private Conv2d(ConvShape shape) {
         this.shape = shape;
@@ -42,8 +42,8 @@ public final class Conv2d extends Function {
         Tensor out = Tensor.empty(be, s.n(), s.cOut(), s.outH(), s.outW());
         be.conv2dForward(out.data(), x.data(), weight.data(), bias == null ? null : bias.data(), s);
         Conv2d fn = new Conv2d(s);
-        fn.input = x;
-        fn.weight = weight;
+        fn.input = fn.save(x);
+        fn.weight = fn.save(weight);
         return fn.record(out, x, weight, bias);
     }
 
@@ -52,7 +52,8 @@ public final class Conv2d extends Function {
         Buffer dIn = needsGrad(0) ? newGrad(0) : null;
         Buffer dW = needsGrad(1) ? accumulatingGrad(1) : null;
         Buffer dB = needsGrad(2) ? accumulatingGrad(2) : null;
-        input.backend().conv2dBackward(dIn, dW, dB, gradOut, input.data(), weight.data(), shape);
+        Tensor x = input.get();
+        x.backend().conv2dBackward(dIn, dW, dB, gradOut, x.data(), weight.get().data(), shape);
         if (dIn != null) {
             accumulate(0, dIn);
         }

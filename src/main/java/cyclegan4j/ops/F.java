@@ -32,6 +32,11 @@ public final class F {
         return LeakyRelu.apply(x, slope);
     }
 
+    /** LeakyReLU (slope >= 0; 0 is ReLU) written over x, for an x that nothing else reads afterwards. */
+    public static Tensor leakyReluInPlace(Tensor x, float slope) {
+        return LeakyRelu.applyInPlace(x, slope);
+    }
+
     public static Tensor tanh(Tensor x) {
         return Tanh.apply(x);
     }

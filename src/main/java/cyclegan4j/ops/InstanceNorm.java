@@ -13,7 +13,7 @@ import cyclegan4j.tensor.Tensor;
  */
 public final class InstanceNorm extends Function {
 
-    private Tensor input;
+    private Saved input;
     private Buffer mean;
     private Buffer rstd;
     private int planes;
@@ -34,7 +34,7 @@ public final class InstanceNorm extends Function {
         fn.hw = x.dim(2) * x.dim(3);
         fn.mean = Scope.allocate(be, fn.planes);
         fn.rstd = Scope.allocate(be, fn.planes);
-        fn.input = x;
+        fn.input = fn.save(x);
         Tensor out = Tensor.empty(be, x.shape());
         be.instanceNormForward(out.data(), fn.mean, fn.rstd, x.data(), fn.planes, fn.hw, eps);
         return fn.record(out, x);
@@ -43,7 +43,8 @@ public final class InstanceNorm extends Function {
     @Override
     protected void backward(Buffer gradOut) {
         Buffer g = newGrad(0);
-        input.backend().instanceNormBackward(g, gradOut, input.data(), mean, rstd, planes, hw);
+        Tensor x = input.get();
+        x.backend().instanceNormBackward(g, gradOut, x.data(), mean, rstd, planes, hw);
         accumulate(0, g);
     }
 

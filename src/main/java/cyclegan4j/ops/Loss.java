@@ -12,8 +12,8 @@ public final class Loss extends Function {
     public enum Kind { MSE, L1 }
 
     private final Kind kind;
-    private Tensor a;
-    private Tensor b;
+    private Saved a;
+    private Saved b;
 
     private Loss(Kind kind) {
         this.kind = kind;
@@ -30,20 +30,21 @@ public final class Loss extends Function {
             be.l1LossForward(out.data(), prediction.data(), target.data(), prediction.numel());
         }
         Loss fn = new Loss(kind);
-        fn.a = prediction;
-        fn.b = target;
+        fn.a = fn.save(prediction);
+        fn.b = fn.save(target);
         return fn.record(out, prediction, target);
     }
 
     @Override
     protected void backward(Buffer gradOut) {
-        Backend be = a.backend();
-        long n = a.numel();
+        Tensor pa = a.get(), pb = b.get();
+        Backend be = pa.backend();
+        long n = pa.numel();
         Buffer dA = Scope.allocate(be, n);
         if (kind == Kind.MSE) {
-            be.mseLossBackward(dA, gradOut, a.data(), b.data(), n);
+            be.mseLossBackward(dA, gradOut, pa.data(), pb.data(), n);
         } else {
-            be.l1LossBackward(dA, gradOut, a.data(), b.data(), n);
+            be.l1LossBackward(dA, gradOut, pa.data(), pb.data(), n);
         }
         if (needsGrad(1)) { // d/db = -d/da
             Buffer dB = newGrad(1);

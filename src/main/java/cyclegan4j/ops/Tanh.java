@@ -7,7 +7,7 @@ import cyclegan4j.tensor.Tensor;
 /** out = tanh(x); the backward pass uses the saved output: dx = dy * (1 - out^2). */
 public final class Tanh extends Function {
 
-    private Tensor output;
+    private Saved output;
 
     private Tanh() {
     }
@@ -16,14 +16,15 @@ public final class Tanh extends Function {
         Tensor out = Tensor.empty(x.backend(), x.shape());
         x.backend().tanhForward(out.data(), x.data(), x.numel());
         Tanh fn = new Tanh();
-        fn.output = out;
+        fn.output = fn.save(out);
         return fn.record(out, x);
     }
 
     @Override
     protected void backward(Buffer gradOut) {
         Buffer g = newGrad(0);
-        output.backend().tanhBackward(g, gradOut, output.data(), output.numel());
+        Tensor out = output.get();
+        out.backend().tanhBackward(g, gradOut, out.data(), out.numel());
         accumulate(0, g);
     }
 

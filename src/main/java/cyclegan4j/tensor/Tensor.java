@@ -21,12 +21,24 @@ public class Tensor implements AutoCloseable {
     private final int[] shape;
     private final long numel;
     private final Buffer data;
+    private final Storage storage;
     private Buffer grad;
     private boolean requiresGrad;
     private Function gradFn;
 
     /** Wraps an existing buffer (which must hold exactly the shape's number of floats). */
+    /** What every tensor over one buffer shares (detach() and in-place results share the buffer). */
+    private static final class Storage {
+        int version; // in-place writes so far
+        int savedBy; // graph nodes that keep the values for their backward pass
+    }
+
     public Tensor(Backend backend, Buffer data, int... shape) {
+        this(backend, data, new Storage(), shape);
+    }
+
+    private Tensor(Backend backend, Buffer data, Storage storage, int... shape) {
+        this.storage = storage;
         this.backend = backend;
         this.shape = shape.clone();
         this.numel = numel(shape);
@@ -168,7 +180,53 @@ public class Tensor implements AutoCloseable {
 
     /** A tensor sharing this one's storage, cut off from the graph (as PyTorch's detach()). */
     public Tensor detach() {
-        return new Tensor(backend, data, shape);
+        return new Tensor(backend, data, storage, shape);
+    }
+
+    /**
+     * How many in-place ops have written this tensor's storage (shared with {@link #detach()}
+     * aliases and in-place results, as PyTorch's version counter): a backward pass checks that a
+     * tensor it saved was not overwritten since ({@code Function.save}).
+     */
+    public int version() {
+        return storage.version;
+    }
+
+    /**
+     * For in-place ops, after they have written this tensor's storage: counts the write and returns
+     * the op's result, a new tensor over the same storage (to which the op attaches its node).
+     */
+    public Tensor overwritten() {
+        storage.version++;
+        return new Tensor(backend, data, storage, shape);
+    }
+
+    /** Whether both tensors are views of one buffer (detach(), in-place results). */
+    public boolean sharesStorageWith(Tensor other) {
+        return other != null && other.storage == storage;
+    }
+
+    /** Counts a graph node that keeps this tensor's values for its backward pass ({@code Function.save}). */
+    public void retainForBackward() {
+        storage.savedBy++;
+    }
+
+    /** Undoes {@link #retainForBackward()} once the node has run its backward pass (or was not recorded). */
+    public void releaseForBackward() {
+        storage.savedBy--;
+    }
+
+    /**
+     * Frees the buffer now, unless a graph node still keeps its values for the backward pass. For a
+     * module's own intermediate results, which nothing but the autograd could read again (Sequential
+     * between its layers, ResidualBlock after its sum): gradients still flow through this tensor,
+     * but its values are gone, so using them afterwards fails (closed buffer). PyTorch frees such
+     * tensors when their last reference goes; without reference counts this is where we can.
+     */
+    public void freeIfUnsaved() {
+        if (storage.savedBy == 0) {
+            data.close();
+        }
     }
 
     public float[] toArray() {

@@ -3,6 +3,7 @@ package cyclegan4j.autograd;
 import cyclegan4j.backend.cpu.CpuBackend;
 import cyclegan4j.cyclegan.Discriminator;
 import cyclegan4j.cyclegan.GeneratorResNet;
+import cyclegan4j.cyclegan.ResidualBlock;
 import cyclegan4j.nn.Adam;
 import cyclegan4j.ops.F;
 import cyclegan4j.tensor.Scope;
@@ -36,6 +37,43 @@ class GraphAndMemoryTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Tensor.items(a, Tensor.zeros(CPU, 2)));
             assertTrue(e.getMessage().contains("[2]"), e.getMessage());
+        }
+    }
+
+    @Test
+    void residualBlockKeepsOnlyWhatItsBackwardReads() {
+        int c = 4, h = 6, w = 5;
+        try (ResidualBlock block = new ResidualBlock(CPU, c, new SplittableRandom(5)); Scope s = Scope.open()) {
+            Tensor leaf = Tensor.randn(CPU, new SplittableRandom(6), 1f, 1, c, h, w).requiresGrad(true);
+            Tensor x = F.mul(leaf, 1f); // as inside a generator: the block's input is another op's output
+            long before = CPU.memory().liveBytes();
+            Tensor out = block.forward(x);
+            long plane = (long) c * h * w, padded = (long) c * (h + 2) * (w + 2);
+            // two padded inputs (the convs keep them), two conv outputs (the norms keep them), the first
+            // norm's output with its ReLU written over it (the ReLU keeps it), the norms' means and
+            // inverse stds, and the sum. The second norm's output went when the sum had been taken.
+            long kept = 2 * padded + 2 * plane + plane + 4L * c + plane;
+            assertEquals(kept * Float.BYTES, CPU.memory().liveBytes() - before, "bytes a residual block keeps after forward");
+            F.mean(out).backward(); // the freed values were not needed
+            assertNotNull(leaf.grad());
+        }
+    }
+
+    @Test
+    void inferenceFreesEachLayerAsItGoes() {
+        SplittableRandom rng = new SplittableRandom(9);
+        try (GeneratorResNet g = new GeneratorResNet(CPU, 3, 2, rng); Scope s = Scope.open(); var ng = Autograd.noGrad()) {
+            Tensor x = Tensor.randn(CPU, rng, 1f, 1, 3, 32, 32);
+            long live = CPU.liveBuffers();
+            CPU.memory().resetPeak();
+            long start = CPU.memory().liveBytes();
+            Tensor y = g.forward(x);
+            assertEquals(live + 1, CPU.liveBuffers(), "only the output is left");
+            // the largest step holds a 128x32x32 upsampled input and its 64x32x32 conv output
+            // (plus a norm's statistics): far below the 30 activations of the forward pass
+            long largest = (128L + 64) * 32 * 32 * Float.BYTES;
+            assertTrue(CPU.memory().peakBytes() - start <= largest + (64L << 10), "peak " + (CPU.memory().peakBytes() - start));
+            assertEquals(3 * 32 * 32, y.numel());
         }
     }
 

@@ -7,6 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import static cyclegan4j.gradcheck.Inputs.CPU;
 import static cyclegan4j.gradcheck.Inputs.awayFromZero;
 import static cyclegan4j.gradcheck.Inputs.leaf;
@@ -31,6 +35,35 @@ class ElementwiseGradTest {
             Tensor x = awayFromZero(rng, 0.05f, 2, 3, 5, 7);
             GradCheck.named("leaky_relu(0.2)").check(() -> F.leakyRelu(x, 0.2f), x);
             GradCheck.named("leaky_relu(0.01)").seed(2).check(() -> F.leakyRelu(x, 0.01f), x);
+        }
+    }
+
+    @Test
+    void leakyReluInPlace() {
+        try (Scope s = Scope.open()) {
+            Tensor x = awayFromZero(rng, 0.05f, 2, 3, 5, 7);
+            // in place over a copy of x (a leaf that requires grad may not be overwritten)
+            GradCheck.named("leaky_relu_(0.2)").check(() -> F.leakyReluInPlace(F.mul(x, 1f), 0.2f), x);
+            GradCheck.named("relu_").seed(2).check(() -> F.leakyReluInPlace(F.mul(x, 1f), 0f), x);
+            Tensor y = F.mul(x, 1f);
+            Tensor z = F.leakyReluInPlace(y, 0.2f);
+            assertArrayEquals(F.leakyRelu(x, 0.2f).toArray(), z.toArray(), "same values as out of place");
+            assertArrayEquals(z.toArray(), y.toArray(), "written over its input");
+            assertThrows(IllegalArgumentException.class, () -> F.leakyReluInPlace(x, 0.2f), "leaf that requires grad");
+            assertThrows(IllegalArgumentException.class, () -> F.leakyReluInPlace(F.mul(x, 1f), -0.5f), "negative slope");
+        }
+    }
+
+    @Test
+    void overwritingASavedTensorFailsItsBackward() {
+        try (Scope s = Scope.open()) {
+            Tensor x = awayFromZero(rng, 0.05f, 1, 2, 3, 4);
+            Tensor y = F.mul(x, 2f);
+            Tensor t = F.tanh(y); // tanh saves its output for the backward pass
+            Tensor loss = F.mean(t);
+            F.leakyReluInPlace(t, 0f); // overwrites it
+            IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+            assertTrue(e.getMessage().contains("overwritten by an in-place op"), e.getMessage());
         }
     }
 

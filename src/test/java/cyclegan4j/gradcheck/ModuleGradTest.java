@@ -68,7 +68,7 @@ class ModuleGradTest {
                 new Layers.ReflectionPad2d(2, 1, 1, 2),
                 new Conv2d(CPU, 2, 4, 3, 1, 0, rng),
                 new Layers.InstanceNorm2d(),
-                new Layers.LeakyReLU(0.2f),
+                new Layers.LeakyReLU(0.2f, true),
                 new Layers.Upsample(2),
                 new Conv2d(CPU, 4, 3, 4, 2, 1, rng),
                 new Layers.ZeroPad2d(1, 0, 1, 0),

@@ -123,6 +123,14 @@ final class ParityCases {
                     p.cpu.leakyReluBackward(dx.cpu(), dy.cpu(), x.cpu(), slope, n);
                     p.gpu.leakyReluBackward(dx.gpu(), dy.gpu(), x.gpu(), slope, n);
                     p.check("backward", dx, 0, 0);
+                    // in place (the models' ReLU), and the backward pass from the output instead
+                    p.cpu.leakyReluForward(x.cpu(), x.cpu(), slope, n);
+                    p.gpu.leakyReluForward(x.gpu(), x.gpu(), slope, n);
+                    p.check("forward in place", x, 0, 0);
+                    p.check("in place = out of place", new Parity.Pair(y.cpu(), x.gpu(), n), 0, 0);
+                    p.cpu.leakyReluBackward(dx.cpu(), dy.cpu(), x.cpu(), slope, n);
+                    p.gpu.leakyReluBackward(dx.gpu(), dy.gpu(), x.gpu(), slope, n);
+                    p.check("backward from the output", dx, 0, 0);
                 }));
             }
             cases.add(new Case(Set.of("tanhForward", "tanhBackward"), "tanh n=" + n, p -> {
