@@ -5,7 +5,8 @@
 //     with cuModuleGetFunction; one .cu file = one PTX module.
 //   * float32, NCHW, contiguous; element counts that may exceed 2^31 are long long.
 //   * 1-D launches use a grid-stride loop, so any grid size is correct and ragged tails need no
-//     special case; the Java side caps the grid (KernelOps.grid).
+//     special case; the Java side caps the grid (KernelOps.grid). Kernels over rows of planes use
+//     one warp per row instead (CG_WARP_ROWS): no per-element 64-bit division in the index math.
 //   * Kernels launched with 1024 threads per block say so with __launch_bounds__(1024), so the
 //     driver's JIT never gives them more registers than a 1024-thread block can have.
 //   * Files are compiled with -fmad=false (see the Makefile): a*b+c is not contracted into an
@@ -23,6 +24,18 @@
 #define CG_GRID_STRIDE_FROM(i, start, n)                                                         \
     for (long long i = (start) + (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n);     \
          i += (long long)blockDim.x * gridDim.x)
+
+// Warp-per-row loop for kernels over the rows of planes (padding, upsampling, bias): the grid's
+// warps take rows row, row + warps, ...; the kernel derives the row's plane and y (one division per
+// row, not per element) and its lanes (threadIdx.x & 31) walk the row's columns. blockDim must be a
+// multiple of 32; launch with about 32 threads per row (KernelOps.rows).
+#define CG_WARP_ROWS(row, rows)                                                                    \
+    for (long long row = ((long long)blockIdx.x * blockDim.x + threadIdx.x) >> 5; row < (rows);  \
+         row += ((long long)blockDim.x * gridDim.x) >> 5)
+
+__device__ __forceinline__ int cg_lane() {
+    return threadIdx.x & 31;
+}
 
 __device__ __forceinline__ long long cg_ceil_div(long long a, long long b) {
     return (a + b - 1) / b;

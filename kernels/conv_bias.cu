@@ -1,21 +1,27 @@
 // conv_bias.cu - the bias part of a convolution (cuDNN does the rest).
 //
-// Maths, out and dOut are N x C x HW:
+// Maths, out and dOut are N x C x HW (HW = h x w):
 //   conv_bias_forward:  out[n][c][j] += bias[c]
 //   conv_bias_backward: dBias[c] += sum over n, j of dOut[n][c][j]     (accumulates, as the
 //                       Backend contract says for parameter gradients)
 //
-// Work split: forward is a 1-D grid-stride loop over N*C*HW (any grid). Backward: block c owns
-// channel c (gridDim.x = C); its threads stride over the N*HW values of that channel in fp32
-// (as float4 when HW is a multiple of 4) and
-// combine them with a block reduction, so there are no atomics and the result is deterministic.
+// Work split: forward runs one warp per output row (CG_WARP_ROWS; one division per row, not per
+// element; any grid). Backward: block c owns channel c (gridDim.x = C); its threads stride over
+// the N*HW values of that channel in fp32 (as float4 when HW is a multiple of 4) and combine them
+// with a block reduction, so there are no atomics and the result is deterministic.
 // Launch backward with a multiple of 32 threads (the launcher uses 256, or 1024 for large planes).
 #include "common.cuh"
 
 extern "C" __global__ void conv_bias_forward(float* __restrict__ out, const float* __restrict__ bias,
-                                             int c, long long hw, long long total) {
-    CG_GRID_STRIDE(i, total) {
-        out[i] += bias[(i / hw) % c];
+                                             int c, int h, int w, long long planes) {
+    const int lane = cg_lane();
+    CG_WARP_ROWS(row, planes * h) {  // rows of the N*C output planes of h x w
+        const float b = bias[(row / h) % c];
+        float* dst = out + row * w;
+#pragma unroll 4
+        for (int x = lane; x < w; x += 32) {
+            dst[x] += b;
+        }
     }
 }
 

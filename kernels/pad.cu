@@ -11,8 +11,8 @@
 //   zero_pad_forward:  out = in inside the window, 0 outside
 //   zero_pad_backward: dIn[p][y][x] = dOut[p][y + top][x + left]
 //
-// Work split: one thread per output element (forward) or per input element (backward), 1-D
-// grid-stride over planes * plane size; any grid works.
+// Work split: one warp per output row (forward) or input row (backward), its lanes along the row
+// (CG_WARP_ROWS): the row's plane and y cost one division per row; any grid works.
 #include "common.cuh"
 
 __device__ __forceinline__ int cg_reflect(int i, int size) {
@@ -35,62 +35,75 @@ __device__ __forceinline__ int cg_reflect_sources(int i, int size, int lead, int
 
 extern "C" __global__ void reflection_pad_forward(float* __restrict__ out, const float* __restrict__ in,
                                                   int planes, int h, int w, int left, int right, int top, int bottom) {
-    const int oh = h + top + bottom, ow = w + left + right;
-    const long long plane_out = (long long)oh * ow;
-    const long long total = plane_out * planes;
-    CG_GRID_STRIDE(i, total) {
-        const long long p = i / plane_out;
-        const int r = (int)(i - p * plane_out);
-        const int y = r / ow, x = r - y * ow;
-        out[i] = in[p * h * w + (long long)cg_reflect(y - top, h) * w + cg_reflect(x - left, w)];
+    const int oh = h + top + bottom, ow = w + left + right, lane = cg_lane();
+    CG_WARP_ROWS(row, (long long)planes * oh) {  // output rows
+        const long long p = row / oh;
+        const int y = (int)(row - p * oh);
+        const float* src = in + (p * h + cg_reflect(y - top, h)) * w;
+        float* dst = out + row * ow;
+#pragma unroll 4
+        for (int x = lane; x < ow; x += 32) {
+            dst[x] = src[cg_reflect(x - left, w)];
+        }
     }
 }
 
 extern "C" __global__ void reflection_pad_backward(float* __restrict__ dIn, const float* __restrict__ dOut,
                                                    int planes, int h, int w, int left, int right, int top, int bottom) {
-    const int oh = h + top + bottom, ow = w + left + right;
-    const long long plane_in = (long long)h * w;
-    const long long total = plane_in * planes;
-    CG_GRID_STRIDE(i, total) {
-        const long long p = i / plane_in;
-        const int r = (int)(i - p * plane_in);
-        const int iy = r / w, ix = r - iy * w;
+    const int oh = h + top + bottom, ow = w + left + right, lane = cg_lane();
+    CG_WARP_ROWS(row, (long long)planes * h) {  // input rows
+        const long long p = row / h;
+        const int iy = (int)(row - p * h);
         int ys[3], xs[3];
         const int ny = cg_reflect_sources(iy, h, top, bottom, ys);
-        const int nx = cg_reflect_sources(ix, w, left, right, xs);
         const float* src = dOut + p * oh * ow;
-        float s = 0.0f;
-        for (int a = 0; a < ny; a++) {
-            for (int b = 0; b < nx; b++) {
-                s += src[(long long)ys[a] * ow + xs[b]];
+        float* dst = dIn + row * w;
+        for (int ix = lane; ix < w; ix += 32) {
+            const int nx = cg_reflect_sources(ix, w, left, right, xs);
+            float s = 0.0f;
+            for (int a = 0; a < ny; a++) {
+                for (int b = 0; b < nx; b++) {
+                    s += src[(long long)ys[a] * ow + xs[b]];
+                }
             }
+            dst[ix] = s;
         }
-        dIn[i] = s;
     }
 }
 
 extern "C" __global__ void zero_pad_forward(float* __restrict__ out, const float* __restrict__ in,
                                             int planes, int h, int w, int left, int right, int top, int bottom) {
-    const int oh = h + top + bottom, ow = w + left + right;
-    const long long plane_out = (long long)oh * ow;
-    const long long total = plane_out * planes;
-    CG_GRID_STRIDE(i, total) {
-        const long long p = i / plane_out;
-        const int r = (int)(i - p * plane_out);
-        const int y = r / ow - top, x = r % ow - left;
-        out[i] = (y >= 0 && y < h && x >= 0 && x < w) ? in[p * h * w + (long long)y * w + x] : 0.0f;
+    const int oh = h + top + bottom, ow = w + left + right, lane = cg_lane();
+    CG_WARP_ROWS(row, (long long)planes * oh) {  // output rows
+        const long long p = row / oh;
+        const int y = (int)(row - p * oh) - top;
+        float* dst = out + row * ow;
+        if (y < 0 || y >= h) {
+            for (int x = lane; x < ow; x += 32) {
+                dst[x] = 0.0f;
+            }
+            continue;
+        }
+        const float* src = in + (p * h + y) * w;
+#pragma unroll 4
+        for (int x = lane; x < ow; x += 32) {
+            const int ix = x - left;
+            dst[x] = (ix >= 0 && ix < w) ? src[ix] : 0.0f;
+        }
     }
 }
 
 extern "C" __global__ void zero_pad_backward(float* __restrict__ dIn, const float* __restrict__ dOut,
                                              int planes, int h, int w, int left, int right, int top, int bottom) {
-    const int oh = h + top + bottom, ow = w + left + right;
-    const long long plane_in = (long long)h * w;
-    const long long total = plane_in * planes;
-    CG_GRID_STRIDE(i, total) {
-        const long long p = i / plane_in;
-        const int r = (int)(i - p * plane_in);
-        const int y = r / w, x = r - y * w;
-        dIn[i] = dOut[p * oh * ow + (long long)(y + top) * ow + (x + left)];
+    const int oh = h + top + bottom, ow = w + left + right, lane = cg_lane();
+    CG_WARP_ROWS(row, (long long)planes * h) {  // input rows
+        const long long p = row / h;
+        const int y = (int)(row - p * h);
+        const float* src = dOut + (p * oh + y + top) * ow + left;
+        float* dst = dIn + row * w;
+#pragma unroll 4
+        for (int x = lane; x < w; x += 32) {
+            dst[x] = src[x];
+        }
     }
 }

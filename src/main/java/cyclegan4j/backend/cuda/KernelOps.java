@@ -51,6 +51,13 @@ final class KernelOps {
         }
     }
 
+    /** A kernel with one warp per row of its planes (CG_WARP_ROWS in common.cuh). */
+    private void rowwise(KernelSpec k, long rows, Object... args) {
+        if (rows > 0) {
+            launcher.launch(k, grid(rows * 32), THREADS, args);
+        }
+    }
+
     // ---- elementwise --------------------------------------------------------------------------
 
     void axpy(float alpha, Buffer x, Buffer y, long n) {
@@ -124,21 +131,19 @@ final class KernelOps {
     // ---- spatial ------------------------------------------------------------------------------
 
     void reflectionPad2dForward(Buffer out, Buffer in, int planes, int h, int w, int left, int right, int top, int bottom) {
-        long n = (long) planes * (h + top + bottom) * (w + left + right);
-        elementwise(KernelSpec.REFLECTION_PAD_FORWARD, n, out, in, planes, h, w, left, right, top, bottom);
+        rowwise(KernelSpec.REFLECTION_PAD_FORWARD, (long) planes * (h + top + bottom), out, in, planes, h, w, left, right, top, bottom);
     }
 
     void reflectionPad2dBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int left, int right, int top, int bottom) {
-        elementwise(KernelSpec.REFLECTION_PAD_BACKWARD, (long) planes * h * w, dIn, dOut, planes, h, w, left, right, top, bottom);
+        rowwise(KernelSpec.REFLECTION_PAD_BACKWARD, (long) planes * h, dIn, dOut, planes, h, w, left, right, top, bottom);
     }
 
     void zeroPad2dForward(Buffer out, Buffer in, int planes, int h, int w, int left, int right, int top, int bottom) {
-        long n = (long) planes * (h + top + bottom) * (w + left + right);
-        elementwise(KernelSpec.ZERO_PAD_FORWARD, n, out, in, planes, h, w, left, right, top, bottom);
+        rowwise(KernelSpec.ZERO_PAD_FORWARD, (long) planes * (h + top + bottom), out, in, planes, h, w, left, right, top, bottom);
     }
 
     void zeroPad2dBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int left, int right, int top, int bottom) {
-        elementwise(KernelSpec.ZERO_PAD_BACKWARD, (long) planes * h * w, dIn, dOut, planes, h, w, left, right, top, bottom);
+        rowwise(KernelSpec.ZERO_PAD_BACKWARD, (long) planes * h, dIn, dOut, planes, h, w, left, right, top, bottom);
     }
 
     void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps) {
@@ -150,20 +155,19 @@ final class KernelOps {
     }
 
     void upsampleNearestForward(Buffer out, Buffer in, int planes, int h, int w, int factor) {
-        elementwise(KernelSpec.UPSAMPLE_NEAREST_FORWARD, (long) planes * h * w * factor * factor, out, in, planes, h, w, factor);
+        rowwise(KernelSpec.UPSAMPLE_NEAREST_FORWARD, (long) planes * h * factor, out, in, planes, h, w, factor);
     }
 
     void upsampleNearestBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int factor) {
-        elementwise(KernelSpec.UPSAMPLE_NEAREST_BACKWARD, (long) planes * h * w, dIn, dOut, planes, h, w, factor);
+        rowwise(KernelSpec.UPSAMPLE_NEAREST_BACKWARD, (long) planes * h, dIn, dOut, planes, h, w, factor);
     }
 
     // ---- convolution bias (cuDNN does the convolution itself) -----------------------------------
 
     /** out[n][c][j] += bias[c] */
     void convBiasForward(Buffer out, Buffer bias, ConvShape s) {
-        long hw = (long) s.outH() * s.outW();
-        long total = (long) s.n() * s.cOut() * hw;
-        elementwise(KernelSpec.CONV_BIAS_FORWARD, total, out, bias, s.cOut(), hw, total);
+        long planes = (long) s.n() * s.cOut();
+        rowwise(KernelSpec.CONV_BIAS_FORWARD, planes * s.outH(), out, bias, s.cOut(), s.outH(), s.outW(), planes);
     }
 
     /** dBias[c] += sum over n, j of dOut[n][c][j] (one block per channel) */

@@ -15,7 +15,7 @@ enum KernelSpec {
 
     ADAM_UPDATE("adam", "adam_update", "pppplffffff"),
 
-    CONV_BIAS_FORWARD("conv_bias", "conv_bias_forward", "ppill"),
+    CONV_BIAS_FORWARD("conv_bias", "conv_bias_forward", "ppiiil"),
     CONV_BIAS_BACKWARD("conv_bias", "conv_bias_backward", "ppiil"),
 
     ADD("elementwise", "add_f32", "pppl"),
