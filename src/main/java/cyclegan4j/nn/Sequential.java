@@ -26,7 +26,7 @@ public final class Sequential extends Module {
         Tensor h = x;
         for (Module m : children().values()) {
             Tensor next = m.forward(h);
-            if (h != x && !next.sharesStorageWith(h)) {
+            if (!h.sharesStorageWith(x) && !next.sharesStorageWith(h)) { // never the caller's input
                 h.freeIfUnsaved(); // our own intermediate: only a backward pass could want it again
             }
             h = next;

@@ -26,13 +26,13 @@ public class Tensor implements AutoCloseable {
     private boolean requiresGrad;
     private Function gradFn;
 
-    /** Wraps an existing buffer (which must hold exactly the shape's number of floats). */
     /** What every tensor over one buffer shares (detach() and in-place results share the buffer). */
     private static final class Storage {
         int version; // in-place writes so far
         int savedBy; // graph nodes that keep the values for their backward pass
     }
 
+    /** Wraps an existing buffer (which must hold exactly the shape's number of floats). */
     public Tensor(Backend backend, Buffer data, int... shape) {
         this(backend, data, new Storage(), shape);
     }
