@@ -78,8 +78,8 @@ final class EvaluateCommand {
         List<Result> results = new ArrayList<>();
         try (Translator ab = Translator.load(ck, "AtoB", backend); Translator ba = Translator.load(ck, "BtoA", backend)) {
             List<ImageCodec.Planes[]> images = read(pairs, ab.channels());
-            results.add(score("AtoB", ab, images, 0));
-            results.add(score("BtoA", ba, images, 1));
+            results.add(score("AtoB", ab, images, 0, err));
+            results.add(score("BtoA", ba, images, 1, err));
         }
         out.printf(Locale.ROOT, "evaluated %s on %s: %d test pairs (pixels in [0, 1]; L1 and PSNR per image, averaged)%n",
                 checkpoint, root, pairs.size());
@@ -162,8 +162,10 @@ final class EvaluateCommand {
     }
 
     /** Scores one direction: source = pair[from], target = the other image of the pair. */
-    private static Result score(String direction, Translator t, List<ImageCodec.Planes[]> images, int from) {
+    private static Result score(String direction, Translator t, List<ImageCodec.Planes[]> images, int from, PrintStream err) {
         double l1 = 0, l1Id = 0, psnr = 0, psnrId = 0;
+        Progress progress = new Progress(err, System.console() != null, "evaluate " + direction, 0, images.size(), "img");
+        int done = 0;
         for (ImageCodec.Planes[] pair : images) {
             double[] source = fromLevels(pair[from].data());
             double[] target = fromLevels(pair[1 - from].data());
@@ -172,6 +174,7 @@ final class EvaluateCommand {
             psnr += psnr(translated, target);
             l1Id += l1(source, target);
             psnrId += psnr(source, target);
+            progress.update(++done);
         }
         int n = images.size();
         return new Result(direction, n, l1 / n, l1Id / n, psnr / n, psnrId / n);

@@ -5,8 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A progress bar for one epoch: iterations/s, ETA and the current losses. On a terminal it redraws
- * one line; otherwise (logs, CI) it prints a plain line every few seconds.
+ * A progress bar for long work (an epoch, a folder of images): rate, ETA and, for training, the
+ * current losses. On a terminal it redraws one line; otherwise (logs, CI) it prints a plain line
+ * every few seconds and at the end.
  */
 final class Progress {
 
@@ -18,14 +19,25 @@ final class Progress {
     private final int total;
     private final long start = System.nanoTime();
     private final int startIndex;
+    private final String unit;
     private long lastPrint;
 
     Progress(PrintStream out, boolean terminal, String label, int startIndex, int total) {
+        this(out, terminal, label, startIndex, total, "it");
+    }
+
+    /** {@code unit} names what is counted in the rate, e.g. "img" for images/s. */
+    Progress(PrintStream out, boolean terminal, String label, int startIndex, int total, String unit) {
         this.out = out;
         this.terminal = terminal;
         this.label = label;
         this.startIndex = startIndex;
         this.total = total;
+        this.unit = unit;
+    }
+
+    void update(int done) {
+        update(done, Map.of());
     }
 
     void update(int done, Map<String, Float> losses) {
@@ -43,7 +55,7 @@ final class Progress {
         int filled = total == 0 ? width : (int) ((long) width * done / total);
         sb.append(label).append(" [").append("#".repeat(filled)).append(".".repeat(width - filled)).append("] ")
                 .append(done).append('/').append(total)
-                .append(String.format(Locale.ROOT, " %.2f it/s ETA %s", rate, eta));
+                .append(String.format(Locale.ROOT, " %.2f %s/s ETA %s", rate, unit, eta));
         losses.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.4f", k.replace("loss_", ""), v)));
         if (terminal) {
             out.print("\r" + sb + (last ? "\n" : ""));

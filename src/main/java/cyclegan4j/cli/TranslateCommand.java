@@ -60,6 +60,7 @@ final class TranslateCommand {
         try (Translator t = Translator.load(ck, direction, backend)) {
             int done = 0;
             List<String> failed = new ArrayList<>();
+            Progress progress = new Progress(err, System.console() != null, "translate " + direction, 0, files.size(), "img");
             for (Path f : files) {
                 try {
                     ImageCodec.Planes img = ImageCodec.read(f, t.channels());
@@ -68,6 +69,7 @@ final class TranslateCommand {
                 } catch (IOException e) {
                     failed.add(f.getFileName() + " (" + e.getMessage() + ")");
                 }
+                progress.update(done + failed.size());
             }
             out.printf(Locale.ROOT, "translated %d image(s) %s into %s%n", done, direction, output);
             if (!failed.isEmpty()) {

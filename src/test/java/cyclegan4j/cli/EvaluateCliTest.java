@@ -49,6 +49,8 @@ class EvaluateCliTest {
         CliHarness.Result r = run("--output", csv.toString());
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("beats identity"), r.toString());
+        assertTrue(r.err().contains("evaluate AtoB [########################] 3/3") && r.err().contains("evaluate BtoA"),
+                "progress on stderr: " + r);
 
         // Expected: per image, pixels in [0, 1]; L1 = mean |d|, PSNR = 10 log10(1 / mean d^2); averaged over images.
         Checkpoint ck = Checkpoint.load(checkpoint);

@@ -38,6 +38,8 @@ class TranslateCliTest {
         CliHarness.Result r = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--direction", "BtoA",
                 "--input", in.toString(), "--output", out.toString(), "--device", "cpu");
         assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("translate BtoA [########################] 3/3") && r.err().contains("img/s"),
+                "progress on stderr: " + r);
         BufferedImage odd = ImageIO.read(out.resolve("odd.png").toFile());
         assertEquals(13, odd.getWidth());
         assertEquals(17, odd.getHeight());
