@@ -91,7 +91,18 @@ int cudnnGetConvolutionForwardWorkspaceSize(void* h, Tensor* x, Filter* w, Conv*
 int cudnnGetConvolutionBackwardDataWorkspaceSize(void* h, Filter* w, Tensor* dy, Conv* c, Tensor* dx, int algo, size_t* b) { *b = WS; return consistent(dx, w, c, dy) ? OK : BAD_PARAM; }
 int cudnnGetConvolutionBackwardFilterWorkspaceSize(void* h, Tensor* x, Tensor* dy, Conv* c, Filter* dw, int algo, size_t* b) { *b = WS; return consistent(x, dw, c, dy) ? OK : BAD_PARAM; }
 
-/* x[n][c][iy][ix] * w[k][c][ky][kx] summed into y[n][k][oy][ox]; the three directions share this walk. */
+/* The output columns [lo, hi) whose input column ox * stride - pad + kx lies inside [0, size). */
+static void inside(int kx, int stride, int pad, int size, int outSize, int* lo, int* hi) {
+    int l = pad - kx > 0 ? (pad - kx + stride - 1) / stride : 0;
+    int h = (size - 1 + pad - kx) >= 0 ? (size - 1 + pad - kx) / stride + 1 : 0;
+    *lo = l;
+    *hi = h < outSize ? h : outSize;
+    if (*hi < *lo) *hi = *lo;
+}
+
+/* x[n][c][iy][ix] * w[k][c][ky][kx] summed into y[n][k][oy][ox]; the three directions share this
+ * walk. The in-bounds columns of each kernel column are computed once, so the inner loop has no
+ * branch (same additions in the same order as testing every column). */
 #define WALK(BODY)                                                                                       \
     for (int n = 0; n < x->n; n++)                                                                       \
         for (int k = 0; k < w->k; k++)                                                                   \
@@ -99,14 +110,16 @@ int cudnnGetConvolutionBackwardFilterWorkspaceSize(void* h, Tensor* x, Tensor* d
                 for (int ky = 0; ky < w->h; ky++)                                                        \
                     for (int kx = 0; kx < w->w; kx++) {                                                  \
                         long wi = (((long)k * w->c + ci) * w->h + ky) * w->w + kx;                       \
+                        int lo, hi;                                                                      \
+                        inside(kx, c->v, c->padW, x->w, y->w, &lo, &hi);                                 \
                         for (int oy = 0; oy < y->h; oy++) {                                              \
                             int iy = oy * c->u - c->padH + ky;                                           \
                             if (iy < 0 || iy >= x->h) continue;                                          \
-                            for (int ox = 0; ox < y->w; ox++) {                                          \
-                                int ix = ox * c->v - c->padW + kx;                                       \
-                                if (ix < 0 || ix >= x->w) continue;                                      \
-                                long xi = (((long)n * x->c + ci) * x->h + iy) * x->w + ix;               \
-                                long yi = (((long)n * y->c + k) * y->h + oy) * y->w + ox;                \
+                            long xrow = (((long)n * x->c + ci) * x->h + iy) * x->w - c->padW + kx;       \
+                            long yrow = (((long)n * y->c + k) * y->h + oy) * y->w;                       \
+                            for (int ox = lo; ox < hi; ox++) {                                           \
+                                long xi = xrow + (long)ox * c->v;                                        \
+                                long yi = yrow + ox;                                                     \
                                 BODY;                                                                    \
                             }                                                                            \
                         }                                                                                \
