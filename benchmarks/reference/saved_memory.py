@@ -29,6 +29,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size", type=int, default=256, help="image height and width (multiple of 16)")
     ap.add_argument("--blocks", type=int, default=9, help="residual blocks per generator")
+    ap.add_argument("--batch", type=int, default=1)
     args = ap.parse_args()
 
     torch.manual_seed(0)
@@ -41,9 +42,9 @@ def main():
         saved[ptr] = nbytes
         return t
 
-    a = torch.rand(1, 3, args.size, args.size) * 2 - 1
-    b = torch.rand(1, 3, args.size, args.size) * 2 - 1
-    valid = torch.ones(1, 1, args.size // 16, args.size // 16)
+    a = torch.rand(args.batch, 3, args.size, args.size) * 2 - 1
+    b = torch.rand(args.batch, 3, args.size, args.size) * 2 - 1
+    valid = torch.ones(args.batch, 1, args.size // 16, args.size // 16)
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         identity = (gan.criterion_identity(gan.G_BA(a), a) + gan.criterion_identity(gan.G_AB(b), b)) / 2
         fake_b, fake_a = gan.G_AB(a), gan.G_BA(b)
@@ -53,7 +54,7 @@ def main():
     mib = 1 << 20
     of_weights = sum(n for p, n in saved.items() if p in weights)
     total = sum(saved.values())
-    print(f"PyTorch {torch.__version__}, {args.size}x{args.size}, {args.blocks} residual blocks, batch 1: "
+    print(f"PyTorch {torch.__version__}, {args.size}x{args.size}, {args.blocks} residual blocks, batch {args.batch}: "
           f"{total / mib:.1f} MiB saved for the generator step's backward pass in {len(saved)} storages, "
           f"{of_weights / mib:.1f} MiB of them weights, {(total - of_weights) / mib:.1f} MiB activations "
           f"(loss {loss.item():.4f})")
