@@ -126,6 +126,8 @@ for s in "${SUMMARY[@]}"; do echo "$s"; done
 echo
 echo "op benchmarks on CUDA (JMH; device time: each measured call waits for the device):"
 sed -n '/^Memory-bound kernels/,$p' "$LOG/op-bench.log" 2>/dev/null
+echo "data loading (batches/s, 256x256 crops from 286x286 JPEG resizes; the default is 2 workers):"
+grep -h '^LoaderBenchmark.next ' "$LOG/op-bench.log" 2>/dev/null
 echo
 echo "axpy: cuBLAS Saxpy (op-bench, above) against our axpy kernel (-Dcyclegan4j.cuda.cublas=false):"
 sed -n '/^Memory-bound kernels/,$p' "$LOG/axpy-kernel.log" 2>/dev/null | grep 'AxpyBenchmark' | sed 's/^/  kernel: /'
