@@ -141,7 +141,8 @@ CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void* src, size_t bytes, vo
 }
 CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void* src, size_t bytes) {
     host_wait(__func__);
-    return cuMemcpyHtoDAsync_v2(dst, src, bytes, nullptr); }
+    return cuMemcpyHtoDAsync_v2(dst, src, bytes, nullptr);
+}
 CUresult cuMemcpyDtoH_v2(void* dst, CUdeviceptr src, size_t bytes) {
     host_wait(__func__);
     if (!inside(src, bytes)) return INVALID_VALUE;
