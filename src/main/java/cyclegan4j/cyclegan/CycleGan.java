@@ -112,36 +112,30 @@ public final class CycleGan implements AutoCloseable {
      * weights need no gradient here (their optimizers zero it before use anyway), which saves their
      * weight-gradient GEMMs.
      *
-     * <p>The identity term is back-propagated first, in a scope of its own, so that its two
-     * generator passes are freed before the four passes of the GAN and cycle terms run: the step
-     * then holds four passes' activations at its peak instead of six. The loss is a sum, so the
-     * gradients are the reference's single backward pass, accumulated in another order.
+     * <p>The reference builds the six generator passes of loss_G and back-propagates once. The loss
+     * is a sum of independent parts (the identity term; each direction's GAN and cycle terms), so
+     * each part is back-propagated at once, in a scope of its own, and freed before the next runs:
+     * the step holds two generator passes' activations at its peak instead of six. The gradients
+     * are the same sums, accumulated in another order; the loss values are the reference's.
      */
     private GeneratorPass generatorStep(Tensor realA, Tensor realB, Tensor valid) {
         setRequiresGrad(dA, false);
         setRequiresGrad(dB, false);
         try {
             optG.zeroGrad();
-            Tensor lossIdentity = config.lambdaIdentity() > 0 ? identityBackward(realA, realB) : null;
-            Tensor fakeB = gAB.forward(realA);
-            Tensor ganAB = F.mseLoss(dB.forward(fakeB), valid);
-            Tensor fakeA = gBA.forward(realB);
-            Tensor ganBA = F.mseLoss(dA.forward(fakeA), valid);
-            Tensor lossGan = F.mul(F.add(ganAB, ganBA), 0.5f);
-            Tensor recovA = gBA.forward(fakeB);
-            Tensor cycA = F.l1Loss(recovA, realA);
-            Tensor recovB = gAB.forward(fakeA);
-            Tensor cycB = F.l1Loss(recovB, realB);
-            Tensor lossCycle = F.mul(F.add(cycA, cycB), 0.5f);
-            Tensor lossG = F.add(lossGan, F.mul(lossCycle, config.lambdaCycle()));
-            lossG.backward();
-            if (lossIdentity != null) {
-                try (var ng = Autograd.noGrad()) { // the total, for the log: its gradient is done
-                    lossG = F.add(lossG, F.mul(lossIdentity, config.lambdaIdentity()));
-                }
-            }
+            Tensor identity = config.lambdaIdentity() > 0 ? identityBackward(realA, realB) : null;
+            Direction ab = directionBackward(gAB, gBA, dB, realA, valid);
+            Direction ba = directionBackward(gBA, gAB, dA, realB, valid);
             optG.step();
-            return new GeneratorPass(lossG, lossGan, lossCycle, lossIdentity, fakeA, fakeB, recovA, recovB);
+            try (var ng = Autograd.noGrad()) { // the logged values; the gradients are done
+                Tensor lossGan = F.mul(F.add(ab.gan, ba.gan), 0.5f);
+                Tensor lossCycle = F.mul(F.add(ab.cycle, ba.cycle), 0.5f);
+                Tensor lossG = F.add(lossGan, F.mul(lossCycle, config.lambdaCycle()));
+                if (identity != null) {
+                    lossG = F.add(lossG, F.mul(identity, config.lambdaIdentity()));
+                }
+                return new GeneratorPass(lossG, lossGan, lossCycle, identity, ba.fake, ab.fake, ab.recov, ba.recov);
+            }
         } finally {
             setRequiresGrad(dA, true);
             setRequiresGrad(dB, true);
@@ -162,6 +156,32 @@ public final class CycleGan implements AutoCloseable {
             backend.copy(value.data(), identity.data(), 1);
         }
         return value;
+    }
+
+    /** One direction's fake and reconstruction and its GAN and cycle loss values. */
+    private record Direction(Tensor fake, Tensor recov, Tensor gan, Tensor cycle) {
+    }
+
+    /**
+     * One direction: fake = g(real), judged by d (LSGAN against valid), and recov = back(fake),
+     * compared with real (L1). Accumulates the gradient of 0.5 gan + 0.5 lambda_cyc cycle into the
+     * generators (the reference averages each term over the two directions). Only the two images
+     * and the two loss values outlive the pass.
+     */
+    private Direction directionBackward(GeneratorResNet g, GeneratorResNet back, Discriminator d, Tensor real, Tensor valid) {
+        Direction out = new Direction(Tensor.empty(backend, real.shape()), Tensor.empty(backend, real.shape()),
+                Tensor.empty(backend, 1), Tensor.empty(backend, 1)); // in the step's scope
+        try (Scope pass = Scope.open()) {
+            Tensor fake = g.forward(real);
+            Tensor gan = F.mseLoss(d.forward(fake), valid);
+            Tensor recov = back.forward(fake);
+            Tensor cycle = F.l1Loss(recov, real);
+            F.add(F.mul(gan, 0.5f), F.mul(cycle, 0.5f * config.lambdaCycle())).backward();
+            for (Tensor[] copy : new Tensor[][]{{out.fake, fake}, {out.recov, recov}, {out.gan, gan}, {out.cycle, cycle}}) {
+                backend.copy(copy[0].data(), copy[1].data(), copy[1].numel());
+            }
+        }
+        return out;
     }
 
     private static Tensor discriminatorStep(Discriminator d, Adam opt, Tensor real, Tensor pooledFake, Tensor valid, Tensor fake) {

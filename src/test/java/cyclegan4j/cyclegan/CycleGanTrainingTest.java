@@ -1,6 +1,7 @@
 package cyclegan4j.cyclegan;
 
 import cyclegan4j.backend.cpu.CpuBackend;
+import cyclegan4j.ops.F;
 import cyclegan4j.tensor.Scope;
 import cyclegan4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -88,5 +89,27 @@ class CycleGanTrainingTest {
         // the step's peak is that of the four; kept until the end, they would add half as much again.
         long with = stepPeak(5f), without = stepPeak(0f);
         assertTrue(with <= without * 1.05, "peak with the identity term " + with + " bytes, without " + without);
+    }
+
+    @Test
+    void theStepHoldsTwoGeneratorPassesAtATime() {
+        CycleGanConfig cfg = CycleGanConfig.defaults().withResidualBlocks(2).withSeed(4);
+        long step = stepPeak(5f);
+        long onePiece;
+        try (CycleGan gan = new CycleGan(BE, cfg); Scope s = Scope.open()) {
+            // the reference's way: all six generator passes in one graph, one backward pass
+            Tensor a = Tensor.randn(BE, new SplittableRandom(1), 0.5f, 1, 3, 64, 64);
+            Tensor b = Tensor.randn(BE, new SplittableRandom(11), 0.5f, 1, 3, 64, 64);
+            Tensor valid = Tensor.full(BE, 1f, 1, 1, 4, 4);
+            long start = BE.memory().liveBytes();
+            BE.memory().resetPeak();
+            Tensor identity = F.add(F.l1Loss(gan.gBA.forward(a), a), F.l1Loss(gan.gAB.forward(b), b));
+            Tensor fakeB = gan.gAB.forward(a), fakeA = gan.gBA.forward(b);
+            Tensor adversarial = F.add(F.mseLoss(gan.dB.forward(fakeB), valid), F.mseLoss(gan.dA.forward(fakeA), valid));
+            Tensor cycle = F.add(F.l1Loss(gan.gBA.forward(fakeB), a), F.l1Loss(gan.gAB.forward(fakeA), b));
+            F.add(F.add(F.mul(adversarial, 0.5f), F.mul(cycle, 5f)), F.mul(identity, 2.5f)).backward();
+            onePiece = BE.memory().peakBytes() - start;
+        }
+        assertTrue(step < 0.5 * onePiece, "step peak " + step + " bytes, the generator loss in one piece " + onePiece);
     }
 }
