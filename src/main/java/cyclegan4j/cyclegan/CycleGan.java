@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
 
 /**
  * The four networks, their optimizers and image pools, and one training step in the reference's
- * order (PyTorch-GAN cyclegan.py): the generator step (identity, GAN, cycle), then D_A, then D_B.
+ * order (PyTorch-GAN cyclegan.py): the generator step (identity, GAN, cycle; back-propagated in
+ * its independent parts to hold less memory, see generatorStep), then D_A, then D_B.
  * Call {@link #step} inside a {@code Scope}: every temporary it creates is freed when the scope ends.
  */
 public final class CycleGan implements AutoCloseable {
