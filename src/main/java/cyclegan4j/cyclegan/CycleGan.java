@@ -178,9 +178,10 @@ public final class CycleGan implements AutoCloseable {
             Tensor recov = back.forward(fake);
             Tensor cycle = F.l1Loss(recov, real);
             F.add(F.mul(gan, 0.5f), F.mul(cycle, 0.5f * config.lambdaCycle())).backward();
-            for (Tensor[] copy : new Tensor[][]{{out.fake, fake}, {out.recov, recov}, {out.gan, gan}, {out.cycle, cycle}}) {
-                backend.copy(copy[0].data(), copy[1].data(), copy[1].numel());
-            }
+            backend.copy(out.fake.data(), fake.data(), fake.numel());
+            backend.copy(out.recov.data(), recov.data(), recov.numel());
+            backend.copy(out.gan.data(), gan.data(), 1);
+            backend.copy(out.cycle.data(), cycle.data(), 1);
         }
         return out;
     }

@@ -40,7 +40,8 @@ final class HostWaitCheck {
                     Tensor b = Tensor.randn(gpu, rng, 0.5f, 1, 3, 32, 16);
                     int before = waits(log).size();
                     gan.step(a, b);
-                    List<String> during = waits(log).subList(before, waits(log).size());
+                    List<String> all = waits(log);
+                    List<String> during = all.subList(before, all.size());
                     if (step == 1) {
                         assertEquals(List.of("cuStreamSynchronize", "cuMemcpyDtoH_v2"), during,
                                 "host waits in a warm training step");
