@@ -9,7 +9,11 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The im2col + GEMM convolution against a direct seven-deep loop. */
+/**
+ * The convolution against a direct seven-deep loop: im2col + GEMM (few input channels or stride 2)
+ * and the shifted-view GEMMs (stride 1, 16 or more input channels and few output channels; padded
+ * and not, batch 2).
+ */
 class ConvForwardTest {
 
     private static float[] naive(float[] x, float[] w, float[] b, int n, int ci, int h, int wd, int co, int k, int st, int pad) {
@@ -36,7 +40,8 @@ class ConvForwardTest {
     @Test
     void matchesDirectLoopOnOddShapes() {
         CpuBackend be = CpuBackend.get();
-        int[][] cases = {{2, 3, 7, 9, 5, 3, 1, 1}, {1, 4, 9, 6, 3, 4, 2, 1}, {1, 2, 5, 5, 2, 7, 1, 3}, {3, 1, 8, 7, 2, 1, 1, 0}};
+        int[][] cases = {{2, 3, 7, 9, 5, 3, 1, 1}, {1, 4, 9, 6, 3, 4, 2, 1}, {1, 2, 5, 5, 2, 7, 1, 3}, {3, 1, 8, 7, 2, 1, 1, 0},
+                {2, 16, 7, 9, 4, 3, 1, 0}, {1, 20, 6, 5, 3, 3, 1, 2}, {2, 16, 5, 8, 4, 4, 1, 1}};
         SplittableRandom rng = new SplittableRandom(7);
         for (int[] c : cases) {
             try (Scope s = Scope.open()) {

@@ -47,9 +47,13 @@ final class CpuConv {
 
     /** out = W * im2col(in) (+ bias), written (not accumulated), for every image of the batch. */
     void forward(float[] out, float[] in, float[] weight, float[] bias, ConvShape s) {
+        if (ShiftedConv.servesForward(s)) {
+            new ShiftedConv(gemm, s).forward(out, in, weight, bias);
+            return;
+        }
         int oh = s.outH(), ow = s.outW(), ohw = oh * ow, k = s.patch(), cOut = s.cOut();
         int rows = rowsPerChunk(s);
-        float[] col = new float[k * rows * ow];
+        float[] col = Scratch.floats(Scratch.Slot.COLUMNS, k * rows * ow);
         for (int n = 0; n < s.n(); n++) {
             int inBase = n * s.cIn() * s.h() * s.w();
             int outBase = n * cOut * ohw;
@@ -70,10 +74,15 @@ final class CpuConv {
     }
 
     void backward(float[] dIn, float[] dW, float[] dB, float[] dOut, float[] in, float[] weight, ConvShape s) {
+        boolean shiftedW = dW != null && ShiftedConv.servesWeightGradient(s);
+        boolean shiftedIn = dIn != null && ShiftedConv.servesInputGradient(s);
+        if (shiftedW || shiftedIn) {
+            new ShiftedConv(gemm, s).backward(shiftedIn ? dIn : null, shiftedW ? dW : null, dOut, in, weight);
+        }
         // the flipped-kernel input gradient brings its own (smaller) column buffer
-        boolean colForInput = dIn != null && !narrowsChannels(s);
-        float[] col = dW != null || colForInput ? new float[s.patch() * rowsPerChunk(s) * s.outW()] : null;
-        if (dW != null) {
+        boolean colForInput = dIn != null && !shiftedIn && !narrowsChannels(s);
+        float[] col = (dW != null && !shiftedW) || colForInput ? Scratch.floats(Scratch.Slot.COLUMNS, s.patch() * rowsPerChunk(s) * s.outW()) : null;
+        if (dW != null && !shiftedW) {
             weightGradient(dW, dOut, in, col, s);
         }
         if (dB != null) {
@@ -89,7 +98,7 @@ final class CpuConv {
                 dB[co] += (float) acc;
             });
         }
-        if (dIn != null) {
+        if (dIn != null && !shiftedIn) {
             if (colForInput) {
                 inputGradient(dIn, dOut, weight, col, s);
             } else {
@@ -125,7 +134,7 @@ final class CpuConv {
      */
     private void inputGradientByFlippedKernel(float[] dIn, float[] dOut, float[] weight, ConvShape s) {
         int k = s.kh(), kk = k * k, cIn = s.cIn(), cOut = s.cOut();
-        float[] flipped = new float[cIn * cOut * kk];
+        float[] flipped = new float[cIn * cOut * kk]; // not a Scratch array: forward() below takes those
         for (int co = 0; co < cOut; co++) {
             for (int ci = 0; ci < cIn; ci++) {
                 int from = (co * cIn + ci) * kk, to = (ci * cOut + co) * kk;
@@ -179,33 +188,33 @@ final class CpuConv {
     private static void im2col(float[] col, float[] in, int inBase, ConvShape s, int y0, int cols) {
         int ow = s.outW(), kh = s.kh(), kw = s.kw(), h = s.h(), w = s.w(), st = s.stride(), pad = s.pad();
         int nRows = cols / ow;
-        Parallel.forEach(s.cIn(), (long) kh * kw * cols, ci -> {
+        // one task per (channel, kernel row): the 3-channel stem would give only 3 tasks
+        Parallel.forEach(s.cIn() * kh, (long) kw * cols, task -> {
+            int ci = task / kh, ky = task % kh;
             int plane = inBase + ci * h * w;
-            for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++) {
-                    int dst = ((ci * kh + ky) * kw + kx) * cols;
-                    int lo = firstInside(kx, s), hi = Math.max(lo, endInside(kx, s));
-                    for (int r = 0; r < nRows; r++) {
-                        int iy = (y0 + r) * st - pad + ky;
-                        int rowDst = dst + r * ow;
-                        if (iy < 0 || iy >= h) { // a row of zero padding
-                            Arrays.fill(col, rowDst, rowDst + ow, 0f);
-                            continue;
-                        }
-                        // zero only the columns that read the padding: each element is written once
-                        for (int ox = 0; ox < lo; ox++) {
-                            col[rowDst + ox] = 0f;
-                        }
-                        for (int ox = hi; ox < ow; ox++) {
-                            col[rowDst + ox] = 0f;
-                        }
-                        int src = plane + iy * w - pad + kx; // input index of output column 0
-                        if (st == 1) {
-                            System.arraycopy(in, src + lo, col, rowDst + lo, hi - lo);
-                        } else {
-                            for (int ox = lo; ox < hi; ox++) {
-                                col[rowDst + ox] = in[src + ox * st];
-                            }
+            for (int kx = 0; kx < kw; kx++) {
+                int dst = ((ci * kh + ky) * kw + kx) * cols;
+                int lo = firstInside(kx, s), hi = Math.max(lo, endInside(kx, s));
+                for (int r = 0; r < nRows; r++) {
+                    int iy = (y0 + r) * st - pad + ky;
+                    int rowDst = dst + r * ow;
+                    if (iy < 0 || iy >= h) { // a row of zero padding
+                        Arrays.fill(col, rowDst, rowDst + ow, 0f);
+                        continue;
+                    }
+                    // zero only the columns that read the padding: each element is written once
+                    for (int ox = 0; ox < lo; ox++) {
+                        col[rowDst + ox] = 0f;
+                    }
+                    for (int ox = hi; ox < ow; ox++) {
+                        col[rowDst + ox] = 0f;
+                    }
+                    int src = plane + iy * w - pad + kx; // input index of output column 0
+                    if (st == 1) {
+                        System.arraycopy(in, src + lo, col, rowDst + lo, hi - lo);
+                    } else {
+                        for (int ox = lo; ox < hi; ox++) {
+                            col[rowDst + ox] = in[src + ox * st];
                         }
                     }
                 }

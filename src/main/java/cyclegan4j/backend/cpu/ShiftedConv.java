@@ -1,0 +1,219 @@
+package cyclegan4j.backend.cpu;
+
+import cyclegan4j.backend.ConvShape;
+
+import cyclegan4j.backend.cpu.Scratch.Slot;
+
+import java.util.Arrays;
+
+/**
+ * A stride-1 convolution as kh*kw GEMMs over shifted views of the input, with no im2col.
+ *
+ * <p>Lay the (zero-padded) input plane out flat, hp x wp, and index the output on the same row
+ * width: j = y*wp + x. Output (y, x) reads input (y+ky, x+kx), which is flat index j + ky*wp + kx.
+ * So for each kernel tap t = (ky, kx) the input, viewed from offset ky*wp + kx with row stride
+ * hp*wp per channel, is a [cIn][span] matrix, and
+ * <pre>
+ *   wide[cOut][j] += Wt[cOut][cIn] * in[cIn][j + ky*wp + kx]        (Wt = W[:, :, ky, kx])
+ *   dWt[cOut][cIn] += dWide[cOut][j] * in[cIn][j + ky*wp + kx]^T
+ *   dIn[cIn][j + ky*wp + kx] += Wt^T * dWide[cOut][j]
+ * </pre>
+ * for j in [0, span), span = oh*wp - (kw-1): the last index whose view stays inside the plane.
+ * The columns x &gt;= ow of the wide layout wrap into the next row: the forward pass drops them, and
+ * dWide holds zeros there so that they add nothing in the backward pass.
+ *
+ * <p>Each GEMM's inner size is a channel count, so this pays only with many channels (the residual
+ * blocks' 256, the decoder's 128 and 256); the 3-channel stem keeps im2col. Against im2col it
+ * saves writing and reading the kh*kw-times larger column buffer and col2im's scatter.
+ */
+final class ShiftedConv {
+
+    /** Fewest channels in the GEMMs' inner dimension for which this path is used. */
+    static final int MIN_CHANNELS = 16;
+
+    private final Gemm gemm;
+    private final ConvShape s;
+    private final int cIn, cOut, kw, taps, wp, plane, oh, ow, wide, span;
+
+    ShiftedConv(Gemm gemm, ConvShape s) {
+        if (s.stride() != 1) {
+            throw new IllegalArgumentException("shifted convolution needs stride 1: " + s);
+        }
+        this.gemm = gemm;
+        this.s = s;
+        cIn = s.cIn();
+        cOut = s.cOut();
+        kw = s.kw();
+        taps = s.kh() * kw;
+        wp = s.w() + 2 * s.pad();
+        plane = (s.h() + 2 * s.pad()) * wp;
+        oh = s.outH();
+        ow = s.outW();
+        wide = oh * wp;
+        span = (int) span(s);
+    }
+
+    /*
+     * When each pass pays. BLAS packs both GEMM operands for every tap, so this path re-packs the
+     * operand that im2col would have packed once: the weights (cOut x cIn per tap) in the forward
+     * pass, the output gradient (cOut x span per tap) in the backward passes. It wins where that
+     * costs less than writing and reading the column buffer (cIn x span per tap). Measured on the
+     * 2-vCPU VM (OpenBLAS, best of 15 interleaved calls): forward 9.4 vs 25.8 ms for c7s1-3 at
+     * 128x128, 19.0 vs 21.7 ms for a residual conv at 64x64, but 2.5 vs 1.8 ms at 16x16 (span
+     * 286 < 4 x 256) and 25.9 vs 20.5 ms for the discriminator's 256->512 conv.
+     */
+
+    /** The forward pass: many input channels, and the weights small next to the image. */
+    static boolean servesForward(ConvShape s) {
+        return s.stride() == 1 && s.cIn() >= MIN_CHANNELS && span(s) >= 4L * s.cOut();
+    }
+
+    /** The weight gradient: it re-packs the output gradient, so there must be fewer output channels. */
+    static boolean servesWeightGradient(ConvShape s) {
+        return s.stride() == 1 && s.cIn() >= MIN_CHANNELS && 2 * s.cOut() <= s.cIn();
+    }
+
+    /** The input gradient: no more output than input channels, and the weights small next to the image. */
+    static boolean servesInputGradient(ConvShape s) {
+        return s.stride() == 1 && s.cOut() >= MIN_CHANNELS && s.cOut() <= s.cIn() && span(s) >= 4L * s.cIn();
+    }
+
+    /** Output positions in the wide layout that each tap's GEMM covers. */
+    private static long span(ConvShape s) {
+        return (long) s.outH() * (s.w() + 2 * s.pad()) - (s.kw() - 1);
+    }
+
+    /** out = conv(in, W) (+ bias), written, for every image of the batch. */
+    void forward(float[] out, float[] in, float[] weight, float[] bias) {
+        float[] wt = tapMajor(weight);
+        float[] acc = Scratch.floats(Slot.OUTPUT, cOut * wide);
+        float[] padded = s.pad() > 0 ? Scratch.floats(Slot.INPUT, cIn * plane) : null;
+        int ohw = oh * ow;
+        for (int n = 0; n < s.n(); n++) {
+            float[] x = padded == null ? in : padded;
+            int xBase = padded == null ? n * cIn * plane : 0;
+            if (padded != null) {
+                pad(padded, in, n);
+            }
+            for (int t = 0; t < taps; t++) {
+                gemm.sgemm(false, false, cOut, span, cIn, 1f, wt, t * cOut * cIn, cIn,
+                        x, xBase + shift(t), plane, t == 0 ? 0f : 1f, acc, 0, wide);
+            }
+            int outBase = n * cOut * ohw;
+            Parallel.forEach(cOut, wide, co -> { // keep columns x < ow, add the bias
+                float b = bias == null ? 0f : bias[co];
+                for (int y = 0; y < oh; y++) {
+                    int src = co * wide + y * wp, dst = outBase + co * ohw + y * ow;
+                    for (int xx = 0; xx < ow; xx++) {
+                        out[dst + xx] = acc[src + xx] + b;
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * dW += the weight gradient and/or dIn = the input gradient (either may be null; dIn is written),
+     * for every image of the batch. The bias gradient stays with the caller.
+     */
+    void backward(float[] dIn, float[] dW, float[] dOut, float[] in, float[] weight) {
+        float[] dWide = Scratch.floats(Slot.OUTPUT_GRAD, cOut * wide);
+        float[] wt = dIn != null ? tapMajor(weight) : null;
+        float[] dWt = dW != null ? Scratch.floats(Slot.WEIGHT_GRAD, taps * cOut * cIn) : null;
+        boolean padded = s.pad() > 0;
+        float[] x = dW != null && padded ? Scratch.floats(Slot.INPUT, cIn * plane) : null;
+        float[] dx = dIn != null && padded ? Scratch.floats(Slot.INPUT_GRAD, cIn * plane) : null;
+        for (int n = 0; n < s.n(); n++) {
+            widen(dWide, dOut, n);
+            if (dW != null) {
+                float[] src = padded ? x : in;
+                int srcBase = padded ? 0 : n * cIn * plane;
+                if (padded) {
+                    pad(x, in, n);
+                }
+                for (int t = 0; t < taps; t++) {
+                    gemm.sgemm(false, true, cOut, cIn, span, 1f, dWide, 0, wide, src, srcBase + shift(t), plane,
+                            n == 0 ? 0f : 1f, dWt, t * cOut * cIn, cIn);
+                }
+            }
+            if (dIn != null) {
+                float[] dst = padded ? dx : dIn;
+                int dstBase = padded ? 0 : n * cIn * plane;
+                Arrays.fill(dst, dstBase, dstBase + cIn * plane, 0f);
+                for (int t = 0; t < taps; t++) {
+                    gemm.sgemm(true, false, cIn, span, cOut, 1f, wt, t * cOut * cIn, cIn, dWide, 0, wide,
+                            1f, dst, dstBase + shift(t), plane);
+                }
+                if (padded) {
+                    crop(dIn, dx, n);
+                }
+            }
+        }
+        if (dW != null) {
+            Parallel.forEach(cOut, (long) cIn * taps, co -> { // co's row of dW (cIn*taps floats) stays in cache
+                for (int t = 0; t < taps; t++) {
+                    int from = (t * cOut + co) * cIn, to = co * cIn * taps + t;
+                    for (int ci = 0; ci < cIn; ci++) {
+                        dW[to + ci * taps] += dWt[from + ci];
+                    }
+                }
+            });
+        }
+    }
+
+    /** Flat offset of tap t's view: ky*wp + kx. */
+    private int shift(int t) {
+        return t / kw * wp + t % kw;
+    }
+
+    /** W[cOut][cIn][kh][kw] as [tap][cOut][cIn]: one row-major matrix per tap. */
+    private float[] tapMajor(float[] weight) {
+        float[] wt = Scratch.floats(Slot.WEIGHTS, taps * cOut * cIn);
+        Parallel.forEach(cOut, (long) cIn * taps, co -> { // writes in order; co's row of W stays in cache
+            for (int t = 0; t < taps; t++) {
+                int from = co * cIn * taps + t, to = (t * cOut + co) * cIn;
+                for (int ci = 0; ci < cIn; ci++) {
+                    wt[to + ci] = weight[from + ci * taps];
+                }
+            }
+        });
+        return wt;
+    }
+
+    /** dWide[co][y*wp + x] = dOut[n][co][y][x] for x &lt; ow, zero for the wrapped columns. */
+    private void widen(float[] dWide, float[] dOut, int n) {
+        int ohw = oh * ow, base = n * cOut * ohw;
+        Parallel.forEach(cOut, wide, co -> {
+            for (int y = 0; y < oh; y++) {
+                int dst = co * wide + y * wp;
+                System.arraycopy(dOut, base + co * ohw + y * ow, dWide, dst, ow);
+                Arrays.fill(dWide, dst + ow, dst + wp, 0f);
+            }
+        });
+    }
+
+    /** Image n of in, zero-padded by s.pad() on every side, into padded[cIn][hp][wp]. */
+    private void pad(float[] padded, float[] in, int n) {
+        int h = s.h(), w = s.w(), p = s.pad(), base = n * cIn * h * w;
+        Parallel.forEach(cIn, plane, ci -> {
+            int dst = ci * plane;
+            Arrays.fill(padded, dst, dst + p * wp + p, 0f);
+            for (int y = 0; y < h; y++) {
+                int row = dst + (y + p) * wp + p;
+                System.arraycopy(in, base + (ci * h + y) * w, padded, row, w);
+                Arrays.fill(padded, row + w, row + w + 2 * p, 0f); // right pad, then the next row's left
+            }
+            Arrays.fill(padded, dst + (h + p) * wp + p, dst + plane, 0f);
+        });
+    }
+
+    /** dIn[n] = the interior of the padded gradient dx (the padding's gradient is dropped). */
+    private void crop(float[] dIn, float[] dx, int n) {
+        int h = s.h(), w = s.w(), p = s.pad(), base = n * cIn * h * w;
+        Parallel.forEach(cIn, (long) h * w, ci -> {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(dx, ci * plane + (y + p) * wp + p, dIn, base + (ci * h + y) * w, w);
+            }
+        });
+    }
+}
