@@ -127,6 +127,36 @@ public interface Backend {
      */
     void conv2dBackward(Buffer dIn, Buffer dWeight, Buffer dBias, Buffer dOut, Buffer in, Buffer weight, ConvShape s);
 
+    /**
+     * out = conv(upsampleNearest(in, 2), weight) + bias (bias may be null) for a 3x3, stride-1,
+     * pad-1 convolution; {@code s} describes the convolution on the upsampled input, so in has
+     * half its height and width. The generator's u128 and u64 layers. By default: upsample into a
+     * temporary buffer and convolve.
+     */
+    default void upsampleConv2dForward(Buffer out, Buffer in, Buffer weight, Buffer bias, ConvShape s) {
+        try (Buffer up = allocate((long) s.n() * s.cIn() * s.h() * s.w())) {
+            upsampleNearestForward(up, in, s.n() * s.cIn(), s.h() / 2, s.w() / 2, 2);
+            conv2dForward(out, up, weight, bias, s);
+        }
+    }
+
+    /**
+     * The gradients of {@link #upsampleConv2dForward}, as {@link #conv2dBackward} states them. By
+     * default: upsample again (the upsampled input is not kept between the passes), then the
+     * convolution's and the upsampling's backward passes.
+     */
+    default void upsampleConv2dBackward(Buffer dIn, Buffer dWeight, Buffer dBias, Buffer dOut, Buffer in, Buffer weight,
+                                        ConvShape s) {
+        long n = (long) s.n() * s.cIn() * s.h() * s.w();
+        try (Buffer up = allocate(n); Buffer dUp = dIn != null ? allocate(n) : null) {
+            upsampleNearestForward(up, in, s.n() * s.cIn(), s.h() / 2, s.w() / 2, 2);
+            conv2dBackward(dUp, dWeight, dBias, dOut, up, weight, s);
+            if (dIn != null) {
+                upsampleNearestBackward(dIn, dUp, s.n() * s.cIn(), s.h() / 2, s.w() / 2, 2);
+            }
+        }
+    }
+
     // ---- optimizer ----------------------------------------------------------------------------
 
     /**

@@ -16,6 +16,7 @@ public final class Conv2d extends Module {
 
     private final Tensor weight;
     private final Tensor bias;
+    private final int kernel;
     private final int stride;
     private final int padding;
 
@@ -30,6 +31,7 @@ public final class Conv2d extends Module {
         }
         this.weight = registerParameter("weight", Tensor.parameter(backend, w, out, in, kernel, kernel));
         this.bias = registerParameter("bias", Tensor.parameter(backend, new float[out], out));
+        this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
     }
@@ -45,5 +47,15 @@ public final class Conv2d extends Module {
     @Override
     public Tensor forward(Tensor x) {
         return F.conv2d(x, weight, bias, stride, padding);
+    }
+
+    /** Whether {@link #forwardUpsampled} serves this layer after {@code up}: 2x, then 3x3 stride 1 pad 1. */
+    public boolean fusesWith(Layers.Upsample up) {
+        return up.factor() == 2 && kernel == 3 && stride == 1 && padding == 1;
+    }
+
+    /** forward(upsample(x)) for the upsampling that {@link #fusesWith} accepts, as one op. */
+    public Tensor forwardUpsampled(Tensor x) {
+        return F.upsampleConv2d(x, weight, bias);
     }
 }

@@ -65,6 +65,10 @@ public final class Layers {
             this.factor = factor;
         }
 
+        public int factor() {
+            return factor;
+        }
+
         @Override
         public Tensor forward(Tensor x) {
             return F.upsampleNearest(x, factor);

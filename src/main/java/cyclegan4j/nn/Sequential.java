@@ -8,6 +8,10 @@ import java.util.List;
  * Runs its children in order; they are named "0", "1", ... as in torch.nn.Sequential. Each
  * intermediate result is freed as soon as the next layer has run, unless a backward pass needs it
  * (as PyTorch drops it with its last reference): under no-grad, inference holds about two layers.
+ *
+ * <p>A 2x {@link Layers.Upsample} followed by a 3x3 stride-1 pad-1 {@link Conv2d} (the CycleGAN
+ * decoder) runs as one op, {@code F.upsampleConv2d}: same values, and neither backend keeps the
+ * upsampled image (the CPU does not even make it).
  */
 public final class Sequential extends Module {
 
@@ -23,9 +27,18 @@ public final class Sequential extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
+        List<Module> layers = List.copyOf(children().values());
         Tensor h = x;
-        for (Module m : children().values()) {
-            Tensor next = m.forward(h);
+        for (int i = 0; i < layers.size(); i++) {
+            Module m = layers.get(i);
+            Tensor next;
+            if (m instanceof Layers.Upsample up && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof Conv2d conv && conv.fusesWith(up)) {
+                next = conv.forwardUpsampled(h); // the two layers as one op: no upsampled image kept
+                i++;
+            } else {
+                next = m.forward(h);
+            }
             if (!h.sharesStorageWith(x) && !next.sharesStorageWith(h)) { // never the caller's input
                 h.freeIfUnsaved(); // our own intermediate: only a backward pass could want it again
             }

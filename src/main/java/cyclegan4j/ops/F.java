@@ -45,6 +45,11 @@ public final class F {
         return Upsample.apply(x, factor);
     }
 
+    /** conv2d(upsampleNearest(x, 2), weight, bias, 1, 1) for a 3x3 weight, as one op (the decoder's layers). */
+    public static Tensor upsampleConv2d(Tensor x, Tensor weight, Tensor bias) {
+        return UpsampleConv2d.apply(x, weight, bias);
+    }
+
     public static Tensor add(Tensor a, Tensor b) {
         return Add.apply(a, b);
     }

@@ -54,6 +54,26 @@ class ConvGradTest {
         }
     }
 
+    /**
+     * upsampleConv2d: nearest 2x upsampling and a 3x3 pad-1 convolution as one op. The first two
+     * shapes take the CPU's phase GEMMs (UpsampleConv: image large next to the output channels),
+     * the last the upsample-then-convolve composite.
+     */
+    @ParameterizedTest(name = "upsampleConv2d n={0} cin={1} {2}x{3} cout={4}")
+    @CsvSource({"1, 3, 4, 5, 2", "2, 2, 5, 3, 1", "1, 2, 3, 3, 5"})
+    void upsampleConv(int n, int cIn, int h, int w, int cOut) {
+        SplittableRandom rng = new SplittableRandom(13L * n + cIn + 7L * h + w);
+        try (Scope s = Scope.open()) {
+            Tensor x = leaf(rng, 1f, n, cIn, h, w);
+            Tensor wt = leaf(rng, 0.3f, cOut, cIn, 3, 3);
+            Tensor b = leaf(rng, 0.5f, cOut);
+            String name = String.format("upsampleConv2d n=%d cin=%d %dx%d cout=%d", n, cIn, h, w, cOut);
+            GradCheck.named(name + " [input]").check(() -> F.upsampleConv2d(x, constant(wt), constant(b)), GradCheck.inputs("x", x));
+            GradCheck.named(name + " [all]").samples(20).check(() -> F.upsampleConv2d(x, wt, b),
+                    GradCheck.inputs("x", x, "weight", wt, "bias", b));
+        }
+    }
+
     /** The same values, cut off from the graph: the op sees an input that needs no gradient. */
     private static Tensor constant(Tensor t) {
         return t.detach();

@@ -286,6 +286,31 @@ public final class CpuBackend implements Backend {
                 a(dOut), a(in), a(weight), s);
     }
 
+    @Override
+    public void upsampleConv2dForward(Buffer out, Buffer in, Buffer weight, Buffer bias, ConvShape s) {
+        if (!UpsampleConv.pays(s)) {
+            Backend.super.upsampleConv2dForward(out, in, weight, bias, s);
+            return;
+        }
+        new UpsampleConv(conv.gemm(), s).forward(a(out), a(in), a(weight), bias == null ? null : a(bias));
+    }
+
+    @Override
+    public void upsampleConv2dBackward(Buffer dIn, Buffer dWeight, Buffer dBias, Buffer dOut, Buffer in, Buffer weight,
+                                       ConvShape s) {
+        if (!UpsampleConv.pays(s)) {
+            Backend.super.upsampleConv2dBackward(dIn, dWeight, dBias, dOut, in, weight, s);
+            return;
+        }
+        if (dIn != null || dWeight != null) {
+            new UpsampleConv(conv.gemm(), s).backward(dIn == null ? null : a(dIn), dWeight == null ? null : a(dWeight),
+                    a(dOut), a(in), a(weight));
+        }
+        if (dBias != null) {
+            CpuConv.biasGradient(a(dBias), a(dOut), s);
+        }
+    }
+
     // ---- optimizer ----------------------------------------------------------------------------
 
     @Override

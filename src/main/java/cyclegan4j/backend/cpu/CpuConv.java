@@ -18,6 +18,9 @@ import java.util.Arrays;
  * </pre>
  * The GEMMs use all cores themselves; im2col/col2im are split across cores by input channel.
  *
+ * <p>Stride-1 convolutions with many channels skip the column buffer where {@link ShiftedConv}'s
+ * rules say that pays (per pass: forward, weight gradient, input gradient).
+ *
  * <p>A stride-1 convolution that narrows the channels (cOut < cIn: the decoder's u128, u64 and
  * final c7s1-3, the discriminator's last layer) gets its input gradient as the forward convolution
  * of dOut with the flipped, transposed kernel instead: its column buffer has cOut*kh*kw rows
@@ -86,17 +89,7 @@ final class CpuConv {
             weightGradient(dW, dOut, in, col, s);
         }
         if (dB != null) {
-            int ohw = s.outH() * s.outW();
-            Parallel.forEach(s.cOut(), (long) s.n() * ohw, co -> {
-                double acc = 0;
-                for (int n = 0; n < s.n(); n++) {
-                    int base = (n * s.cOut() + co) * ohw;
-                    for (int j = 0; j < ohw; j++) {
-                        acc += dOut[base + j];
-                    }
-                }
-                dB[co] += (float) acc;
-            });
+            biasGradient(dB, dOut, s);
         }
         if (dIn != null && !shiftedIn) {
             if (colForInput) {
@@ -105,6 +98,21 @@ final class CpuConv {
                 inputGradientByFlippedKernel(dIn, dOut, weight, s);
             }
         }
+    }
+
+    /** dB[co] += the sum of dOut over channel co of every image. */
+    static void biasGradient(float[] dB, float[] dOut, ConvShape s) {
+        int ohw = s.outH() * s.outW();
+        Parallel.forEach(s.cOut(), (long) s.n() * ohw, co -> {
+            double acc = 0;
+            for (int n = 0; n < s.n(); n++) {
+                int base = (n * s.cOut() + co) * ohw;
+                for (int j = 0; j < ohw; j++) {
+                    acc += dOut[base + j];
+                }
+            }
+            dB[co] += (float) acc;
+        });
     }
 
     /** dW += dOut * im2col(in)^T, chunk by chunk (col: the column buffer, overwritten). */

@@ -1,7 +1,6 @@
 package cyclegan4j.backend.cpu;
 
 import cyclegan4j.backend.ConvShape;
-
 import cyclegan4j.backend.cpu.Scratch.Slot;
 
 import java.util.Arrays;

@@ -294,6 +294,31 @@ final class ParityCases {
             }, s.flops() > 2e8 || (long) s.cOut() * KernelOps.planeThreads((long) s.n() * s.outH() * s.outW()) > 16384));
         }
 
+        // ---- nearest 2x upsampling + 3x3 convolution as one call (the decoder's u128, u64) ----
+        int[][] upConvs = { // {n, cIn, h, w, cOut} of the small input
+                {1, 256, 64, 64, 128}, {1, 128, 128, 128, 64}, // the seed's decoder
+                {2, 16, 6, 5, 4},                              // odd; the CPU's phase GEMMs
+                {1, 3, 5, 5, 16}};                             // the CPU's upsample-then-convolve
+        for (int[] u : upConvs) {
+            ConvShape s = new ConvShape(u[0], u[1], 2 * u[2], 2 * u[3], u[4], 3, 3, 1, 1);
+            cases.add(new Case(Set.of("upsampleConv2dForward", "upsampleConv2dBackward"),
+                    "upsample + conv " + java.util.Arrays.toString(u), p -> {
+                long nIn = (long) u[0] * u[1] * u[2] * u[3], nW = (long) s.cOut() * s.patch();
+                long nOut = (long) s.n() * s.cOut() * s.outH() * s.outW();
+                Parity.Pair x = p.rand(nIn), w = p.rand(nW, 0.02f, 0f), b = p.rand(s.cOut(), 0.1f, 0f), y = p.out(nOut);
+                p.cpu.upsampleConv2dForward(y.cpu(), x.cpu(), w.cpu(), b.cpu(), s);
+                p.gpu.upsampleConv2dForward(y.gpu(), x.gpu(), w.gpu(), b.gpu(), s);
+                p.checkScaled("forward", y, 1e-4, 1e-3);
+                Parity.Pair dy = p.rand(nOut), dx = p.out(nIn);
+                Parity.Pair dw = p.rand(nW, 0.01f, 0f), db = p.rand(s.cOut(), 0.01f, 0f); // gradients accumulate
+                p.cpu.upsampleConv2dBackward(dx.cpu(), dw.cpu(), db.cpu(), dy.cpu(), x.cpu(), w.cpu(), s);
+                p.gpu.upsampleConv2dBackward(dx.gpu(), dw.gpu(), db.gpu(), dy.gpu(), x.gpu(), w.gpu(), s);
+                p.checkScaled("backward dIn", dx, 1e-4, 1e-3);
+                p.checkScaled("backward dWeight (accumulated)", dw, 1e-4, 1e-3);
+                p.checkScaled("backward dBias (accumulated)", db, 1e-5, 1e-4);
+            }, s.flops() > 2e8));
+        }
+
         // ---- optimizer ----
         for (long n : new long[]{1, 1000003}) {
             cases.add(new Case(Set.of("adamUpdate"), "adam n=" + n + ", 3 steps", p -> {

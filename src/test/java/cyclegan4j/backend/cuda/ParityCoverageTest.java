@@ -14,13 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Runs everywhere: fails when a Backend method has no GPU parity case (add one to ParityCases). */
 class ParityCoverageTest {
 
-    private static final Set<String> NOT_NUMERIC = Set.of("name");
+    private static final Set<String> NOT_NUMERIC = Set.of("name", "synchronize", "takeDevicePeaks");
 
     @Test
     void everyBackendMethodHasAParityCase() {
         Set<String> methods = new TreeSet<>();
         for (Method m : Backend.class.getMethods()) {
-            if (!Modifier.isStatic(m.getModifiers()) && !m.isDefault() && !NOT_NUMERIC.contains(m.getName())) {
+            if (!Modifier.isStatic(m.getModifiers()) && !NOT_NUMERIC.contains(m.getName())) { // defaults too: a device may override them
                 methods.add(m.getName());
             }
         }
