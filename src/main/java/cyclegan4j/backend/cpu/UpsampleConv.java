@@ -50,8 +50,8 @@ final class UpsampleConv {
      * weights for every GEMM, so the image must be large next to the output channels. Measured on
      * the 2-vCPU VM (medians of 11 interleaved calls, forward / backward, against the composite):
      * 1.9x / 2.1x for 256 -> 128 channels on a 64x64 input, 1.4x / 1.3x at 32x32, 1.0x at 24x24,
-     * 0.56x / 0.58x at 16x16; 2.1x for 128 -> 64 at 32x32 and 64x64 (2.8x at 128x128), 1.1x at
-     * 24x24, 0.9x at 20x20. Break-even is near span = 8 cOut.
+     * 0.56x / 0.58x at 16x16; for 128 -> 64 2.8x at 128x128, 2.1x at 64x64, 1.4x / 1.5x at 32x32,
+     * 1.1x at 24x24, 0.9x at 20x20, 0.7x at 16x16. Break-even is near span = 8 cOut.
      */
     static boolean pays(ConvShape s) {
         long span = (long) (s.h() / 2) * (s.w() / 2 + 2) - 1;
