@@ -10,8 +10,8 @@ import java.util.List;
  * (as PyTorch drops it with its last reference): under no-grad, inference holds about two layers.
  *
  * <p>A 2x {@link Layers.Upsample} followed by a 3x3 stride-1 pad-1 {@link Conv2d} (the CycleGAN
- * decoder) runs as one op, {@code F.upsampleConv2d}: same values, and neither backend keeps the
- * upsampled image (the CPU does not even make it).
+ * decoder) runs as one op, {@code F.upsampleConv2d}: same values, and no backend keeps the
+ * upsampled image for the backward pass (the CPU, at the decoder's usual sizes, never makes it).
  */
 public final class Sequential extends Module {
 

@@ -5,6 +5,7 @@ import cyclegan4j.backend.cpu.CpuBackend;
 import cyclegan4j.cyclegan.Discriminator;
 import cyclegan4j.cyclegan.GeneratorResNet;
 import cyclegan4j.nn.Adam;
+import cyclegan4j.nn.Module;
 import cyclegan4j.ops.F;
 import cyclegan4j.tensor.Scope;
 import cyclegan4j.tensor.Tensor;
@@ -96,17 +97,19 @@ class ModelParityTest {
         /** Parameters ("param N") and Adam moments ("m N", "v N") as they are now. */
         Map<String, float[]> state() {
             Map<String, float[]> out = new LinkedHashMap<>();
-            for (Object[] net : new Object[][]{{"G.", g, optG}, {"D.", d, optD}}) {
-                Adam opt = (Adam) net[2];
-                List<String> names = List.copyOf(((cyclegan4j.nn.Module) net[1]).namedParameters().keySet());
-                for (int i = 0; i < names.size(); i++) {
-                    String k = net[0] + names.get(i);
-                    out.put("param " + k, opt.params().get(i).toArray());
-                    out.put("m " + k, be.download(opt.expAvg(i)));
-                    out.put("v " + k, be.download(opt.expAvgSq(i)));
-                }
-            }
+            putState(out, "G.", g, optG);
+            putState(out, "D.", d, optD);
             return out;
+        }
+
+        private void putState(Map<String, float[]> out, String prefix, Module net, Adam opt) {
+            List<String> names = List.copyOf(net.namedParameters().keySet()); // the optimiser's order
+            for (int i = 0; i < names.size(); i++) {
+                String k = prefix + names.get(i);
+                out.put("param " + k, opt.params().get(i).toArray());
+                out.put("m " + k, be.download(opt.expAvg(i)));
+                out.put("v " + k, be.download(opt.expAvgSq(i)));
+            }
         }
 
         /** One G step and one D step; returns losses, gradients and the parameters after Adam. */
