@@ -47,7 +47,7 @@ public final class F {
 
     /** conv2d(upsampleNearest(x, 2), weight, bias, 1, 1) for a 3x3 weight, as one op (the decoder's layers). */
     public static Tensor upsampleConv2d(Tensor x, Tensor weight, Tensor bias) {
-        return UpsampleConv2d.apply(x, weight, bias);
+        return Conv2d.applyUpsampled(x, weight, bias);
     }
 
     public static Tensor add(Tensor a, Tensor b) {
