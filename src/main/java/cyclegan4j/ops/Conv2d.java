@@ -38,10 +38,7 @@ public final class Conv2d extends Function {
             throw new IllegalArgumentException("conv2d: input " + Arrays.toString(x.shape()) + " has " + x.dim(1)
                     + " channels but weight " + Arrays.toString(weight.shape()) + " expects " + weight.dim(1));
         }
-        if (bias != null && (bias.rank() != 1 || bias.dim(0) != weight.dim(0))) {
-            throw new IllegalArgumentException("conv2d: bias " + Arrays.toString(bias.shape()) + " does not match weight "
-                    + Arrays.toString(weight.shape()));
-        }
+        requireBias("conv2d", bias, weight);
         Backend be = backendOf("conv2d", x, weight, bias);
         ConvShape s;
         try {
@@ -63,15 +60,20 @@ public final class Conv2d extends Function {
             throw new IllegalArgumentException("upsampleConv2d: needs a 3x3 weight with the input's " + x.dim(1)
                     + " channels, got input " + Arrays.toString(x.shape()) + " and weight " + Arrays.toString(weight.shape()));
         }
-        if (bias != null && (bias.rank() != 1 || bias.dim(0) != weight.dim(0))) {
-            throw new IllegalArgumentException("upsampleConv2d: bias " + Arrays.toString(bias.shape())
-                    + " does not match weight " + Arrays.toString(weight.shape()));
-        }
+        requireBias("upsampleConv2d", bias, weight);
         Backend be = backendOf("upsampleConv2d", x, weight, bias);
         ConvShape s = new ConvShape(x.dim(0), x.dim(1), 2 * x.dim(2), 2 * x.dim(3), weight.dim(0), 3, 3, 1, 1);
         Tensor out = Tensor.empty(be, s.n(), s.cOut(), s.outH(), s.outW());
         be.upsampleConv2dForward(out.data(), x.data(), weight.data(), bias == null ? null : bias.data(), s);
         return new Conv2d(s, true).saveAndRecord(out, x, weight, bias);
+    }
+
+    /** A bias, when there is one, has one value per output channel of the weight. */
+    private static void requireBias(String op, Tensor bias, Tensor weight) {
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != weight.dim(0))) {
+            throw new IllegalArgumentException(op + ": bias " + Arrays.toString(bias.shape()) + " does not match weight "
+                    + Arrays.toString(weight.shape()));
+        }
     }
 
     /** Keeps x and the weight for the backward pass and records the op. */

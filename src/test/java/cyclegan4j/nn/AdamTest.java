@@ -13,17 +13,6 @@ class AdamTest {
 
     private static final CpuBackend CPU = CpuBackend.get();
 
-    /** torch.optim.Adam (no weight decay, no amsgrad): p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps). */
-    private static void reference(double[] p, double[] m, double[] v, double[] g, int step,
-                                  double lr, double b1, double b2, double eps) {
-        double bc1 = 1 - Math.pow(b1, step), bc2 = 1 - Math.pow(b2, step);
-        for (int i = 0; i < p.length; i++) {
-            m[i] = b1 * m[i] + (1 - b1) * g[i];
-            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-            p[i] -= lr / bc1 * m[i] / (Math.sqrt(v[i]) / Math.sqrt(bc2) + eps);
-        }
-    }
-
     private static void run(float lr, float b1, float b2, float eps, double[][] grads) {
         float[] p0 = {1.0f, -2.0f, 0.5f, 0.25f, 3f};
         Tensor p = Tensor.parameter(CPU, p0, p0.length);
@@ -41,7 +30,7 @@ class AdamTest {
                 }
                 CPU.upload(p.grad(), g);
                 adam.step();
-                reference(ref, m, v, gd, step, lr, b1, b2, eps);
+                AdamReference.step(ref, m, v, gd, step, lr, b1, b2, eps);
                 float[] got = p.toArray();
                 float[] gotM = CPU.download(adam.expAvg(0)), gotV = CPU.download(adam.expAvgSq(0));
                 for (int i = 0; i < got.length; i++) {

@@ -4,7 +4,8 @@ package cyclegan4j.backend.cpu;
  * Per-thread work arrays for the convolutions, kept between calls. A fresh multi-megabyte float[]
  * is zeroed by the JVM and page-faulted in on every call: the 7x7 stem at 128x128 took 3.6 ms with
  * a fresh 9.4 MB column buffer (GEMM 1.6 ms, im2col 0.7 ms) and 2.8 ms with a kept one. They stay
- * as large as the largest convolution has needed: about 120 MB for the 256x256 generator.
+ * as large as the largest convolution has needed: about 120 MB for the 256x256 generator at
+ * batch 1 (the padded inputs grow with the batch).
  */
 final class Scratch {
 

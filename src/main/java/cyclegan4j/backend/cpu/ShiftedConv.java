@@ -86,17 +86,12 @@ final class ShiftedConv {
     void forward(float[] out, float[] in, float[] weight, float[] bias) {
         float[] wt = tapMajor(weight);
         float[] acc = Scratch.floats(Slot.OUTPUT, cOut * wide);
-        float[] padded = s.pad() > 0 ? Scratch.floats(Slot.INPUT, cIn * plane) : null;
+        float[] x = padded(in, Slot.INPUT);
         int ohw = oh * ow;
         for (int n = 0; n < s.n(); n++) {
-            float[] x = padded == null ? in : padded;
-            int xBase = padded == null ? n * cIn * plane : 0;
-            if (padded != null) {
-                pad(padded, in, n);
-            }
             for (int t = 0; t < taps; t++) {
                 gemm.sgemm(false, false, cOut, span, cIn, 1f, wt, t * cOut * cIn, cIn,
-                        x, xBase + shift(t), plane, t == 0 ? 0f : 1f, acc, 0, wide);
+                        x, n * cIn * plane + shift(t), plane, t == 0 ? 0f : 1f, acc, 0, wide);
             }
             int outBase = n * cOut * ohw;
             Parallel.forEach(cOut, wide, co -> { // keep columns x < ow, add the bias
@@ -119,34 +114,29 @@ final class ShiftedConv {
         float[] dWide = Scratch.floats(Slot.OUTPUT_GRAD, cOut * wide);
         float[] wt = dIn != null ? tapMajor(weight) : null;
         float[] dWt = dW != null ? Scratch.floats(Slot.WEIGHT_GRAD, taps * cOut * cIn) : null;
-        boolean padded = s.pad() > 0;
-        float[] x = dW != null && padded ? Scratch.floats(Slot.INPUT, cIn * plane) : null;
-        float[] dx = dIn != null && padded ? Scratch.floats(Slot.INPUT_GRAD, cIn * plane) : null;
+        float[] x = dW != null ? padded(in, Slot.INPUT) : null;
+        // the input gradient of the padded image, whose interior is dIn's
+        float[] dx = dIn == null ? null : s.pad() > 0 ? Scratch.floats(Slot.INPUT_GRAD, s.n() * cIn * plane) : dIn;
         for (int n = 0; n < s.n(); n++) {
             widen(dWide, dOut, n);
+            int base = n * cIn * plane;
             if (dW != null) {
-                float[] src = padded ? x : in;
-                int srcBase = padded ? 0 : n * cIn * plane;
-                if (padded) {
-                    pad(x, in, n);
-                }
                 for (int t = 0; t < taps; t++) {
-                    gemm.sgemm(false, true, cOut, cIn, span, 1f, dWide, 0, wide, src, srcBase + shift(t), plane,
+                    gemm.sgemm(false, true, cOut, cIn, span, 1f, dWide, 0, wide, x, base + shift(t), plane,
                             n == 0 ? 0f : 1f, dWt, t * cOut * cIn, cIn);
                 }
             }
             if (dIn != null) {
-                float[] dst = padded ? dx : dIn;
-                int dstBase = padded ? 0 : n * cIn * plane;
-                Arrays.fill(dst, dstBase, dstBase + cIn * plane, 0f);
+                Arrays.fill(dx, base, base + cIn * plane, 0f);
                 for (int t = 0; t < taps; t++) {
                     gemm.sgemm(true, false, cIn, span, cOut, 1f, wt, t * cOut * cIn, cIn, dWide, 0, wide,
-                            1f, dst, dstBase + shift(t), plane);
-                }
-                if (padded) {
-                    crop(dIn, dx, n);
+                            1f, dx, base + shift(t), plane);
                 }
             }
+        }
+        if (dIn != null && dx != dIn) { // the padding's gradient is dropped
+            int p = s.pad();
+            CpuSpatial.zeroPadBackward(dIn, dx, s.n() * cIn, s.h(), s.w(), p, p, p, p);
         }
         if (dW != null) {
             Parallel.forEach(cOut, (long) cIn * taps, co -> { // co's row of dW (cIn*taps floats) stays in cache
@@ -158,6 +148,17 @@ final class ShiftedConv {
                 }
             });
         }
+    }
+
+    /** in itself without padding, else every image of in zero-padded into the slot's array, [n][cIn][hp][wp]. */
+    private float[] padded(float[] in, Slot slot) {
+        int p = s.pad();
+        if (p == 0) {
+            return in;
+        }
+        float[] x = Scratch.floats(slot, s.n() * cIn * plane);
+        CpuSpatial.zeroPadForward(x, in, s.n() * cIn, s.h(), s.w(), p, p, p, p);
+        return x;
     }
 
     /** Flat offset of tap t's view: ky*wp + kx. */
@@ -187,31 +188,6 @@ final class ShiftedConv {
                 int dst = co * wide + y * wp;
                 System.arraycopy(dOut, base + co * ohw + y * ow, dWide, dst, ow);
                 Arrays.fill(dWide, dst + ow, dst + wp, 0f);
-            }
-        });
-    }
-
-    /** Image n of in, zero-padded by s.pad() on every side, into padded[cIn][hp][wp]. */
-    private void pad(float[] padded, float[] in, int n) {
-        int h = s.h(), w = s.w(), p = s.pad(), base = n * cIn * h * w;
-        Parallel.forEach(cIn, plane, ci -> {
-            int dst = ci * plane;
-            Arrays.fill(padded, dst, dst + p * wp + p, 0f);
-            for (int y = 0; y < h; y++) {
-                int row = dst + (y + p) * wp + p;
-                System.arraycopy(in, base + (ci * h + y) * w, padded, row, w);
-                Arrays.fill(padded, row + w, row + w + 2 * p, 0f); // right pad, then the next row's left
-            }
-            Arrays.fill(padded, dst + (h + p) * wp + p, dst + plane, 0f);
-        });
-    }
-
-    /** dIn[n] = the interior of the padded gradient dx (the padding's gradient is dropped). */
-    private void crop(float[] dIn, float[] dx, int n) {
-        int h = s.h(), w = s.w(), p = s.pad(), base = n * cIn * h * w;
-        Parallel.forEach(cIn, (long) h * w, ci -> {
-            for (int y = 0; y < h; y++) {
-                System.arraycopy(dx, ci * plane + (y + p) * wp + p, dIn, base + (ci * h + y) * w, w);
             }
         });
     }

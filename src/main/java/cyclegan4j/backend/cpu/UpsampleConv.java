@@ -61,16 +61,15 @@ final class UpsampleConv {
     /** out = conv(upsample(in), W) + bias (bias may be null), written, for every image. */
     void forward(float[] out, float[] in, float[] weight, float[] bias) {
         float[] wp4 = phaseWeights(weight);
-        float[] xp = Scratch.floats(Slot.INPUT, cIn * plane);
+        float[] xp = padded(in);
         float[] acc = Scratch.floats(Slot.OUTPUT, cOut * h * wp);
         int ow = 2 * w, ohw = 4 * h * w;
         for (int n = 0; n < s.n(); n++) {
-            pad(xp, in, n);
             for (int p = 0; p < 4; p++) {
                 int py = p / 2, px = p % 2;
                 for (int t = 0; t < 4; t++) {
                     gemm.sgemm(false, false, cOut, span, cIn, 1f, wp4, (p * 4 + t) * cOut * cIn, cIn,
-                            xp, shift(py, t), plane, t == 0 ? 0f : 1f, acc, 0, h * wp);
+                            xp, n * cIn * plane + shift(py, t), plane, t == 0 ? 0f : 1f, acc, 0, h * wp);
                 }
                 int outBase = n * cOut * ohw;
                 Parallel.forEach(cOut, (long) h * w, co -> { // phase p's pixels, plus the bias
@@ -92,22 +91,19 @@ final class UpsampleConv {
      */
     void backward(float[] dIn, float[] dW, float[] dOut, float[] in, float[] weight) {
         float[] wp4 = dIn != null ? phaseWeights(weight) : null;
-        float[] xp = dW != null ? Scratch.floats(Slot.INPUT, cIn * plane) : null;
+        float[] xp = dW != null ? padded(in) : null;
         float[] dWp = dW != null ? Scratch.floats(Slot.WEIGHT_GRAD, 16 * cOut * cIn) : null;
-        float[] dxp = dIn != null ? Scratch.floats(Slot.INPUT_GRAD, cIn * plane) : null;
+        float[] dxp = dIn != null ? Scratch.floats(Slot.INPUT_GRAD, s.n() * cIn * plane) : null;
         float[] g = Scratch.floats(Slot.OUTPUT_GRAD, cOut * h * wp);
+        if (dIn != null) {
+            Arrays.fill(dxp, 0, s.n() * cIn * plane, 0f);
+        }
         for (int n = 0; n < s.n(); n++) {
-            if (dW != null) {
-                pad(xp, in, n);
-            }
-            if (dIn != null) {
-                Arrays.fill(dxp, 0, cIn * plane, 0f);
-            }
             for (int p = 0; p < 4; p++) {
                 int py = p / 2, px = p % 2;
                 gatherPhase(g, dOut, n, py, px);
                 for (int t = 0; t < 4; t++) {
-                    int off = shift(py, t), blk = (p * 4 + t) * cOut * cIn;
+                    int off = n * cIn * plane + shift(py, t), blk = (p * 4 + t) * cOut * cIn;
                     if (dW != null) {
                         gemm.sgemm(false, true, cOut, cIn, span, 1f, g, 0, h * wp, xp, off, plane,
                                 n == 0 ? 0f : 1f, dWp, blk, cIn);
@@ -117,18 +113,20 @@ final class UpsampleConv {
                     }
                 }
             }
-            if (dIn != null) {
-                int base = n * cIn * h * w;
-                Parallel.forEach(cIn, (long) h * w, ci -> { // the interior: the padding's gradient is dropped
-                    for (int y = 0; y < h; y++) {
-                        System.arraycopy(dxp, ci * plane + (y + 1) * wp + 1, dIn, base + (ci * h + y) * w, w);
-                    }
-                });
-            }
+        }
+        if (dIn != null) { // the interior: the padding's gradient is dropped
+            CpuSpatial.zeroPadBackward(dIn, dxp, s.n() * cIn, h, w, 1, 1, 1, 1);
         }
         if (dW != null) {
             foldPhaseGradients(dW, dWp);
         }
+    }
+
+    /** Every image of in zero-padded by one on every side, [n][cIn][h+2][w+2], in the INPUT scratch. */
+    private float[] padded(float[] in) {
+        float[] xp = Scratch.floats(Slot.INPUT, s.n() * cIn * plane);
+        CpuSpatial.zeroPadForward(xp, in, s.n() * cIn, h, w, 1, 1, 1, 1);
+        return xp;
     }
 
     /** Flat offset into xp of the view of row phase py's tap t = 2a + b: (py + a)*wp + b. */
@@ -187,18 +185,6 @@ final class UpsampleConv {
                 for (int x = 0; x < w; x++) {
                     g[dst + px + x] = dOut[src + 2 * x];
                 }
-            }
-        });
-    }
-
-    /** Image n of in, zero-padded by one on every side, into xp[cIn][h+2][w+2]. */
-    private void pad(float[] xp, float[] in, int n) {
-        int base = n * cIn * h * w;
-        Parallel.forEach(cIn, plane, ci -> {
-            int dst = ci * plane;
-            Arrays.fill(xp, dst, dst + plane, 0f);
-            for (int y = 0; y < h; y++) {
-                System.arraycopy(in, base + (ci * h + y) * w, xp, dst + (y + 1) * wp + 1, w);
             }
         });
     }

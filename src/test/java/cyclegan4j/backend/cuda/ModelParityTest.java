@@ -5,6 +5,7 @@ import cyclegan4j.backend.cpu.CpuBackend;
 import cyclegan4j.cyclegan.Discriminator;
 import cyclegan4j.cyclegan.GeneratorResNet;
 import cyclegan4j.nn.Adam;
+import cyclegan4j.nn.AdamReference;
 import cyclegan4j.nn.Module;
 import cyclegan4j.ops.F;
 import cyclegan4j.tensor.Scope;
@@ -206,18 +207,23 @@ class ModelParityTest {
         }
     }
 
-    /**
-     * torch.optim.Adam's update (no weight decay) in double: p - lr/bc1 * m' / (sqrt(v')/sqrt(bc2) + eps)
-     * with m' = b1 m + (1-b1) g, v' = b2 v + (1-b2) g^2, betas 0.5 and 0.999 as the models use.
-     */
+    /** torch.optim.Adam's update from p, m, v and g, betas 0.5 and 0.999 as the models use. */
     private static float[] adam(float[] p, float[] m, float[] v, float[] g, int t) {
-        double b1 = 0.5, b2 = 0.999, bc1 = 1 - Math.pow(b1, t), bc2 = 1 - Math.pow(b2, t);
+        double[] pd = toDouble(p), md = toDouble(m), vd = toDouble(v);
+        AdamReference.step(pd, md, vd, toDouble(g), t, LR, 0.5, 0.999, 1e-8);
         float[] out = new float[p.length];
         for (int i = 0; i < p.length; i++) {
-            double mi = b1 * m[i] + (1 - b1) * g[i], vi = b2 * v[i] + (1 - b2) * (double) g[i] * g[i];
-            out[i] = (float) (p[i] - LR / bc1 * mi / (Math.sqrt(vi) / Math.sqrt(bc2) + 1e-8));
+            out[i] = (float) pd[i];
         }
         return out;
+    }
+
+    private static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
     }
 
     private static double norm(float[] v) {
