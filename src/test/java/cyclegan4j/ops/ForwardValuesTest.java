@@ -121,6 +121,48 @@ class ForwardValuesTest {
     }
 
     @Test
+    void instanceNormOfLargePlanesMatchesFloat64() {
+        // planes of 2 (shorter than the CPU's 64-float summing block), 64, 437 (6 blocks and a tail)
+        // and 4,096 values, offset and scaled like a conv output; forward and backward against
+        // the formulas evaluated in double
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        for (int[] hw : new int[][]{{1, 2}, {8, 8}, {19, 23}, {64, 64}}) {
+            int planes = 3, n = hw[0] * hw[1];
+            float[] x = new float[planes * n], dy = new float[planes * n];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (5 + 3 * (i / n) + (1 + i / n) * rng.nextGaussian());
+                dy[i] = (float) rng.nextGaussian();
+            }
+            Tensor xt = t(x, 1, planes, hw[0], hw[1]).requiresGrad(true);
+            Tensor y = F.instanceNorm2d(xt, 1e-5f);
+            float[] out = y.toArray();
+            y.backward(t(dy, 1, planes, hw[0], hw[1]));
+            float[] dx = xt.gradArray();
+            for (int p = 0; p < planes; p++) {
+                double mean = 0, var = 0, mdy = 0, mdyx = 0;
+                for (int i = p * n; i < (p + 1) * n; i++) {
+                    mean += x[i] / (double) n;
+                }
+                for (int i = p * n; i < (p + 1) * n; i++) {
+                    var += (x[i] - mean) * (x[i] - mean) / n;
+                }
+                double rstd = 1 / Math.sqrt(var + 1e-5);
+                for (int i = p * n; i < (p + 1) * n; i++) {
+                    mdy += dy[i] / (double) n;
+                    mdyx += dy[i] * (x[i] - mean) * rstd / n;
+                }
+                for (int i = p * n; i < (p + 1) * n; i++) {
+                    double xhat = (x[i] - mean) * rstd;
+                    String at = n + " values, plane " + p + ", index " + i;
+                    assertEquals(xhat, out[i], 2e-6 * (1 + Math.abs(xhat)), "forward, " + at);
+                    double want = rstd * (dy[i] - mdy - xhat * mdyx);
+                    assertEquals(want, dx[i], 1e-5 * (1 + Math.abs(want)), "backward, " + at);
+                }
+            }
+        }
+    }
+
+    @Test
     void upsampleNearest() {
         Tensor out = F.upsampleNearest(t(new float[]{1, 2, 3, 4}, 1, 1, 2, 2), 2);
         assertArrayEquals(new int[]{1, 1, 4, 4}, out.shape());

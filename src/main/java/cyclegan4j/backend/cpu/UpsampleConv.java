@@ -25,6 +25,25 @@ final class UpsampleConv {
     /** First and last 3x3 kernel row (or column) that tap a of phase p sums: [p][a]. */
     private static final int[][] FIRST = {{0, 1}, {0, 2}}, LAST = {{0, 2}, {1, 2}};
 
+    /**
+     * SUMS[4p + t][3ky + kx] = 1 when phase p's tap t sums the 3x3 tap (ky, kx), else 0: the phase
+     * kernels are SUMS times each 3x3 kernel, one GEMM for all of them (a loop over the tables
+     * above took 4.5 ms for 256 -> 128 channels, the GEMM 0.5).
+     */
+    private static final float[] SUMS = new float[16 * 9];
+
+    static {
+        for (int p = 0; p < 4; p++) {
+            for (int t = 0; t < 4; t++) {
+                for (int ky = FIRST[p / 2][t / 2]; ky <= LAST[p / 2][t / 2]; ky++) {
+                    for (int kx = FIRST[p % 2][t % 2]; kx <= LAST[p % 2][t % 2]; kx++) {
+                        SUMS[(p * 4 + t) * 9 + ky * 3 + kx] = 1f;
+                    }
+                }
+            }
+        }
+    }
+
     private final Gemm gemm;
     private final ConvShape s;
     private final int cIn, cOut, h, w, wp, plane, span;
@@ -134,45 +153,18 @@ final class UpsampleConv {
         return (py + t / 2) * wp + t % 2;
     }
 
-    /** The 16 phase kernels [phase][tap][cOut][cIn] from W[cOut][cIn][3][3]: sums of 3x3 taps. */
+    /** The 16 phase kernels [phase][tap][cOut][cIn] from W[cOut][cIn][3][3]: SUMS * W^T. */
     private float[] phaseWeights(float[] weight) {
-        float[] out = Scratch.floats(Slot.WEIGHTS, 16 * cOut * cIn);
-        Parallel.forEach(cOut, 16L * cIn, co -> {
-            for (int ci = 0; ci < cIn; ci++) {
-                int k = (co * cIn + ci) * 9;
-                for (int p = 0; p < 4; p++) {
-                    for (int t = 0; t < 4; t++) {
-                        float sum = 0f;
-                        for (int ky = FIRST[p / 2][t / 2]; ky <= LAST[p / 2][t / 2]; ky++) {
-                            for (int kx = FIRST[p % 2][t % 2]; kx <= LAST[p % 2][t % 2]; kx++) {
-                                sum += weight[k + ky * 3 + kx];
-                            }
-                        }
-                        out[((p * 4 + t) * cOut + co) * cIn + ci] = sum;
-                    }
-                }
-            }
-        });
+        int pairs = cOut * cIn;
+        float[] out = Scratch.floats(Slot.WEIGHTS, 16 * pairs);
+        gemm.sgemm(false, true, 16, pairs, 9, 1f, SUMS, 0, 9, weight, 0, 9, 0f, out, 0, pairs);
         return out;
     }
 
-    /** dW[co][ci][ky][kx] += the phase-tap gradients whose sums contain tap (ky, kx). */
+    /** dW[co][ci][ky][kx] += the phase-tap gradients whose sums contain tap (ky, kx): dW += dWp^T * SUMS. */
     private void foldPhaseGradients(float[] dW, float[] dWp) {
-        Parallel.forEach(cOut, 16L * cIn, co -> {
-            for (int ci = 0; ci < cIn; ci++) {
-                int k = (co * cIn + ci) * 9;
-                for (int p = 0; p < 4; p++) {
-                    for (int t = 0; t < 4; t++) {
-                        float d = dWp[((p * 4 + t) * cOut + co) * cIn + ci];
-                        for (int ky = FIRST[p / 2][t / 2]; ky <= LAST[p / 2][t / 2]; ky++) {
-                            for (int kx = FIRST[p % 2][t % 2]; kx <= LAST[p % 2][t % 2]; kx++) {
-                                dW[k + ky * 3 + kx] += d;
-                            }
-                        }
-                    }
-                }
-            }
-        });
+        int pairs = cOut * cIn;
+        gemm.sgemm(true, false, pairs, 9, 16, 1f, dWp, 0, pairs, SUMS, 0, 9, 1f, dW, 0, 9);
     }
 
     /** g[co][y*wp + px + x] = dOut[n][co][2y+py][2x+px]; every other column of a row is zero. */
