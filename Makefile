@@ -140,7 +140,8 @@ FAKE_GPU := target/fake-gpu
 bench-fake-gpu: dist
 	kernels/emu/build-fake-gpu.sh $(FAKE_GPU)
 	LD_LIBRARY_PATH=$(CURDIR)/$(FAKE_GPU)/fake CYCLEGAN4J_COMPAT_DIR=$(CURDIR)/$(FAKE_GPU)/compat QUICK=1 \
-	  $(DIST)/benchmarks/gpu-check.sh --op-bench -p shape=1x8x16x16 -p layer=1x4x10x10:4k3s1p0
+	  $(DIST)/benchmarks/gpu-check.sh --op-bench -p shape=1x8x16x16 -p layer=1x4x10x10:4k3s1p0 \
+	    -p upsampledLayer=1x4x10x10:4k3s1p1
 
 # The host's side of the seed's training step (256x256, 9 blocks, batch 1) on the CUDA backend:
 # `cyclegan4j bench --device cuda` from the dist bundle on the fake GPU with FAKE_CUDA_SKIP_WORK=1

@@ -106,8 +106,13 @@ final class KernelTable {
     private static void convolutions(String backend, List<JmhCsv.Row> rows, PrintStream out) {
         Map<String, double[]> layers = new LinkedHashMap<>(); // layer -> {forward, backward} GFLOP/s
         for (JmhCsv.Row r : rows) {
-            if (r.benchmark().startsWith("ConvBenchmark.") && r.counter().equals("gflops")) {
-                double[] v = layers.computeIfAbsent(r.param("layer"), k -> new double[]{Double.NaN, Double.NaN});
+            if (!r.counter().equals("gflops")) {
+                continue;
+            }
+            String layer = r.benchmark().startsWith("ConvBenchmark.") ? r.param("layer")
+                    : r.benchmark().startsWith("UpsampleConvBenchmark.") ? "up2 + " + r.param("upsampledLayer") : null;
+            if (layer != null) {
+                double[] v = layers.computeIfAbsent(layer, k -> new double[]{Double.NaN, Double.NaN});
                 v[r.benchmark().endsWith(".forward") ? 0 : 1] = r.score();
             }
         }
@@ -115,11 +120,12 @@ final class KernelTable {
             return;
         }
         boolean cpu = backend.equals("cpu"); // GFLOP/s there, TFLOP/s on a GPU
-        out.printf(Locale.ROOT, "%nConvolutions, %s: %s (JMH mean; backward = data + filter, bias not counted)%n", backend,
+        out.printf(Locale.ROOT, "%nConvolutions, %s: %s (JMH mean; backward = data + filter, bias not counted;%n"
+                + "  up2 + layer: the fused upsampling + conv, counted as the conv on the upsampled image)%n", backend,
                 cpu ? "GFLOP/s" : "TFLOP/s");
-        out.printf(Locale.ROOT, "  %-26s %9s %9s%n", "layer", "forward", "backward");
+        out.printf(Locale.ROOT, "  %-32s %9s %9s%n", "layer", "forward", "backward");
         double scale = cpu ? 1 : 1e-3;
-        layers.forEach((layer, v) -> out.printf(Locale.ROOT, "  %-26s %9.2f %9.2f%n", layer, v[0] * scale, v[1] * scale));
+        layers.forEach((layer, v) -> out.printf(Locale.ROOT, "  %-32s %9.2f %9.2f%n", layer, v[0] * scale, v[1] * scale));
     }
 
     private static String gbs(JmhCsv.Row r) {

@@ -1,0 +1,56 @@
+package cyclegan4j.bench;
+
+import cyclegan4j.backend.Buffer;
+import cyclegan4j.backend.ConvShape;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+
+/**
+ * The decoder's nearest 2x upsampling + 3x3 convolution as one op ({@code Backend.upsampleConv2d*},
+ * what the generator's u128 and u64 run). {@code upsampledLayer} is the convolution on the
+ * upsampled image, in {@link Shape}'s {@code NxCxHxW:OkKsSpP} form (3x3, stride 1, pad 1, even H
+ * and W); the op's input has half that height and width. Its own parameter name, not
+ * {@code layer}, so that a {@code -p layer=...} for {@link ConvBenchmark} does not reach it.
+ *
+ * <p>{@code gflops} counts the convolution on the upsampled image ({@link ConvShape#flops()}, twice
+ * that backward), as {@link ConvBenchmark} does for its u128 layer, so the two rates compare
+ * directly: the fused op's gain is the ratio. The CPU's phase form does 4/9 of those FLOPs; the
+ * default (CUDA) path upsamples into a temporary and convolves, once more in the backward pass.
+ */
+public class UpsampleConvBenchmark extends OpBench {
+
+    @Param({"1x256x128x128:128k3s1p1", "1x128x256x256:64k3s1p1"})
+    public String upsampledLayer;
+
+    private ConvShape s;
+    private Buffer x, weight, bias, y, dy, dx, dWeight, dBias;
+
+    @Override
+    protected void allocate() {
+        s = Shape.conv(upsampledLayer);
+        if (s.kh() != 3 || s.kw() != 3 || s.stride() != 1 || s.pad() != 1 || s.h() % 2 != 0 || s.w() % 2 != 0) {
+            throw new IllegalArgumentException("upsampledLayer must be a 3x3, stride-1, pad-1 convolution of an even size: "
+                    + upsampledLayer);
+        }
+        long nIn = (long) s.n() * s.cIn() * (s.h() / 2) * (s.w() / 2), nOut = (long) s.n() * s.cOut() * s.outH() * s.outW();
+        long nW = (long) s.cOut() * s.patch();
+        x = random(nIn);
+        weight = random(nW);
+        bias = random(s.cOut());
+        y = filled(nOut, 0f);
+        dy = random(nOut);
+        dx = filled(nIn, 0f);
+        dWeight = filled(nW, 0f);
+        dBias = filled(s.cOut(), 0f);
+    }
+
+    @Benchmark
+    public void forward(Flops flops) {
+        flops.gflops += repeat(() -> be.upsampleConv2dForward(y, x, weight, bias, s)) * s.flops() / 1e9;
+    }
+
+    @Benchmark
+    public void backward(Flops flops) {
+        flops.gflops += repeat(() -> be.upsampleConv2dBackward(dx, dWeight, dBias, dy, x, weight, s)) * 2 * s.flops() / 1e9;
+    }
+}
