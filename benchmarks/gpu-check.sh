@@ -5,8 +5,9 @@
 # Steps: device info; the GPU parity tests (JUnit console, tag gpu, -Dcyclegan4j.requireGpu=true,
 # so a CUDA start-up failure fails instead of skipping); a short training smoke run and translation
 # on the bundled demo data; our training step and, when the host has it, PyTorch's in the same run;
-# the JMH op benchmarks on CUDA (and axpy once more with our kernel instead of cuBLAS). Prints a summary table and the benchmarks' GB/s, fraction-of-copy
-# and TFLOP/s tables last.
+# the JMH op benchmarks on CUDA (and axpy once more with our kernel instead of cuBLAS; the step and
+# the fused upsampling + conv once more in the composite form instead of the phase form). Prints a
+# summary table and the benchmarks' GB/s, fraction-of-copy and TFLOP/s tables last.
 #     gpu-check.sh --op-bench [REGEX | -p NAME=VALUES]...
 # runs only the op benchmarks (benchmarks/README.md; `make bench-fake-gpu` runs it on the fake GPU),
 # the arguments going to JMH: benchmark regexes, or -p to change shapes (-p shape=1x8x16x16).
@@ -51,7 +52,7 @@ FAILED=0 # the exit status: 1 when any step failed or timed out
 step() { # step NAME TIMEOUT COMMAND...
   local name=$1 limit=$2; shift 2
   if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then
-    SUMMARY+=("$(printf '%-18s | %-24s | %4s' "$name" "not run (ONLY)" -)")
+    SUMMARY+=("$(printf '%-26s | %-24s | %4s' "$name" "not run (ONLY)" -)")
     return 0
   fi
   local t0=$(date +%s) rc
@@ -62,7 +63,7 @@ step() { # step NAME TIMEOUT COMMAND...
   local result="ok"
   [ "$rc" -eq 0 ] || { result="FAILED (exit $rc)"; FAILED=1; }
   [ "$rc" -eq 124 ] && result="TIMED OUT after ${limit}s"
-  SUMMARY+=("$(printf '%-18s | %-24s | %4ss' "$name" "$result" "$dt")")
+  SUMMARY+=("$(printf '%-26s | %-24s | %4ss' "$name" "$result" "$dt")")
   return 0
 }
 
@@ -93,6 +94,10 @@ step step-ours-b1 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --ba
 step step-ours-b4 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 4 --steps 10 --warmup 3
 step step-ours-fp32 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcyclegan4j.cuda.tf32=false" "$ROOT/bin/cyclegan4j" bench \
   --device cuda --size 256 --batch-size 1 --steps 20 --warmup 5
+# The decoder's upsampling + conv as upsample, then cuDNN's 3x3 convolution (the Backend default)
+# instead of the phase form's 2x2 one: the step that decides which the backend should keep.
+step step-ours-upconv-composite 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcyclegan4j.cuda.phaseUpsampleConv=false" \
+  "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 20 --warmup 5
 TORCH_PY=${TORCH_PY:-/opt/torch/.venv/bin/python}
 if [ -x "$TORCH_PY" ]; then # never put the system cuDNN on LD_LIBRARY_PATH for PyTorch
   step step-pytorch 400 env -u LD_LIBRARY_PATH "$TORCH_PY" "$ROOT/benchmarks/reference/step_benchmark.py" \
@@ -107,9 +112,9 @@ if [ -x "$TORCH_PY" ]; then # never put the system cuDNN on LD_LIBRARY_PATH for 
     --details=tree --disable-ansi-colors --disable-banner --reports-dir "$LOG/junit-pytorch"
   grep -h -E 'tests (successful|failed|aborted|skipped)' "$LOG/pytorch-parity.log" 2>/dev/null
 else
-  SUMMARY+=("$(printf '%-18s | %-24s | %4s' step-pytorch "skipped: no $TORCH_PY" -)")
-  SUMMARY+=("$(printf '%-18s | %-24s | %4s' step-pytorch-fp32 "skipped: no $TORCH_PY" -)")
-  SUMMARY+=("$(printf '%-18s | %-24s | %4s' pytorch-parity "skipped: no $TORCH_PY" -)")
+  SUMMARY+=("$(printf '%-26s | %-24s | %4s' step-pytorch "skipped: no $TORCH_PY" -)")
+  SUMMARY+=("$(printf '%-26s | %-24s | %4s' step-pytorch-fp32 "skipped: no $TORCH_PY" -)")
+  SUMMARY+=("$(printf '%-26s | %-24s | %4s' pytorch-parity "skipped: no $TORCH_PY" -)")
 fi
 
 # Every op family, forward and backward, at the model's shapes (writes jmh-cuda.csv).
@@ -118,10 +123,13 @@ step op-bench $(( ${TIMEOUT_BENCH:-240} + 60 )) env LOG_DIR="$LOG" bash "$ROOT/b
 # axpy only where it is at least as fast (compare with op-bench's AxpyBenchmark rows).
 step axpy-kernel 120 env LOG_DIR="$LOG" BENCH_CSV=jmh-cuda-axpy-kernel.csv BENCH_JAVA_OPTS=-Dcyclegan4j.cuda.cublas=false \
   bash "$ROOT/benchmarks/gpu-check.sh" --op-bench AxpyBenchmark CopyBenchmark
+# The fused upsampling + conv op alone in its composite form (compare with op-bench's UpsampleConvBenchmark rows).
+step upconv-composite 120 env LOG_DIR="$LOG" BENCH_CSV=jmh-cuda-upconv-composite.csv \
+  BENCH_JAVA_OPTS=-Dcyclegan4j.cuda.phaseUpsampleConv=false bash "$ROOT/benchmarks/gpu-check.sh" --op-bench UpsampleConvBenchmark
 
 echo
 echo "=== summary (logs in $LOG) ==="
-printf '%-18s | %-24s | %5s\n' check result time
+printf '%-26s | %-24s | %5s\n' check result time
 for s in "${SUMMARY[@]}"; do echo "$s"; done
 echo
 echo "op benchmarks on CUDA (JMH; device time: each measured call waits for the device):"
@@ -132,4 +140,11 @@ echo
 echo "axpy: cuBLAS Saxpy (op-bench, above) against our axpy kernel (-Dcyclegan4j.cuda.cublas=false):"
 sed -n '/^Memory-bound kernels/,$p' "$LOG/axpy-kernel.log" 2>/dev/null | grep 'AxpyBenchmark' | sed 's/^/  kernel: /'
 sed -n '/^Memory-bound kernels/,$p' "$LOG/op-bench.log" 2>/dev/null | grep 'AxpyBenchmark' | sed 's/^/  cuBLAS: /'
+echo
+echo "upsampling + conv (TFLOP/s counted on the upsampled conv): the phase form (op-bench) against upsample, then 3x3 conv:"
+grep -h '^  up2 + [0-9]' "$LOG/op-bench.log" 2>/dev/null | sed 's/^/  phase:     /'
+grep -h '^  up2 + [0-9]' "$LOG/upconv-composite.log" 2>/dev/null | sed 's/^/  composite: /'
+echo "the training step at batch 1 with each:"
+grep -h 'training step: median' "$LOG/step-ours-b1.log" 2>/dev/null | sed 's/^/  phase:     /'
+grep -h 'training step: median' "$LOG/step-ours-upconv-composite.log" 2>/dev/null | sed 's/^/  composite: /'
 exit $FAILED

@@ -16,6 +16,7 @@
 #include "../loss.cu"
 #include "../pad.cu"
 #include "../upsample.cu"
+#include "../upsample_conv.cu"
 
 #include <cstdint>
 #include <cstring>
@@ -61,6 +62,7 @@ const std::map<std::string, std::pair<std::function<void(const std::vector<Arg>&
     K(mse_partial), K(l1_partial), K(loss_finish), K(mse_backward), K(l1_backward),
     K(reflection_pad_forward), K(reflection_pad_backward), K(zero_pad_forward), K(zero_pad_backward),
     K(upsample_nearest_forward), K(upsample_nearest_backward),
+    K(upconv_phase_weights), K(upconv_fold_grad), K(upconv_interleave), K(upconv_deinterleave),
 };
 
 }  // namespace

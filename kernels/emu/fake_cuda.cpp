@@ -21,6 +21,7 @@
 #include "../loss.cu"
 #include "../pad.cu"
 #include "../upsample.cu"
+#include "../upsample_conv.cu"
 
 #include <cstdint>
 #include <cstring>
@@ -58,6 +59,7 @@ const std::map<std::string, FakeKernel> kernels = {
     THR(mse_partial), THR(l1_partial), THR(loss_finish), SEQ(mse_backward), SEQ(l1_backward),
     SEQ(reflection_pad_forward), SEQ(reflection_pad_backward), SEQ(zero_pad_forward), SEQ(zero_pad_backward),
     SEQ(upsample_nearest_forward), SEQ(upsample_nearest_backward),
+    SEQ(upconv_phase_weights), SEQ(upconv_fold_grad), SEQ(upconv_interleave), SEQ(upconv_deinterleave),
 };
 
 std::mutex mu;

@@ -46,6 +46,7 @@ import static jcuda.driver.JCudaDriver.*;
  * <p>Options (system properties): {@code cyclegan4j.cuda.device} (ordinal, default 0),
  * {@code cyclegan4j.cuda.tf32} (default true; false forces CUDNN_FMA_MATH, as the parity tests do),
  * {@code cyclegan4j.cuda.cublas} (default true; false uses the axpy kernel),
+ * {@code cyclegan4j.cuda.phaseUpsampleConv} (default true; false: upsample, then a 3x3 convolution),
  * {@code cyclegan4j.cudnn.find} (default false; true times cuDNN algorithms instead of using heuristics),
  * {@code cyclegan4j.cudnn.deterministic} (only deterministic cuDNN algorithms),
  * {@code cyclegan4j.cuda.sync} (debugging: synchronise after every kernel so that a failure names it).
@@ -81,6 +82,11 @@ public final class CudaBackend implements Backend {
     private final CUevent[] stagingFree = new CUevent[STAGING_SLOTS];
     private int stagingNext;
     private final String compatNote;
+    /**
+     * -Dcyclegan4j.cuda.phaseUpsampleConv=false: the decoder's upsampling + conv as upsample, then
+     * cuDNN's 3x3 convolution (the Backend default), instead of the phase form's 2x2 one.
+     */
+    private final boolean phaseUpsampleConv = !"false".equalsIgnoreCase(System.getProperty("cyclegan4j.cuda.phaseUpsampleConv"));
     /** -Dcyclegan4j.cuda.sync=true: wait after every kernel so a failure names its kernel (debugging only). */
     private final boolean debugSync = Boolean.getBoolean("cyclegan4j.cuda.sync");
 
@@ -604,6 +610,28 @@ public final class CudaBackend implements Backend {
         }
         if (dBias != null) {
             ops.convBiasBackward(b(dBias), b(dOut), s);
+        }
+    }
+
+    /** The phase form ({@link PhaseUpsampleConv}) unless -Dcyclegan4j.cuda.phaseUpsampleConv=false. */
+    @Override
+    public void upsampleConv2dForward(Buffer out, Buffer in, Buffer weight, Buffer bias, ConvShape s) {
+        bind();
+        if (phaseUpsampleConv) {
+            PhaseUpsampleConv.forward(this, ops, out, in, weight, bias, s);
+        } else {
+            Backend.super.upsampleConv2dForward(out, in, weight, bias, s);
+        }
+    }
+
+    @Override
+    public void upsampleConv2dBackward(Buffer dIn, Buffer dWeight, Buffer dBias, Buffer dOut, Buffer in, Buffer weight,
+                                       ConvShape s) {
+        bind();
+        if (phaseUpsampleConv) {
+            PhaseUpsampleConv.backward(this, ops, dIn, dWeight, dBias, dOut, in, weight, s);
+        } else {
+            Backend.super.upsampleConv2dBackward(dIn, dWeight, dBias, dOut, in, weight, s);
         }
     }
 

@@ -176,6 +176,30 @@ final class KernelOps {
         launcher.launch(KernelSpec.CONV_BIAS_BACKWARD, s.cOut(), planeThreads(hw * s.n()), dBias, dOut, s.n(), s.cOut(), hw);
     }
 
+    // ---- the phase form of upsampling + 3x3 convolution (kernels/upsample_conv.cu) -------------
+
+    /** The four stacked 2x2 phase kernels [4][cOut][cIn][2][2] of the 3x3 kernels w[cOut][cIn][3][3]. */
+    void upconvPhaseWeights(Buffer wp, Buffer w, long pairs) {
+        elementwise(KernelSpec.UPCONV_PHASE_WEIGHTS, pairs, wp, w, pairs);
+    }
+
+    /** dw[cOut][cIn][3][3] += the phase kernels' gradient dwp folded back onto the 3x3 taps. */
+    void upconvFoldGrad(Buffer dw, Buffer dwp, long pairs) {
+        elementwise(KernelSpec.UPCONV_FOLD_GRAD, pairs, dw, dwp, pairs);
+    }
+
+    /** out (n x cOut x 2h x 2w) = the phases (n x 4cOut x (h+1) x (w+1)) interleaved, plus bias (may be null). */
+    void upconvInterleave(Buffer out, Buffer phases, Buffer bias, int n, int cOut, int h, int w) {
+        long planes = (long) n * cOut;
+        rowwise(KernelSpec.UPCONV_INTERLEAVE, planes * 2 * h, out, phases, bias != null ? bias : phases, bias != null ? 1 : 0,
+                cOut, h, w, planes);
+    }
+
+    /** dPhases (n x 4cOut x (h+1) x (w+1), written) from dOut (n x cOut x 2h x 2w). */
+    void upconvDeinterleave(Buffer dPhases, Buffer dOut, int n, int cOut, int h, int w) {
+        rowwise(KernelSpec.UPCONV_DEINTERLEAVE, (long) n * 4 * cOut * (h + 1), dPhases, dOut, cOut, h, w, (long) n);
+    }
+
     // ---- optimizer ----------------------------------------------------------------------------
 
     /** Bias corrections on the host, rounded exactly as CpuBackend.adamUpdate does; the rest fused on the device. */

@@ -40,7 +40,12 @@ enum KernelSpec {
     ZERO_PAD_BACKWARD("pad", "zero_pad_backward", "ppiiiiiii"),
 
     UPSAMPLE_NEAREST_FORWARD("upsample", "upsample_nearest_forward", "ppiiii"),
-    UPSAMPLE_NEAREST_BACKWARD("upsample", "upsample_nearest_backward", "ppiiii");
+    UPSAMPLE_NEAREST_BACKWARD("upsample", "upsample_nearest_backward", "ppiiii"),
+
+    UPCONV_PHASE_WEIGHTS("upsample_conv", "upconv_phase_weights", "ppl"),
+    UPCONV_FOLD_GRAD("upsample_conv", "upconv_fold_grad", "ppl"),
+    UPCONV_INTERLEAVE("upsample_conv", "upconv_interleave", "pppiiiil"),
+    UPCONV_DEINTERLEAVE("upsample_conv", "upconv_deinterleave", "ppiiil");
 
     /** Classpath folder of the committed PTX ({@code make ptx}). */
     static final String PTX_RESOURCE_DIR = "/cyclegan4j/ptx/";

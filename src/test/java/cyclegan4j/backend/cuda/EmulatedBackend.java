@@ -318,6 +318,18 @@ final class EmulatedBackend implements Backend {
         }
     }
 
+    /** The CUDA backend's phase form, with its emulated kernels and the CPU's convolution. */
+    @Override
+    public void upsampleConv2dForward(Buffer out, Buffer in, Buffer weight, Buffer bias, ConvShape s) {
+        PhaseUpsampleConv.forward(this, ops, out, in, weight, bias, s);
+    }
+
+    @Override
+    public void upsampleConv2dBackward(Buffer dIn, Buffer dWeight, Buffer dBias, Buffer dOut, Buffer in, Buffer weight,
+                                       ConvShape s) {
+        PhaseUpsampleConv.backward(this, ops, dIn, dWeight, dBias, dOut, in, weight, s);
+    }
+
     /** The convolution itself on the CPU (stands in for cuDNN), the bias through the emulated kernel. */
     @Override
     public void conv2dForward(Buffer out, Buffer in, Buffer weight, Buffer bias, ConvShape s) {

@@ -309,6 +309,10 @@ final class ParityCases {
                 p.cpu.upsampleConv2dForward(y.cpu(), x.cpu(), w.cpu(), b.cpu(), s);
                 p.gpu.upsampleConv2dForward(y.gpu(), x.gpu(), w.gpu(), b.gpu(), s);
                 p.checkScaled("forward", y, 1e-4, 1e-3);
+                Parity.Pair yNoBias = p.out(nOut);
+                p.cpu.upsampleConv2dForward(yNoBias.cpu(), x.cpu(), w.cpu(), null, s);
+                p.gpu.upsampleConv2dForward(yNoBias.gpu(), x.gpu(), w.gpu(), null, s);
+                p.checkScaled("forward without bias", yNoBias, 1e-4, 1e-3);
                 Parity.Pair dy = p.rand(nOut), dx = p.out(nIn);
                 Parity.Pair dw = p.rand(nW, 0.01f, 0f), db = p.rand(s.cOut(), 0.01f, 0f); // gradients accumulate
                 p.cpu.upsampleConv2dBackward(dx.cpu(), dw.cpu(), db.cpu(), dy.cpu(), x.cpu(), w.cpu(), s);
@@ -316,6 +320,13 @@ final class ParityCases {
                 p.checkScaled("backward dIn", dx, 1e-4, 1e-3);
                 p.checkScaled("backward dWeight (accumulated)", dw, 1e-4, 1e-3);
                 p.checkScaled("backward dBias (accumulated)", db, 1e-5, 1e-4);
+                Parity.Pair dx2 = p.out(nIn), dw2 = p.rand(nW, 0.01f, 0f); // one gradient at a time
+                p.cpu.upsampleConv2dBackward(dx2.cpu(), null, null, dy.cpu(), x.cpu(), w.cpu(), s);
+                p.gpu.upsampleConv2dBackward(dx2.gpu(), null, null, dy.gpu(), x.gpu(), w.gpu(), s);
+                p.checkScaled("backward dIn only", dx2, 1e-4, 1e-3);
+                p.cpu.upsampleConv2dBackward(null, dw2.cpu(), null, dy.cpu(), x.cpu(), w.cpu(), s);
+                p.gpu.upsampleConv2dBackward(null, dw2.gpu(), null, dy.gpu(), x.gpu(), w.gpu(), s);
+                p.checkScaled("backward dWeight only", dw2, 1e-4, 1e-3);
             }, s.flops() > 2e8));
         }
 
