@@ -1,6 +1,5 @@
 package cyclegan4j.bench;
 
-import cyclegan4j.backend.Buffer;
 import cyclegan4j.backend.ConvShape;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
@@ -32,30 +31,21 @@ public class ConvBenchmark extends OpBench {
     public String layer;
 
     private ConvShape s;
-    private Buffer x, weight, bias, y, dy, dx, dWeight, dBias;
+    private ConvOperands o;
 
     @Override
     protected void allocate() {
         s = Shape.conv(layer);
-        long nIn = (long) s.n() * s.cIn() * s.h() * s.w(), nOut = (long) s.n() * s.cOut() * s.outH() * s.outW();
-        long nW = (long) s.cOut() * s.patch();
-        x = random(nIn);
-        weight = random(nW);
-        bias = random(s.cOut());
-        y = filled(nOut, 0f);
-        dy = random(nOut);
-        dx = filled(nIn, 0f);
-        dWeight = filled(nW, 0f);
-        dBias = filled(s.cOut(), 0f);
+        o = new ConvOperands(this, s, (long) s.n() * s.cIn() * s.h() * s.w());
     }
 
     @Benchmark
     public void forward(Flops flops) {
-        flops.gflops += repeat(() -> be.conv2dForward(y, x, weight, bias, s)) * s.flops() / 1e9;
+        flops.gflops += repeat(() -> be.conv2dForward(o.y, o.x, o.weight, o.bias, s)) * s.flops() / 1e9;
     }
 
     @Benchmark
     public void backward(Flops flops) {
-        flops.gflops += repeat(() -> be.conv2dBackward(dx, dWeight, dBias, dy, x, weight, s)) * 2 * s.flops() / 1e9;
+        flops.gflops += repeat(() -> be.conv2dBackward(o.dx, o.dWeight, o.dBias, o.dy, o.x, o.weight, s)) * 2 * s.flops() / 1e9;
     }
 }
