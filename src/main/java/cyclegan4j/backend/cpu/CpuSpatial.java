@@ -90,16 +90,17 @@ final class CpuSpatial {
     }
 
     /*
-     * Plane sums add BLOCK floats in float, then the block sums in double: rounding as small as a
-     * double sum's at this size (64 terms per float sum), and about twice as fast on these planes,
-     * since the JIT keeps a float loop in float registers but converts every term of a double sum.
+     * Plane sums add BLOCK floats in float, then the block sums in double: about twice as fast on
+     * these planes as a double sum, whose every term the JIT converts, and with 64 terms per float
+     * sum their rounding stays near float32's own. Means are summed from the plane's first value,
+     * so that an offset common to the plane (a conv output's bias) does not swell the float sums.
      */
     private static final int BLOCK = 64;
 
     static void instanceNormForward(float[] out, float[] mean, float[] rstd, float[] in, int planes, int hw, float eps) {
         Parallel.forEach(planes, hw, p -> {
             int base = p * hw;
-            float m = (float) (sum(in, base, hw) / hw);
+            float m = (float) mean(in, base, hw);
             float rs = (float) (1.0 / Math.sqrt(squaredDeviations(in, base, hw, m) / hw + eps));
             mean[p] = m;
             rstd[p] = rs;
@@ -114,7 +115,7 @@ final class CpuSpatial {
         Parallel.forEach(planes, hw, p -> {
             int base = p * hw, end = base + hw;
             float m = mean[p], rs = rstd[p];
-            double sdyx = 0; // the sum of dy * xhat, in blocks as sum() does
+            double sdyx = 0; // the sum of dy * xhat, in blocks as mean() sums
             for (int i = base; i < end; i += BLOCK) {
                 float b = 0f;
                 for (int j = i, stop = Math.min(i + BLOCK, end); j < stop; j++) {
@@ -122,7 +123,7 @@ final class CpuSpatial {
                 }
                 sdyx += b;
             }
-            float mdy = (float) (sum(dOut, base, hw) / hw), mdyx = (float) (sdyx / hw);
+            float mdy = (float) mean(dOut, base, hw), mdyx = (float) (sdyx / hw);
             for (int i = base; i < end; i++) {
                 float xhat = (in[i] - m) * rs;
                 dIn[i] = rs * (dOut[i] - mdy - xhat * mdyx);
@@ -130,17 +131,18 @@ final class CpuSpatial {
         });
     }
 
-    /** a[from] + ... + a[from + n - 1]. */
-    private static double sum(float[] a, int from, int n) {
+    /** The mean of a[from .. from + n), as a[from] + the mean of (a[i] - a[from]). */
+    private static double mean(float[] a, int from, int n) {
+        float first = a[from];
         double s = 0;
         for (int i = from, end = from + n; i < end; i += BLOCK) {
             float b = 0f;
             for (int j = i, stop = Math.min(i + BLOCK, end); j < stop; j++) {
-                b += a[j];
+                b += a[j] - first;
             }
             s += b;
         }
-        return s;
+        return first + s / n;
     }
 
     /** The sum of (a[i] - m)^2 over a[from .. from + n). */
