@@ -1,8 +1,9 @@
 // instance_norm.cu - InstanceNorm2d(affine=False) forward and backward, one block per plane.
 //
 // Maths, per (n, c) plane of hw values x:
-//   forward:  mean = sum(x) / hw;  var = sum((x - mean)^2) / hw  (biased, two-pass);
-//             rstd = 1 / sqrt(var + eps);  out = (x - mean) * rstd;  mean and rstd are saved.
+//   forward:  mean = x[0] + sum(x - x[0]) / hw  (a common offset costs no precision, as on the CPU);
+//             var = sum((x - mean)^2) / hw  (biased, two-pass);  rstd = 1 / sqrt(var + eps);
+//             out = (x - mean) * rstd;  mean and rstd are saved.
 //   backward: xhat = (x - mean) * rstd;  mdy = mean(dy);  mdyx = mean(dy * xhat);
 //             dx = rstd * (dy - mdy - xhat * mdyx)
 //
@@ -30,18 +31,21 @@ extern "C" __global__ void __launch_bounds__(1024) instance_norm_forward(float* 
     const int hw4 = hw >> 2;
     const float4* x4 = reinterpret_cast<const float4*>(x);
 
+    // the sum of (x - x[0]): an offset common to the plane does not swell the partial sums
+    const float first = x[0];
     float s = 0.0f;
     if (vec) {
 #pragma unroll 4
         for (int i = threadIdx.x; i < hw4; i += blockDim.x) {
-            s += cg_sum4(x4[i]);
+            const float4 v = x4[i];
+            s += ((v.x - first) + (v.y - first)) + ((v.z - first) + (v.w - first));
         }
     } else {
         for (int i = threadIdx.x; i < hw; i += blockDim.x) {
-            s += x[i];
+            s += x[i] - first;
         }
     }
-    const float m = cg_block_sum(s, scratch) / (float)hw;
+    const float m = first + cg_block_sum(s, scratch) / (float)hw;
 
     float ss = 0.0f;
     if (vec) {
