@@ -1,5 +1,6 @@
 package cyclegan4j.backend.cuda;
 
+import cyclegan4j.backend.Backend;
 import cyclegan4j.backend.Buffer;
 import cyclegan4j.backend.ConvShape;
 
@@ -37,6 +38,48 @@ final class ParityCases {
     private static final double EXACT = 1e-6;
 
     private ParityCases() {
+    }
+
+    /** A convolution's forward call: out = op(in, weight) + bias (bias may be null). */
+    interface ConvForward {
+        void run(Backend be, Buffer out, Buffer in, Buffer weight, Buffer bias, ConvShape s);
+    }
+
+    /** A convolution's backward call: dIn written, dWeight and dBias accumulated; any may be null. */
+    interface ConvBackward {
+        void run(Backend be, Buffer dIn, Buffer dWeight, Buffer dBias, Buffer dOut, Buffer in, Buffer weight, ConvShape s);
+    }
+
+    /**
+     * A convolution-like op (weights and output as s says, an input of nIn floats) on both
+     * backends: forward with and without bias, backward with every gradient (the parameter
+     * gradients accumulating onto random values), then with the input's or the weights' alone.
+     */
+    private static void convLike(Parity p, ConvShape s, long nIn, ConvForward forward, ConvBackward backward) {
+        long nW = (long) s.cOut() * s.patch(), nOut = (long) s.n() * s.cOut() * s.outH() * s.outW();
+        Parity.Pair x = p.rand(nIn), w = p.rand(nW, 0.02f, 0f), b = p.rand(s.cOut(), 0.1f, 0f);
+        Parity.Pair y = p.out(nOut), yNoBias = p.out(nOut);
+        forward.run(p.cpu, y.cpu(), x.cpu(), w.cpu(), b.cpu(), s);
+        forward.run(p.gpu, y.gpu(), x.gpu(), w.gpu(), b.gpu(), s);
+        p.checkScaled("forward", y, 1e-4, 1e-3);
+        forward.run(p.cpu, yNoBias.cpu(), x.cpu(), w.cpu(), null, s);
+        forward.run(p.gpu, yNoBias.gpu(), x.gpu(), w.gpu(), null, s);
+        p.checkScaled("forward without bias", yNoBias, 1e-4, 1e-3);
+
+        Parity.Pair dy = p.rand(nOut), dx = p.out(nIn);
+        Parity.Pair dw = p.rand(nW, 0.01f, 0f), db = p.rand(s.cOut(), 0.01f, 0f);
+        backward.run(p.cpu, dx.cpu(), dw.cpu(), db.cpu(), dy.cpu(), x.cpu(), w.cpu(), s);
+        backward.run(p.gpu, dx.gpu(), dw.gpu(), db.gpu(), dy.gpu(), x.gpu(), w.gpu(), s);
+        p.checkScaled("backward dIn", dx, 1e-4, 1e-3);
+        p.checkScaled("backward dWeight (accumulated)", dw, 1e-4, 1e-3);
+        p.checkScaled("backward dBias (accumulated)", db, 1e-5, 1e-4);
+        Parity.Pair dx2 = p.out(nIn), dw2 = p.rand(nW, 0.01f, 0f);
+        backward.run(p.cpu, dx2.cpu(), null, null, dy.cpu(), x.cpu(), w.cpu(), s);
+        backward.run(p.gpu, dx2.gpu(), null, null, dy.gpu(), x.gpu(), w.gpu(), s);
+        p.checkScaled("backward dIn only", dx2, 1e-4, 1e-3);
+        backward.run(p.cpu, null, dw2.cpu(), null, dy.cpu(), x.cpu(), w.cpu(), s); // a first layer
+        backward.run(p.gpu, null, dw2.gpu(), null, dy.gpu(), x.gpu(), w.gpu(), s);
+        p.checkScaled("backward dWeight only", dw2, 1e-4, 1e-3);
     }
 
     static List<Case> all() {
@@ -267,31 +310,9 @@ final class ParityCases {
                 new ConvShape(3, 1, 8, 7, 2, 1, 1, 1, 0),
                 new ConvShape(2, 5, 5, 5, 7, 5, 5, 2, 2)};
         for (ConvShape s : convs) {
-            cases.add(new Case(Set.of("conv2dForward", "conv2dBackward"), "conv " + s, p -> {
-                long nIn = (long) s.n() * s.cIn() * s.h() * s.w();
-                long nW = (long) s.cOut() * s.patch();
-                long nOut = (long) s.n() * s.cOut() * s.outH() * s.outW();
-                Parity.Pair x = p.rand(nIn), w = p.rand(nW, 0.02f, 0f), b = p.rand(s.cOut(), 0.1f, 0f);
-                Parity.Pair y = p.out(nOut), yNoBias = p.out(nOut);
-                p.cpu.conv2dForward(y.cpu(), x.cpu(), w.cpu(), b.cpu(), s);
-                p.gpu.conv2dForward(y.gpu(), x.gpu(), w.gpu(), b.gpu(), s);
-                p.checkScaled("forward", y, 1e-4, 1e-3);
-                p.cpu.conv2dForward(yNoBias.cpu(), x.cpu(), w.cpu(), null, s);
-                p.gpu.conv2dForward(yNoBias.gpu(), x.gpu(), w.gpu(), null, s);
-                p.checkScaled("forward without bias", yNoBias, 1e-4, 1e-3);
-
-                Parity.Pair dy = p.rand(nOut), dx = p.out(nIn);
-                Parity.Pair dw = p.rand(nW, 0.01f, 0f), db = p.rand(s.cOut(), 0.01f, 0f); // gradients accumulate
-                p.cpu.conv2dBackward(dx.cpu(), dw.cpu(), db.cpu(), dy.cpu(), x.cpu(), w.cpu(), s);
-                p.gpu.conv2dBackward(dx.gpu(), dw.gpu(), db.gpu(), dy.gpu(), x.gpu(), w.gpu(), s);
-                p.checkScaled("backward dIn", dx, 1e-4, 1e-3);
-                p.checkScaled("backward dWeight (accumulated)", dw, 1e-4, 1e-3);
-                p.checkScaled("backward dBias (accumulated)", db, 1e-5, 1e-4);
-                Parity.Pair dw2 = p.rand(nW, 0.01f, 0f); // only the weight gradient (a first layer)
-                p.cpu.conv2dBackward(null, dw2.cpu(), null, dy.cpu(), x.cpu(), w.cpu(), s);
-                p.gpu.conv2dBackward(null, dw2.gpu(), null, dy.gpu(), x.gpu(), w.gpu(), s);
-                p.checkScaled("backward dWeight only", dw2, 1e-4, 1e-3);
-            }, s.flops() > 2e8 || (long) s.cOut() * KernelOps.planeThreads((long) s.n() * s.outH() * s.outW()) > 16384));
+            cases.add(new Case(Set.of("conv2dForward", "conv2dBackward"), "conv " + s,
+                    p -> convLike(p, s, (long) s.n() * s.cIn() * s.h() * s.w(), Backend::conv2dForward, Backend::conv2dBackward),
+                    s.flops() > 2e8 || (long) s.cOut() * KernelOps.planeThreads((long) s.n() * s.outH() * s.outW()) > 16384));
         }
 
         // ---- nearest 2x upsampling + 3x3 convolution as one call (the decoder's u128, u64) ----
@@ -302,32 +323,10 @@ final class ParityCases {
         for (int[] u : upConvs) {
             ConvShape s = new ConvShape(u[0], u[1], 2 * u[2], 2 * u[3], u[4], 3, 3, 1, 1);
             cases.add(new Case(Set.of("upsampleConv2dForward", "upsampleConv2dBackward"),
-                    "upsample + conv " + java.util.Arrays.toString(u), p -> {
-                long nIn = (long) u[0] * u[1] * u[2] * u[3], nW = (long) s.cOut() * s.patch();
-                long nOut = (long) s.n() * s.cOut() * s.outH() * s.outW();
-                Parity.Pair x = p.rand(nIn), w = p.rand(nW, 0.02f, 0f), b = p.rand(s.cOut(), 0.1f, 0f), y = p.out(nOut);
-                p.cpu.upsampleConv2dForward(y.cpu(), x.cpu(), w.cpu(), b.cpu(), s);
-                p.gpu.upsampleConv2dForward(y.gpu(), x.gpu(), w.gpu(), b.gpu(), s);
-                p.checkScaled("forward", y, 1e-4, 1e-3);
-                Parity.Pair yNoBias = p.out(nOut);
-                p.cpu.upsampleConv2dForward(yNoBias.cpu(), x.cpu(), w.cpu(), null, s);
-                p.gpu.upsampleConv2dForward(yNoBias.gpu(), x.gpu(), w.gpu(), null, s);
-                p.checkScaled("forward without bias", yNoBias, 1e-4, 1e-3);
-                Parity.Pair dy = p.rand(nOut), dx = p.out(nIn);
-                Parity.Pair dw = p.rand(nW, 0.01f, 0f), db = p.rand(s.cOut(), 0.01f, 0f); // gradients accumulate
-                p.cpu.upsampleConv2dBackward(dx.cpu(), dw.cpu(), db.cpu(), dy.cpu(), x.cpu(), w.cpu(), s);
-                p.gpu.upsampleConv2dBackward(dx.gpu(), dw.gpu(), db.gpu(), dy.gpu(), x.gpu(), w.gpu(), s);
-                p.checkScaled("backward dIn", dx, 1e-4, 1e-3);
-                p.checkScaled("backward dWeight (accumulated)", dw, 1e-4, 1e-3);
-                p.checkScaled("backward dBias (accumulated)", db, 1e-5, 1e-4);
-                Parity.Pair dx2 = p.out(nIn), dw2 = p.rand(nW, 0.01f, 0f); // one gradient at a time
-                p.cpu.upsampleConv2dBackward(dx2.cpu(), null, null, dy.cpu(), x.cpu(), w.cpu(), s);
-                p.gpu.upsampleConv2dBackward(dx2.gpu(), null, null, dy.gpu(), x.gpu(), w.gpu(), s);
-                p.checkScaled("backward dIn only", dx2, 1e-4, 1e-3);
-                p.cpu.upsampleConv2dBackward(null, dw2.cpu(), null, dy.cpu(), x.cpu(), w.cpu(), s);
-                p.gpu.upsampleConv2dBackward(null, dw2.gpu(), null, dy.gpu(), x.gpu(), w.gpu(), s);
-                p.checkScaled("backward dWeight only", dw2, 1e-4, 1e-3);
-            }, s.flops() > 2e8));
+                    "upsample + conv " + java.util.Arrays.toString(u),
+                    p -> convLike(p, s, (long) u[0] * u[1] * u[2] * u[3], Backend::upsampleConv2dForward,
+                            Backend::upsampleConv2dBackward),
+                    s.flops() > 2e8));
         }
 
         // ---- optimizer ----
