@@ -13,7 +13,8 @@ import java.util.List;
  * host, convolutions are host loops). Started in a child JVM by {@link FakeGpuTest} with
  * LD_LIBRARY_PATH pointing at the fakes. Prints one line per failure and "N passed, M failed".
  * {@code --no-model} skips the model test; {@code --find} (with -Dcyclegan4j.cudnn.find=true) runs
- * only the convolution cases and checks that cuDNN's timed search chose their algorithms.
+ * only the convolution cases (upsampling + conv included) and checks that cuDNN's timed search
+ * chose their algorithms.
  */
 public final class FakeGpuMain {
 
@@ -33,7 +34,8 @@ public final class FakeGpuMain {
         List<Object[]> checks = new ArrayList<>();
         boolean findOnly = List.of(args).contains("--find");
         for (ParityCases.Case c : ParityCases.all()) {
-            if (!c.heavy() && (!findOnly || c.methods().contains("conv2dForward"))) {
+            boolean convolves = c.methods().contains("conv2dForward") || c.methods().contains("upsampleConv2dForward");
+            if (!c.heavy() && (!findOnly || convolves)) {
                 checks.add(new Object[]{"parity " + c.label(), (Check) () -> {
                     long live = gpu.liveBuffers();
                     try (Parity p = new Parity(gpu, c.label(), c.label().hashCode())) {
