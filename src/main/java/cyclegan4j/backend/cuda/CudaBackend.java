@@ -272,11 +272,11 @@ public final class CudaBackend implements Backend {
         return "cuda";
     }
 
-    /** One line for logs: device, driver, cuDNN, cuBLAS, math mode. */
+    /** One line for logs: device, driver, cuDNN, cuBLAS, math mode, the upsampling + conv form. */
     public String describe() {
-        return String.format("cuda:%d %s, driver API %d, cuDNN %d%s, cuBLAS %s, conv math %s", ordinal, deviceName,
-                driverVersion, cudnnVersion, compatNote.isEmpty() ? "" : " (" + compatNote + ")", cublasNote,
-                conv.allowTf32() ? "TF32 allowed" : "FP32 FMA only");
+        return String.format("cuda:%d %s, driver API %d, cuDNN %d%s, cuBLAS %s, conv math %s, upsampling + conv %s", ordinal,
+                deviceName, driverVersion, cudnnVersion, compatNote.isEmpty() ? "" : " (" + compatNote + ")", cublasNote,
+                conv.allowTf32() ? "TF32 allowed" : "FP32 FMA only", phaseUpsampleConv ? "in phases" : "composite");
     }
 
     public String deviceName() {
