@@ -21,7 +21,7 @@ help:
 	@echo "make demo    - build, train on the bundled Fashion-MNIST sneakers <-> boots, translate the test images"
 	@echo "make build   - compile and package the engine + CLI (target/cyclegan4j launcher, jar, target/lib)"
 	@echo "make data-emoji - fetch the Google and Twitter emoji (npm) and write the paired benchmark dataset to data/emoji"
-	@echo "make quality - data-emoji, train with the recorded budget, score the checkpoints with evaluate (~40-60 min on 2 cores)"
+	@echo "make quality - data-emoji, train with the recorded budget, score the checkpoints with evaluate (~20-25 min on 2 cores)"
 	@echo "make test    - run the CPU test suite (gradient checks, forward values, memory)"
 	@echo "make parity  - one training step against the PyTorch reference (needs torch for /usr/bin/python3)"
 	@echo "make bench   - run the JMH CPU benchmarks (benchmarks/), results in benchmarks/RESULTS.md"
@@ -88,7 +88,7 @@ data-emoji: build
 	cp benchmarks/emoji/NOTICE.md $(EMOJI_DIR)/NOTICE.md
 
 # The fixed training budget of benchmarks/RESULTS.md ("Translation quality"): one epoch (1,720 steps,
-# constant learning rate) at 64x64 with 3 residual blocks: 19 minutes of training and 3 of evaluation
+# constant learning rate) at 64x64 with 3 residual blocks: 18-19 minutes of training and 3 of evaluation
 # on 2 cores (measured 2026-11-27). A checkpoint every 400 steps shows the trend. The GPU preset (9 blocks,
 # 20 epochs) has not been run yet.
 # An existing run is never overwritten: remove $(QUALITY_OUT)/$(QUALITY_NAME) or pick another QUALITY_NAME.
