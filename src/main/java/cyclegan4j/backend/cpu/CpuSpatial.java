@@ -115,15 +115,20 @@ final class CpuSpatial {
         Parallel.forEach(planes, hw, p -> {
             int base = p * hw, end = base + hw;
             float m = mean[p], rs = rstd[p];
-            double sdyx = 0; // the sum of dy * xhat, in blocks as mean() sums
+            // the sums of dy (from its first value, as mean() sums) and of dy * xhat, in one pass
+            float first = dOut[base];
+            double sdy = 0, sdyx = 0;
             for (int i = base; i < end; i += BLOCK) {
-                float b = 0f;
+                float b = 0f, bx = 0f;
                 for (int j = i, stop = Math.min(i + BLOCK, end); j < stop; j++) {
-                    b += dOut[j] * ((in[j] - m) * rs);
+                    float dy = dOut[j];
+                    b += dy - first;
+                    bx += dy * ((in[j] - m) * rs);
                 }
-                sdyx += b;
+                sdy += b;
+                sdyx += bx;
             }
-            float mdy = (float) mean(dOut, base, hw), mdyx = (float) (sdyx / hw);
+            float mdy = (float) (first + sdy / hw), mdyx = (float) (sdyx / hw);
             for (int i = base; i < end; i++) {
                 float xhat = (in[i] - m) * rs;
                 dIn[i] = rs * (dOut[i] - mdy - xhat * mdyx);
