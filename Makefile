@@ -39,7 +39,7 @@ build:
 	install -m 755 src/main/scripts/cyclegan4j target/cyclegan4j
 
 # The demo: Fashion-MNIST sneakers (A) <-> ankle boots (B), bundled in src/demo/fashion-mnist.
-# Without a GPU a CPU-sized preset (1,000 steps at about 0.31 s: 5-6 minutes on 2 cores); with one, the seed's full
+# Without a GPU a CPU-sized preset (1,000 steps at about 0.26-0.29 s: about 5 minutes on 2 cores); with one, the seed's full
 # configuration (9 residual blocks, 286 -> 256 crops, 3 channels) for a short run.
 DEMO_DATA := src/demo/fashion-mnist
 DEMO_OUT ?= runs
