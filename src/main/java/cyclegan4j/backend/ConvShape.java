@@ -29,6 +29,17 @@ public record ConvShape(int n, int cIn, int h, int w, int cOut, int kh, int kw, 
         return cIn * kh * kw;
     }
 
+    /**
+     * This shape, when it is one that {@code Backend.upsampleConv2d*} takes: a 3x3, stride-1, pad-1
+     * convolution of an even height and width (the 2x-upsampled input); else throws.
+     */
+    public ConvShape requireUpsampledConv() {
+        if (kh != 3 || kw != 3 || stride != 1 || pad != 1 || h % 2 != 0 || w % 2 != 0) {
+            throw new IllegalArgumentException("upsample + conv needs a 3x3, stride-1, pad-1 convolution of an even size: " + this);
+        }
+        return this;
+    }
+
     /** Multiply-adds of the forward pass, times two (the usual FLOP count). */
     public double flops() {
         return 2.0 * n * cOut * (double) outH() * outW() * patch();

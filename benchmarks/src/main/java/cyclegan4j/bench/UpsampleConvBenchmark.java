@@ -13,8 +13,9 @@ import org.openjdk.jmh.annotations.Param;
  *
  * <p>{@code gflops} counts the convolution on the upsampled image ({@link ConvShape#flops()}, twice
  * that backward), as {@link ConvBenchmark} does for its u128 layer, so the two rates compare
- * directly: the fused op's gain is the ratio. The CPU's phase form does 4/9 of those FLOPs; the
- * default (CUDA) path upsamples into a temporary and convolves, once more in the backward pass.
+ * directly: the fused op's gain is the ratio. The CPU and CUDA backends' phase forms do 4/9 of
+ * those FLOPs; the composite (the Backend default, CUDA's with
+ * {@code -Dcyclegan4j.cuda.phaseUpsampleConv=false}) upsamples into a temporary and convolves it.
  */
 public class UpsampleConvBenchmark extends OpBench {
 
@@ -26,11 +27,7 @@ public class UpsampleConvBenchmark extends OpBench {
 
     @Override
     protected void allocate() {
-        s = Shape.conv(upsampledLayer);
-        if (s.kh() != 3 || s.kw() != 3 || s.stride() != 1 || s.pad() != 1 || s.h() % 2 != 0 || s.w() % 2 != 0) {
-            throw new IllegalArgumentException("upsampledLayer must be a 3x3, stride-1, pad-1 convolution of an even size: "
-                    + upsampledLayer);
-        }
+        s = Shape.conv(upsampledLayer).requireUpsampledConv();
         o = new ConvOperands(this, s, (long) s.n() * s.cIn() * (s.h() / 2) * (s.w() / 2));
     }
 

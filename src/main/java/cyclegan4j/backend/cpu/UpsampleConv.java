@@ -50,9 +50,7 @@ final class UpsampleConv {
 
     /** @param s the convolution on the upsampled input: 3x3, stride 1, pad 1, even height and width */
     UpsampleConv(Gemm gemm, ConvShape s) {
-        if (s.kh() != 3 || s.kw() != 3 || s.stride() != 1 || s.pad() != 1 || s.h() % 2 != 0 || s.w() % 2 != 0) {
-            throw new IllegalArgumentException("upsample + conv needs a 3x3, stride-1, pad-1 convolution of an even size: " + s);
-        }
+        s.requireUpsampledConv();
         this.gemm = gemm;
         this.s = s;
         cIn = s.cIn();

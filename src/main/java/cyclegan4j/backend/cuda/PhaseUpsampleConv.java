@@ -28,7 +28,7 @@ final class PhaseUpsampleConv {
     /** out = conv(upsample2(in), weight) + bias (bias may be null); s is the convolution on the upsampled input. */
     static void forward(Backend be, KernelOps ops, Buffer out, Buffer in, Buffer weight, Buffer bias, ConvShape s) {
         ConvShape ps = phaseShape(s);
-        try (Buffer xp = padded(be, in, s); Buffer wp = phaseWeights(be, ops, weight, s);
+        try (Buffer xp = padded(be, in, ps); Buffer wp = phaseWeights(be, ops, weight, s);
              Buffer phases = be.allocate(outputs(ps))) {
             be.conv2dForward(phases, xp, wp, null, ps);
             ops.upconvInterleave(out, phases, bias, s.n(), s.cOut(), s.h() / 2, s.w() / 2);
@@ -46,10 +46,10 @@ final class PhaseUpsampleConv {
         long phaseWeights = 16L * s.cOut() * s.cIn();
         if (dIn != null || dWeight != null) {
             // conv2dBackward takes its input and weights whichever gradients it is asked for
-            try (Buffer dPhases = be.allocate(outputs(ps)); Buffer xp = padded(be, in, s);
+            try (Buffer dPhases = be.allocate(outputs(ps)); Buffer xp = padded(be, in, ps);
                  Buffer wp = phaseWeights(be, ops, weight, s);
                  Buffer dwp = dWeight != null ? be.allocate(phaseWeights) : null;
-                 Buffer dxp = dIn != null ? be.allocate((long) ps.n() * ps.cIn() * ps.h() * ps.w()) : null) {
+                 Buffer dxp = dIn != null ? be.allocate(inputs(ps)) : null) {
                 ops.upconvDeinterleave(dPhases, dOut, s.n(), s.cOut(), h, w);
                 if (dwp != null) {
                     be.fill(dwp, 0f, phaseWeights); // conv2dBackward accumulates into it
@@ -70,21 +70,24 @@ final class PhaseUpsampleConv {
 
     /** The 2x2 convolution of all four phases: the padded input to 4 cOut channels of (h+1) x (w+1). */
     static ConvShape phaseShape(ConvShape s) {
-        if (s.kh() != 3 || s.kw() != 3 || s.stride() != 1 || s.pad() != 1 || s.h() % 2 != 0 || s.w() % 2 != 0) {
-            throw new IllegalArgumentException("upsample + conv needs a 3x3, stride-1, pad-1 convolution of an even size: " + s);
-        }
+        s.requireUpsampledConv();
         return new ConvShape(s.n(), s.cIn(), s.h() / 2 + 2, s.w() / 2 + 2, 4 * s.cOut(), 2, 2, 1, 0);
     }
 
+    /** Floats of the phase convolution's (padded) input. */
+    private static long inputs(ConvShape ps) {
+        return (long) ps.n() * ps.cIn() * ps.h() * ps.w();
+    }
+
+    /** Floats of the phases. */
     private static long outputs(ConvShape ps) {
         return (long) ps.n() * ps.cOut() * ps.outH() * ps.outW();
     }
 
-    /** in zero-padded by one on every side, in a new buffer. */
-    private static Buffer padded(Backend be, Buffer in, ConvShape s) {
-        int h = s.h() / 2, w = s.w() / 2;
-        Buffer xp = be.allocate((long) s.n() * s.cIn() * (h + 2) * (w + 2));
-        be.zeroPad2dForward(xp, in, s.n() * s.cIn(), h, w, 1, 1, 1, 1);
+    /** in zero-padded by one on every side, in a new buffer: the phase convolution's input. */
+    private static Buffer padded(Backend be, Buffer in, ConvShape ps) {
+        Buffer xp = be.allocate(inputs(ps));
+        be.zeroPad2dForward(xp, in, ps.n() * ps.cIn(), ps.h() - 2, ps.w() - 2, 1, 1, 1, 1);
         return xp;
     }
 
