@@ -6,7 +6,8 @@
 # so a CUDA start-up failure fails instead of skipping); a short training smoke run and translation
 # on the bundled demo data; our training step and, when the host has it, PyTorch's in the same run;
 # the JMH op benchmarks on CUDA (and axpy once more with our kernel instead of cuBLAS; the step and
-# the fused upsampling + conv once more in the composite form instead of the phase form). Prints a
+# the fused upsampling + conv once more in the composite form instead of the phase form; the step
+# once more with train's gradient norms). Prints a
 # summary table and the benchmarks' GB/s, fraction-of-copy and TFLOP/s tables last.
 #     gpu-check.sh --op-bench [REGEX | -p NAME=VALUES]...
 # runs only the op benchmarks (benchmarks/README.md; `make bench-fake-gpu` runs it on the fake GPU),
@@ -98,6 +99,8 @@ step step-ours-fp32 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcyclegan4j.cuda.tf
 # instead of the phase form's 2x2 one: the step that decides which the backend should keep.
 step step-ours-upconv-composite 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcyclegan4j.cuda.phaseUpsampleConv=false" \
   "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 20 --warmup 5
+# The step as train runs it, with the gradient norms for loss.csv: their cost on a GPU.
+step step-ours-gradnorms 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 20 --warmup 5 --grad-norms
 TORCH_PY=${TORCH_PY:-/opt/torch/.venv/bin/python}
 if [ -x "$TORCH_PY" ]; then # never put the system cuDNN on LD_LIBRARY_PATH for PyTorch
   step step-pytorch 400 env -u LD_LIBRARY_PATH "$TORCH_PY" "$ROOT/benchmarks/reference/step_benchmark.py" \
@@ -147,4 +150,7 @@ grep -h '^  up2 + [0-9]' "$LOG/upconv-composite.log" 2>/dev/null | sed 's/^/  co
 echo "the training step at batch 1 with each:"
 grep -h 'training step: median' "$LOG/step-ours-b1.log" 2>/dev/null | sed 's/^/  phase:     /'
 grep -h 'training step: median' "$LOG/step-ours-upconv-composite.log" 2>/dev/null | sed 's/^/  composite: /'
+echo "the training step at batch 1 without and with train's gradient norms (GradientNormBenchmark above: per call):"
+grep -h 'training step: median' "$LOG/step-ours-b1.log" 2>/dev/null | sed 's/^/  without: /'
+grep -h 'training step: median' "$LOG/step-ours-gradnorms.log" 2>/dev/null | sed 's/^/  with:    /'
 exit $FAILED

@@ -85,15 +85,20 @@ __device__ __forceinline__ float cg_block_sum(float v, float* scratch) {
     return scratch[0];
 }
 
-// Second pass of a two-pass reduction: one block sums `count` per-block partial sums (in a fixed
-// order) and writes out[0] = total * scale. Launch: 1 block, blockDim a multiple of 32.
-__device__ __forceinline__ void cg_finish_partials(float* out, const float* partials, int count, float divisor) {
+// Second pass of a two-pass reduction: one block sums `count` per-block partial sums in a fixed
+// order; every thread gets the total. Launch: 1 block, blockDim a multiple of 32.
+__device__ __forceinline__ float cg_partials_total(const float* partials, int count) {
     __shared__ float scratch[32];
     float acc = 0.0f;
     for (int i = threadIdx.x; i < count; i += blockDim.x) {
         acc += partials[i];
     }
-    float total = cg_block_sum(acc, scratch);
+    return cg_block_sum(acc, scratch);
+}
+
+// The second pass of a mean: out[0] = total / divisor.
+__device__ __forceinline__ void cg_finish_partials(float* out, const float* partials, int count, float divisor) {
+    const float total = cg_partials_total(partials, count);
     if (threadIdx.x == 0) {
         out[0] = total / divisor;
     }

@@ -1,4 +1,5 @@
-// elementwise.cu - add, scale, axpy, mean (forward and backward). (fill is cuMemsetD32Async.)
+// elementwise.cu - add, scale, axpy, mean (forward and backward), sum of squares.
+// (fill is cuMemsetD32Async.)
 //
 // Maths (n elements, float32):
 //   add_f32:        out[i] = a[i] + b[i]
@@ -7,13 +8,16 @@
 //   mean_partial:   partials[b] = sum of in[i] over the i that block b visits
 //   mean_finish:    out[0] = sum(partials) / n       (second pass, one block)
 //   mean_backward:  dIn[i] = dOut[0] / n             (dOut is read on the device: no host sync)
+//   sumsq_partial:  partials[b] = sum of in[i]^2 over the i that block b visits
+//   sum_accumulate: out[0] += sum(partials)           (second pass, one block; gradient norms add
+//                                                      the squared norms of a network's parameters)
 //
 // Work split: elementwise kernels are 1-D grid-stride loops, one thread per element per step;
 // launch with any grid (the launcher uses 256 threads and ceil(n/256) blocks, capped).
-// mean_partial: every thread accumulates its strided elements in fp32 (as float4, then the
+// mean_partial and sumsq_partial: every thread accumulates its strided elements in fp32 (as float4, then the
 // scalar tail), then a block reduction;
-// the grid size is chosen from n alone, so the result is deterministic. Launch mean_finish with
-// one block of 1024 threads and count = the partial kernel's grid size.
+// the grid size is chosen from n alone, so the result is deterministic. Launch mean_finish and sum_accumulate
+// with one block of 1024 threads and count = the partial kernel's grid size.
 #include "common.cuh"
 
 extern "C" __global__ void add_f32(float* __restrict__ out, const float* __restrict__ a,
@@ -61,5 +65,30 @@ extern "C" __global__ void mean_backward(float* __restrict__ dIn, const float* _
     const float g = dOut[0] / (float)n;
     CG_GRID_STRIDE(i, n) {
         dIn[i] = g;
+    }
+}
+
+extern "C" __global__ void sumsq_partial(float* __restrict__ partials, const float* __restrict__ in, long long n) {
+    __shared__ float scratch[32];
+    float acc = 0.0f;
+    const long long n4 = cg_aligned16(in) ? n >> 2 : 0;  // float4 body, scalar tail
+    const float4* in4 = reinterpret_cast<const float4*>(in);
+    CG_GRID_STRIDE(i, n4) {
+        const float4 v = in4[i];
+        acc += (v.x * v.x + v.y * v.y) + (v.z * v.z + v.w * v.w);
+    }
+    CG_GRID_STRIDE_FROM(i, n4 * 4, n) {
+        acc += in[i] * in[i];
+    }
+    float total = cg_block_sum(acc, scratch);
+    if (threadIdx.x == 0) {
+        partials[blockIdx.x] = total;
+    }
+}
+
+extern "C" __global__ void __launch_bounds__(1024) sum_accumulate(float* __restrict__ out, const float* __restrict__ partials, int count) {
+    const float total = cg_partials_total(partials, count);
+    if (threadIdx.x == 0) {
+        out[0] += total;
     }
 }

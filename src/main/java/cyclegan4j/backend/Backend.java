@@ -94,6 +94,12 @@ public interface Backend {
     /** dA[i] = dOut[0] * sign(a - b) / n, with sign(0) = 0 as in PyTorch */
     void l1LossBackward(Buffer dA, Buffer dOut, Buffer a, Buffer b, long n);
 
+    /**
+     * out[0] += sum(in^2), accumulated like a parameter gradient: the squared L2 norm of several
+     * buffers (a network's parameter gradients, for logging) adds up in one scalar. Not differentiable.
+     */
+    void sumOfSquares(Buffer out, Buffer in, long n);
+
     // ---- spatial ops, per (n, c) plane ----------------------------------------------------------
 
     /** out[p][y][x] = in[p][reflect(y - top)][reflect(x - left)]; out is (h+top+bottom) x (w+left+right) */

@@ -30,7 +30,8 @@ final class BenchCommand {
                 .value("channels", "C", "3 or 1 (default: 3)")
                 .value("lambda-id", "W", "identity loss weight; 0 skips the identity pass (default: 5)")
                 .value("warmup", "N", "untimed steps first (default: 3)")
-                .value("steps", "N", "timed steps (default: 10)");
+                .value("steps", "N", "timed steps (default: 10)")
+                .flag("grad-norms", "also measure the gradient norms, as train does (off: the reference's step)");
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -51,6 +52,7 @@ final class BenchCommand {
         float[] a = random(rng, batch * channels * size * size), b = random(rng, a.length);
         int[] shape = {batch, channels, size, size};
         try (CycleGan gan = new CycleGan(backend, config)) {
+            gan.trackGradientNorms(c.has("grad-norms"));
             double[] stepMs = new double[steps];
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) {
@@ -78,8 +80,8 @@ final class BenchCommand {
                 }
             }
             double step = median(stepMs);
-            out.printf(Locale.ROOT, "device %s, %dx%d, batch %d, %d residual blocks, %d channels, lambda_id %s%n",
-                    backend.name(), size, size, batch, blocks, channels, lambdaId);
+            out.printf(Locale.ROOT, "device %s, %dx%d, batch %d, %d residual blocks, %d channels, lambda_id %s%s%n",
+                    backend.name(), size, size, batch, blocks, channels, lambdaId, c.has("grad-norms") ? ", with gradient norms" : "");
             out.printf(Locale.ROOT, "training step: median %.1f ms (min %.1f, max %.1f over %d steps), %.2f images/s%n",
                     step, Arrays.stream(stepMs).min().orElse(0), Arrays.stream(stepMs).max().orElse(0), steps, batch * 1000.0 / step);
             out.printf(Locale.ROOT, "peak memory of live buffers during the steps: %.1f MiB%n", peak / 1048576.0);

@@ -15,11 +15,13 @@ import java.util.Locale;
 /**
  * The CSV loss log: one line per step, flushed at once so a crash loses nothing. A resumed run
  * keeps the lines up to its checkpoint's step (dropping steps trained after it and lost in a crash)
- * and appends.
+ * and appends. The gradient norms are the last columns, so that a log written before they existed
+ * reads on with those fields empty.
  */
 final class LossLog implements AutoCloseable {
 
-    static final String HEADER = "epoch,iteration,step,lr,loss_G,loss_GAN,loss_cycle,loss_identity,loss_D,seconds";
+    static final String HEADER = "epoch,iteration,step,lr,loss_G,loss_GAN,loss_cycle,loss_identity,loss_D,seconds,"
+            + "grad_norm_G,grad_norm_D_A,grad_norm_D_B";
 
     private final BufferedWriter w;
 
@@ -42,6 +44,8 @@ final class LossLog implements AutoCloseable {
     void append(int epoch, int iteration, long step, float lr, StepLosses l, double seconds) throws IOException {
         w.write(String.format(Locale.ROOT, "%d,%d,%d,%.8g,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f",
                 epoch + 1, iteration + 1, step, lr, l.g(), l.gan(), l.cycle(), l.identity(), l.d(), seconds));
+        StepLosses.GradientNorms n = l.gradients();
+        w.write(n == null ? ",,," : String.format(Locale.ROOT, ",%.6g,%.6g,%.6g", n.g(), n.dA(), n.dB()));
         w.newLine();
         w.flush();
     }

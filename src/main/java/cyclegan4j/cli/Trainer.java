@@ -79,6 +79,7 @@ final class Trainer {
         Thread hook = new Thread(this::onInterrupt, "cyclegan4j-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         try (CycleGan gan = new CycleGan(backend, o.modelConfig())) {
+            gan.trackGradientNorms(true); // loss.csv's last columns
             Position at = new Position(0, 0, 0);
             if (resumeFrom != null) {
                 at = TrainingCheckpoint.restore(resumeFrom, gan);
@@ -125,7 +126,7 @@ final class Trainer {
                         progress.update(i + 1, losses.terms());
                         err.printf(Locale.ROOT, "error: %s became %s at epoch %d, iteration %d (step %d); training stopped. "
                                         + "The last good checkpoint is %s (try a lower --lr).%n",
-                                bad, losses.terms().get(bad), epoch + 1, i + 1, step + 1,
+                                bad, losses.value(bad), epoch + 1, i + 1, step + 1,
                                 Files.exists(latest()) ? latest() : "(none yet)");
                         return Main.FAILED;
                     }

@@ -35,6 +35,7 @@ public final class CycleGan implements AutoCloseable {
 
     /** Host copies of the first batch element's images from the last step that asked for them. */
     private float[][] lastSample;
+    private boolean gradientNorms;
 
     public CycleGan(Backend backend, CycleGanConfig config) {
         this.backend = backend;
@@ -73,6 +74,16 @@ public final class CycleGan implements AutoCloseable {
         optDB.setLr(lr);
     }
 
+    /**
+     * With {@code on}, every step also measures the L2 norms of its gradients (two generators
+     * together, D_A, D_B) and returns them in its {@link StepLosses}. They come back in the step's one
+     * copy from the device; the cost is one extra read of every gradient. Off by default (the
+     * reference's step, which {@code bench} times).
+     */
+    public void trackGradientNorms(boolean on) {
+        gradientNorms = on;
+    }
+
     /** One training step on a batch of each domain (NCHW in [-1, 1]); returns the losses (waits for the device). */
     public StepLosses step(Tensor realA, Tensor realB) {
         return step(realA, realB, false);
@@ -97,10 +108,27 @@ public final class CycleGan implements AutoCloseable {
         if (captureSample) {
             lastSample = firstImages(realA, g.fakeB, g.recovA, realB, g.fakeA, g.recovB);
         }
-        // the only wait for the device in a step: all six losses come back in one copy
+        // the only wait for the device in a step: all six losses (and three squared norms) come back in one copy
         Tensor identity = g.identity == null ? Tensor.zeros(backend, 1) : g.identity;
-        float[] v = Tensor.items(g.loss, g.gan, g.cycle, identity, lossDA, lossDB);
-        return new StepLosses(v[0], v[1], v[2], v[3], (v[4] + v[5]) / 2f);
+        if (!gradientNorms) {
+            float[] v = Tensor.items(g.loss, g.gan, g.cycle, identity, lossDA, lossDB);
+            return new StepLosses(v[0], v[1], v[2], v[3], (v[4] + v[5]) / 2f);
+        }
+        List<Tensor> gParams = new ArrayList<>(gAB.parameters());
+        gParams.addAll(gBA.parameters());
+        float[] v = Tensor.items(g.loss, g.gan, g.cycle, identity, lossDA, lossDB,
+                squaredGradientNorm(gParams), squaredGradientNorm(dA.parameters()), squaredGradientNorm(dB.parameters()));
+        return new StepLosses(v[0], v[1], v[2], v[3], (v[4] + v[5]) / 2f,
+                new StepLosses.GradientNorms((float) Math.sqrt(v[6]), (float) Math.sqrt(v[7]), (float) Math.sqrt(v[8])));
+    }
+
+    /** The sum of the squares of the parameters' gradients, a scalar left on the device. */
+    private Tensor squaredGradientNorm(List<Tensor> params) {
+        Tensor sum = Tensor.zeros(backend, 1);
+        for (Tensor p : params) {
+            backend.sumOfSquares(sum.data(), p.grad(), p.numel());
+        }
+        return sum;
     }
 
     /** What the generator step produced: its losses and images (the fakes feed the discriminator step). */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -18,8 +19,14 @@ class TrainCliTest {
     Path tmp;
 
     private static List<String> lossColumns(Path csv) throws Exception {
-        // every column but the last (seconds), which is a timing
-        return Files.readAllLines(csv).stream().skip(1).map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+        // every column but seconds, which is a timing
+        List<String> lines = Files.readAllLines(csv);
+        int seconds = List.of(lines.get(0).split(",")).indexOf("seconds");
+        return lines.stream().skip(1).map(l -> {
+            List<String> f = new ArrayList<>(List.of(l.split(",", -1)));
+            f.remove(seconds);
+            return String.join(",", f);
+        }).toList();
     }
 
     @Test
@@ -33,6 +40,14 @@ class TrainCliTest {
         assertTrue(full.out().contains("stopped after 5 steps"), full.toString());
         List<String> uninterrupted = lossColumns(run.resolve("loss.csv"));
         assertEquals(5, uninterrupted.size());
+        List<String> header = List.of(Files.readAllLines(run.resolve("loss.csv")).get(0).split(","));
+        for (String line : uninterrupted) { // the gradient norms, last: positive and finite
+            String[] f = line.split(",");
+            for (String norm : List.of("grad_norm_G", "grad_norm_D_A", "grad_norm_D_B")) {
+                double v = Double.parseDouble(f[header.indexOf(norm) - 1]); // seconds removed before them
+                assertTrue(v > 0 && Double.isFinite(v), norm + " in " + line);
+            }
+        }
 
         Path split = tmp.resolve("split");
         assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, split, "--max-steps", "2")).code());

@@ -112,4 +112,48 @@ class CycleGanTrainingTest {
         }
         assertTrue(step < 0.5 * onePiece, "step peak " + step + " bytes, the generator loss in one piece " + onePiece);
     }
+
+    /** sqrt of the sum of squares of the parameters' gradients, on the host in double. */
+    private static double hostNorm(List<Tensor> params) {
+        double sum = 0;
+        for (Tensor p : params) {
+            for (float g : BE.download(p.grad())) {
+                sum += (double) g * g;
+            }
+        }
+        return Math.sqrt(sum);
+    }
+
+    @Test
+    void gradientNormsAreThoseOfTheStepsGradientsAndChangeNothing() {
+        CycleGanConfig cfg = CycleGanConfig.defaults().withChannels(1).withResidualBlocks(1).withSeed(5);
+        List<StepLosses> tracked = new ArrayList<>(), plain = new ArrayList<>();
+        for (boolean track : new boolean[]{true, false}) {
+            try (CycleGan gan = new CycleGan(BE, cfg)) {
+                gan.trackGradientNorms(track);
+                for (int i = 0; i < 2; i++) {
+                    try (Scope s = Scope.open()) {
+                        Tensor a = Tensor.of(BE, stripes(true, i, 32, 16), 1, 1, 32, 16);
+                        Tensor b = Tensor.of(BE, stripes(false, i, 32, 16), 1, 1, 32, 16);
+                        StepLosses l = gan.step(a, b);
+                        (track ? tracked : plain).add(l);
+                        if (!track) {
+                            assertEquals(null, l.gradients());
+                            continue;
+                        }
+                        List<Tensor> g = new ArrayList<>(gan.gAB.parameters());
+                        g.addAll(gan.gBA.parameters());
+                        StepLosses.GradientNorms n = l.gradients();
+                        assertEquals(hostNorm(g), n.g(), 1e-5 * hostNorm(g), "generators' gradient norm, step " + i);
+                        assertEquals(hostNorm(gan.dA.parameters()), n.dA(), 1e-5 * n.dA(), "D_A's gradient norm, step " + i);
+                        assertEquals(hostNorm(gan.dB.parameters()), n.dB(), 1e-5 * n.dB(), "D_B's gradient norm, step " + i);
+                        assertTrue(n.g() > 0 && n.dA() > 0 && n.dB() > 0 && n.dA() != n.dB(), n.toString());
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < 2; i++) {
+            assertEquals(plain.get(i).terms(), tracked.get(i).terms(), "the norms change no loss, step " + i);
+        }
+    }
 }

@@ -207,6 +207,15 @@ class ForwardValuesTest {
     }
 
     @Test
+    void sumOfSquaresAddsToItsOutput() {
+        Tensor x = t(new float[]{1, -2, 3}, 3), y = t(new float[]{0.5f}, 1), out = t(new float[]{10}, 1);
+        CPU.sumOfSquares(out.data(), x.data(), 3);
+        assertEquals(24f, out.item());
+        CPU.sumOfSquares(out.data(), y.data(), 1);
+        assertEquals(24.25f, out.item());
+    }
+
+    @Test
     void convWithKnownKernels() {
         // k = [[1, 0], [0, -1]]: out = x[i][j] - x[i+1][j+1] = -4 everywhere on 1..9, plus bias 0.5
         Tensor x = t(NINE, 1, 1, 3, 3);

@@ -190,6 +190,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void sumOfSquares(Buffer out, Buffer in, long n) {
+        float[] x = a(in), o = a(out);
+        o[0] = (float) (o[0] + sum(n, i -> (double) x[i] * x[i]));
+    }
+
+    @Override
     public void meanBackward(Buffer dIn, Buffer dOut, long n) {
         fill(dIn, a(dOut)[0] / n, n);
     }

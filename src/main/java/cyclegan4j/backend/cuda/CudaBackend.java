@@ -509,6 +509,12 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void sumOfSquares(Buffer out, Buffer in, long n) {
+        bind();
+        ops.sumOfSquares(b(out), b(in), n);
+    }
+
+    @Override
     public void meanBackward(Buffer dIn, Buffer dOut, long n) {
         bind();
         ops.meanBackward(b(dIn), b(dOut), n);

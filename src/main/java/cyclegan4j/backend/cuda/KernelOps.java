@@ -112,6 +112,16 @@ final class KernelOps {
         elementwise(KernelSpec.MEAN_BACKWARD, n, dIn, dOut, n);
     }
 
+    /** out[0] += sum(in^2): the partial sums as for a mean, then a finishing block that adds. */
+    void sumOfSquares(Buffer out, Buffer in, long n) {
+        if (n <= 0) {
+            return; // adds nothing
+        }
+        int g = partialGrid(n);
+        launcher.launch(KernelSpec.SUMSQ_PARTIAL, g, THREADS, partials, in, n);
+        launcher.launch(KernelSpec.SUM_ACCUMULATE, 1, 1024, out, partials, g);
+    }
+
     void mseLossForward(Buffer out, Buffer a, Buffer b, long n) {
         reduce(KernelSpec.MSE_PARTIAL, KernelSpec.LOSS_FINISH, out, n, a, b);
     }

@@ -32,7 +32,7 @@ final class EmulatedBackend implements Backend {
 
     /** Kernels that use __syncthreads / warp shuffles: one OS thread per CUDA thread. */
     private static final Set<KernelSpec> THREADED = EnumSet.of(KernelSpec.MEAN_PARTIAL, KernelSpec.MEAN_FINISH,
-            KernelSpec.MSE_PARTIAL, KernelSpec.L1_PARTIAL, KernelSpec.LOSS_FINISH, KernelSpec.INSTANCE_NORM_FORWARD,
+            KernelSpec.SUMSQ_PARTIAL, KernelSpec.SUM_ACCUMULATE, KernelSpec.MSE_PARTIAL, KernelSpec.L1_PARTIAL, KernelSpec.LOSS_FINISH, KernelSpec.INSTANCE_NORM_FORWARD,
             KernelSpec.INSTANCE_NORM_BACKWARD, KernelSpec.CONV_BIAS_BACKWARD);
 
     /** Host memory standing in for a device buffer. */
@@ -240,6 +240,11 @@ final class EmulatedBackend implements Backend {
     @Override
     public void meanBackward(Buffer dIn, Buffer dOut, long n) {
         ops.meanBackward(dIn, dOut, n);
+    }
+
+    @Override
+    public void sumOfSquares(Buffer out, Buffer in, long n) {
+        ops.sumOfSquares(out, in, n);
     }
 
     @Override

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A warm CycleGAN training step makes the host wait for the device exactly once, when it copies
- * the losses back (the issue's "no host synchronisation inside a step except to read the loss
+ * the losses (and the gradient norms) back (the issue's "no host synchronisation inside a step except to read the loss
  * values"). Counted with the fake GPU's wait log (FAKE_CUDA_WAIT_LOG, set by {@link FakeGpuTest}):
  * every explicit synchronisation, synchronous copy and implicitly synchronising free is logged
  * there by name. A real driver offers no such log, so this runs on the fake GPU only.
@@ -34,6 +34,7 @@ final class HostWaitCheck {
         CycleGanConfig cfg = CycleGanConfig.defaults().withResidualBlocks(1).withSeed(3);
         SplittableRandom rng = new SplittableRandom(5);
         try (CycleGan gan = new CycleGan(gpu, cfg)) {
+            gan.trackGradientNorms(true); // as train runs it: the norms come back in the losses' copy
             for (int step = 0; step < 2; step++) { // the first chooses the algorithms and fills the pool
                 try (Scope ignored = Scope.open()) {
                     Tensor a = Tensor.randn(gpu, rng, 0.5f, 1, 3, 32, 16); // the discriminator's smallest input

@@ -202,6 +202,14 @@ final class ParityCases {
                 p.gpu.meanBackward(dx.gpu(), g.gpu(), n);
                 p.check("backward", dx, 0, 0);
             }, heavy));
+            cases.add(new Case(Set.of("sumOfSquares"), "sum of squares n=" + n, p -> {
+                Parity.Pair x = p.rand(n, 1f, 0.5f), y = p.rand(n, 0.01f, 0f), s = p.scalar(2.5f);
+                p.cpu.sumOfSquares(s.cpu(), x.cpu(), n); // adds to what is there
+                p.gpu.sumOfSquares(s.gpu(), x.gpu(), n);
+                p.cpu.sumOfSquares(s.cpu(), y.cpu(), n);
+                p.gpu.sumOfSquares(s.gpu(), y.gpu(), n);
+                p.check("accumulated", s, 1e-6, 1e-5);
+            }, heavy));
             cases.add(new Case(Set.of("mseLossForward", "mseLossBackward"), "mse n=" + n, p -> {
                 Parity.Pair a = p.rand(n), b = p.rand(n), l = p.out(1), g = p.scalar(1.7f), da = p.out(n);
                 p.cpu.mseLossForward(l.cpu(), a.cpu(), b.cpu(), n);

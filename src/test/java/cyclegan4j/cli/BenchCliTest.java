@@ -1,0 +1,37 @@
+package cyclegan4j.cli;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BenchCliTest {
+
+    private static CliHarness.Result bench(String... extra) {
+        String[] base = {"bench", "--device", "cpu", "--size", "32", "--n-residual-blocks", "1", "--channels", "1",
+                "--warmup", "1", "--steps", "2"};
+        String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return CliHarness.run(args);
+    }
+
+    @Test
+    void timesTheStepWithAndWithoutGradientNorms() {
+        CliHarness.Result plain = bench();
+        assertEquals(0, plain.code(), plain.toString());
+        assertTrue(plain.out().contains("training step: median"), plain.toString());
+        assertTrue(plain.out().contains("generator inference"), plain.toString());
+        assertFalse(plain.out().contains("gradient norms"), plain.toString());
+
+        CliHarness.Result norms = bench("--grad-norms");
+        assertEquals(0, norms.code(), norms.toString());
+        assertTrue(norms.out().contains("with gradient norms"), norms.toString());
+    }
+
+    @Test
+    void badSizesAreUsageErrors() {
+        assertEquals(2, bench("--size", "30").code());
+        assertEquals(2, bench("--steps", "0").code());
+    }
+}
