@@ -23,7 +23,7 @@ final class BenchCommand {
 
     static CommandLineSpec spec() {
         return new CommandLineSpec("bench", "Time the CycleGAN training step (the seed's configuration by default).")
-                .value("device", "DEV", "auto, cpu or cuda (default: auto)")
+                .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)")
                 .value("size", "PX", "image size (default: 256)")
                 .value("batch-size", "N", "images per domain per step (default: 1)")
                 .value("n-residual-blocks", "N", "residual blocks per generator (default: 9)")

@@ -5,7 +5,7 @@ import cyclegan4j.backend.Backend;
 import java.io.PrintStream;
 import java.util.List;
 
-/** `--device auto|cpu|cuda` for the commands, on top of {@link cyclegan4j.backend.Devices}. */
+/** `--device auto|cpu|cuda|cuda:N` for the commands, on top of {@link cyclegan4j.backend.Devices}. */
 final class Devices {
 
     private Devices() {
@@ -13,8 +13,8 @@ final class Devices {
 
     /** The backend for {@code device}; says in one line on {@code log} (standard output) which device is used and why. */
     static Backend select(String device, PrintStream log) {
-        if (!List.of("auto", "cpu", "cuda").contains(device)) {
-            throw new UsageException("--device must be auto, cpu or cuda, got '" + device + "'");
+        if (!cyclegan4j.backend.Devices.isValid(device)) {
+            throw new UsageException("--device must be auto, cpu, cuda or cuda:N (N: the GPU's number), got '" + device + "'");
         }
         cyclegan4j.backend.Devices.Selection s = cyclegan4j.backend.Devices.select(device);
         log.println("device: " + s.reason());

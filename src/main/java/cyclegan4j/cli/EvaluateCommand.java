@@ -44,7 +44,7 @@ final class EvaluateCommand {
                         + "averaged over the images. Images are scored at their own size: no resize, crop or flip.")
                 .value("checkpoint", "FILE", "a checkpoint written by train (required)")
                 .value("dataroot", "DIR", "dataset root with testA/ and testB/ (required)")
-                .value("device", "DEV", "auto, cpu or cuda (default: auto)")
+                .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)")
                 .value("output", "FILE", "also write the results to FILE: CSV if it ends in .csv, JSON if in .json");
     }
 

@@ -27,7 +27,7 @@ final class TrainCommand {
                 .value("load-size", "PX", "resize images to this square size first (default: crop-size * 1.12)")
                 .value("crop-size", "PX", "random crop size, a multiple of 4, >= 32 (default: 256)")
                 .flag("no-flip", "no random horizontal flips")
-                .value("device", "DEV", "auto, cpu or cuda (default: auto)")
+                .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)")
                 .value("seed", "N", "random seed (default: 0)")
                 .value("sample-every", "N", "write a sample grid every N iterations; 0 = never (default: 100)")
                 .value("checkpoint-every", "N", "also keep a checkpoint every N iterations; 0 = only 'latest' (default: 0)")

@@ -29,7 +29,7 @@ final class TranslateCommand {
                 .value("direction", "DIR", "AtoB (generator G_AB) or BtoA (G_BA) (default: AtoB)")
                 .value("input", "PATH", "an image file or a folder of images (required)")
                 .value("output", "DIR", "folder for the translated PNGs (required)")
-                .value("device", "DEV", "auto, cpu or cuda (default: auto)");
+                .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)");
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException {

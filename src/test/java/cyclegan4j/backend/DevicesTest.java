@@ -52,7 +52,21 @@ class DevicesTest {
     }
 
     @Test
+    void aNumberedGpuFailsWithTheReasonWithoutDriver() {
+        assumeFalse(driverInstalled(), "this machine has a CUDA driver");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Devices.select("CUDA:1"));
+        assertTrue(e.getMessage().startsWith("--device cuda:1: "), e.getMessage());
+        assertTrue(e.getMessage().contains("no CUDA driver"), e.getMessage());
+    }
+
+    @Test
     void unknownDeviceIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> Devices.select("tpu"));
+        for (String bad : new String[]{"tpu", "cuda:", "cuda:-1", "cuda:x", "cuda1", "cpu:0", "cuda:0:1"}) {
+            assertTrue(!Devices.isValid(bad), bad);
+            assertThrows(IllegalArgumentException.class, () -> Devices.select(bad), bad);
+        }
+        for (String good : new String[]{"auto", "cpu", "cuda", "gpu", "cuda:0", "Cuda:12", "gpu:3"}) {
+            assertTrue(Devices.isValid(good), good);
+        }
     }
 }

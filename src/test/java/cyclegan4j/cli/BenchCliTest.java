@@ -30,8 +30,11 @@ class BenchCliTest {
     }
 
     @Test
-    void badSizesAreUsageErrors() {
+    void badArgumentsAreUsageErrors() {
         assertEquals(2, bench("--size", "30").code());
         assertEquals(2, bench("--steps", "0").code());
+        CliHarness.Result device = bench("--device", "cuda:x");
+        assertEquals(2, device.code(), device.toString());
+        assertTrue(device.err().contains("cuda:N"), device.toString());
     }
 }

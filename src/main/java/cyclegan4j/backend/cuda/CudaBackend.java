@@ -43,7 +43,8 @@ import static jcuda.driver.JCudaDriver.*;
  * buffers. Memory comes from a caching {@link DevicePool}. Not thread-safe: use it from one
  * thread at a time (any thread: each binds the primary context on first use).
  *
- * <p>Options (system properties): {@code cyclegan4j.cuda.device} (ordinal, default 0),
+ * <p>Options (system properties): {@code cyclegan4j.cuda.device} (ordinal for {@code --device cuda}
+ * and {@code auto}, default 0; {@code --device cuda:N} names one),
  * {@code cyclegan4j.cuda.tf32} (default true; false forces CUDNN_FMA_MATH, as the parity tests do),
  * {@code cyclegan4j.cuda.cublas} (default true; false uses the axpy kernel),
  * {@code cyclegan4j.cuda.phaseUpsampleConv} (default true; false: upsample, then a 3x3 convolution),
@@ -57,7 +58,9 @@ public final class CudaBackend implements Backend {
     private static final int STAGING_SLOTS = 4;
 
     private static CudaBackend instance;
-    private static Throwable failure;
+    /** Failed starts by ordinal; ANY_DEVICE for failures that every ordinal would meet. */
+    private static final Map<Integer, Throwable> failures = new HashMap<>();
+    private static final int ANY_DEVICE = -1;
 
     private final int ordinal;
     private final CUdevice device = new CUdevice();
@@ -90,23 +93,45 @@ public final class CudaBackend implements Backend {
     /** -Dcyclegan4j.cuda.sync=true: wait after every kernel so a failure names its kernel (debugging only). */
     private final boolean debugSync = Boolean.getBoolean("cyclegan4j.cuda.sync");
 
-    /** The process-wide CUDA backend, created on first use; throws (with the reason) when CUDA cannot be used. */
-    public static synchronized CudaBackend get() {
+    /** The process-wide CUDA backend on device {@code cyclegan4j.cuda.device} (default 0); see {@link #get(int)}. */
+    public static CudaBackend get() {
+        return get(Integer.getInteger("cyclegan4j.cuda.device", 0));
+    }
+
+    /**
+     * The process-wide CUDA backend on device {@code ordinal}, created on first use; throws (with the
+     * reason) when CUDA cannot be used. A process drives one GPU: asking for another once one is in
+     * use is an error. A failed start is remembered: for every ordinal when a library or the
+     * driver failed, for that ordinal alone otherwise (a device that does not exist, say).
+     */
+    public static synchronized CudaBackend get(int ordinal) {
         if (instance != null) {
+            if (instance.ordinal != ordinal) {
+                throw new IllegalStateException("CUDA is already in use on cuda:" + instance.ordinal
+                        + " in this process; it cannot also use cuda:" + ordinal);
+            }
             return instance;
         }
-        if (failure != null) {
-            throw new IllegalStateException("CUDA backend unavailable: " + reason(failure), failure);
+        Throwable failed = failures.getOrDefault(ordinal, failures.get(ANY_DEVICE));
+        if (failed != null) {
+            throw new IllegalStateException("CUDA backend unavailable: " + reason(failed), failed);
         }
         try {
-            instance = new CudaBackend(Integer.getInteger("cyclegan4j.cuda.device", 0),
+            instance = new CudaBackend(ordinal,
                     !"false".equalsIgnoreCase(System.getProperty("cyclegan4j.cuda.tf32", "true")),
                     !"false".equalsIgnoreCase(System.getProperty("cyclegan4j.cuda.cublas", "true")),
                     Boolean.getBoolean("cyclegan4j.cudnn.find"));
             return instance;
         } catch (RuntimeException | LinkageError e) {
-            failure = e;
+            failures.put(e instanceof NoSuchDeviceException ? ordinal : ANY_DEVICE, e);
             throw new IllegalStateException("CUDA backend unavailable: " + reason(e), e);
+        }
+    }
+
+    /** The requested ordinal is not one of this host's devices: another ordinal may still work. */
+    static final class NoSuchDeviceException extends IllegalArgumentException {
+        NoSuchDeviceException(String message) {
+            super(message);
         }
     }
 
@@ -166,7 +191,8 @@ public final class CudaBackend implements Backend {
             throw new IllegalStateException("no CUDA device is visible (cuDeviceGetCount = 0)");
         }
         if (ordinal < 0 || ordinal >= count[0]) {
-            throw new IllegalArgumentException("cyclegan4j.cuda.device=" + ordinal + " but only " + count[0] + " device(s) exist");
+            throw new NoSuchDeviceException("there is no cuda:" + ordinal + ": this host has " + count[0]
+                    + " CUDA device(s), cuda:0" + (count[0] > 1 ? " to cuda:" + (count[0] - 1) : ""));
         }
         cuDeviceGet(device, ordinal);
         byte[] name = new byte[256];

@@ -27,12 +27,15 @@ public final class FakeGpuMain {
 
     public static void main(String[] args) {
         System.setProperty("cyclegan4j.cuda.tf32", "false");
+        Throwable missingDevice = startOnMissingDevice(); // before device 0 starts: that failure must not stick
         CudaBackend gpu = CudaBackend.get();
         System.out.println(gpu.describe());
         List<String> failures = new ArrayList<>();
         int passed = 0;
         List<Object[]> checks = new ArrayList<>();
         boolean findOnly = List.of(args).contains("--find");
+        checks.add(new Object[]{"--device cuda:7 on a 1-GPU host names the devices, and cuda:0 still starts", (Check) () ->
+                checkDeviceChoice(missingDevice, gpu)});
         for (ParityCases.Case c : ParityCases.all()) {
             boolean convolves = c.methods().contains("conv2dForward") || c.methods().contains("upsampleConv2dForward");
             if (!c.heavy() && (!findOnly || convolves)) {
@@ -75,6 +78,33 @@ public final class FakeGpuMain {
         checks.add(new Object[]{"a warm training step waits for the device once", (Check) () -> HostWaitCheck.warmStepWaitsOnce(gpu)});
         if (model) {
             checks.add(new Object[]{"model parity, 3 training steps", (Check) () -> new ModelParityTest().threeTrainingStepsMatchTheCpu()});
+        }
+    }
+
+    /** What asking for the fake host's (absent) eighth GPU throws, or null if it started. */
+    private static Throwable startOnMissingDevice() {
+        try {
+            CudaBackend.get(7);
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    private static void checkDeviceChoice(Throwable missingDevice, CudaBackend gpu) {
+        if (missingDevice == null || !String.valueOf(missingDevice.getMessage()).contains("there is no cuda:7: this host has 1 CUDA device(s), cuda:0")) {
+            throw new AssertionError("cuda:7 should fail naming the host's devices, got " + missingDevice);
+        }
+        if (cyclegan4j.backend.Devices.select("cuda:0").backend() != gpu) {
+            throw new AssertionError("--device cuda:0 should give the running backend");
+        }
+        try {
+            cyclegan4j.backend.Devices.select("cuda:1");
+            throw new AssertionError("a second GPU in one process should be refused");
+        } catch (IllegalStateException e) {
+            if (!e.getMessage().contains("already in use on cuda:0")) {
+                throw new AssertionError("unexpected message: " + e.getMessage());
+            }
         }
     }
 
