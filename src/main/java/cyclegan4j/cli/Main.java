@@ -43,12 +43,14 @@ public final class Main {
                     return TranslateCommand.run(rest, out, err);
                 case "evaluate":
                     return EvaluateCommand.run(rest, out, err);
+                case "export":
+                    return ExportCommand.run(rest, out);
                 case "bench":
                     return BenchCommand.run(rest, out, err);
                 case "info":
                     return InfoCommand.run(rest, out);
                 default:
-                    throw new UsageException("unknown command '" + command + "' (try: train, translate, evaluate, bench, info; --help)");
+                    throw new UsageException("unknown command '" + command + "' (try: train, translate, evaluate, export, bench, info; --help)");
             }
         } catch (UsageException e) {
             err.println("cyclegan4j " + command + ": " + e.getMessage());
@@ -81,6 +83,7 @@ public final class Main {
         out.println("  train      train a CycleGAN on a dataset folder (trainA/, trainB/)");
         out.println("  translate  apply a trained generator to images");
         out.println("  evaluate   score a checkpoint against paired ground truth (testA/x <-> testB/x)");
+        out.println("  export     write a checkpoint's generators alone (for translate, evaluate, PyTorch)");
         out.println("  bench      time the training step on random images");
         out.println("  info       show Java, CPU and GPU support on this machine");
         out.println();

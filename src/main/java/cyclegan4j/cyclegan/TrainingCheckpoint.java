@@ -20,7 +20,7 @@ import java.util.Map;
 public final class TrainingCheckpoint {
 
     public static final String[] PREFIXES = {"G_AB.", "G_BA.", "D_A.", "D_B."};
-    private static final String STEP = "step";
+    public static final String STEP = "step";
     private static final String POOL_RNG = "pool_rng";
 
     /** Where training stands: the next batch to train is {@code iteration} of {@code epoch}. */

@@ -1,0 +1,79 @@
+package cyclegan4j.cli;
+
+import cyclegan4j.cyclegan.TrainingCheckpoint;
+import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.Checkpoints;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * `cyclegan4j export`: the generators of a training checkpoint alone, for translate and evaluate
+ * (or PyTorch) without the discriminators, optimizer moments and image pools that only resuming
+ * needs: a quarter of the file for the seed's model. Tensor names and the run's options stay as they
+ * were, so everything that reads generators reads the export too.
+ */
+final class ExportCommand {
+
+    /** Metadata kept besides the run's options: where in training the weights come from. */
+    private static final List<String> PROVENANCE = List.of(Checkpoints.EPOCH, TrainingCheckpoint.STEP);
+
+    private ExportCommand() {
+    }
+
+    static CommandLineSpec spec() {
+        return new CommandLineSpec("export", "Write a checkpoint's generators alone (what translate and evaluate need).")
+                .value("checkpoint", "FILE", "a checkpoint written by train (required)")
+                .value("output", "FILE", "the .safetensors file to write (required; not the checkpoint itself)")
+                .value("direction", "DIR", "both, AtoB (G_AB only) or BtoA (G_BA only) (default: both)");
+    }
+
+    static int run(String[] args, PrintStream out) throws IOException {
+        CommandLineSpec c = spec();
+        if (!c.parse(args, out)) {
+            return Main.OK;
+        }
+        Path checkpoint = c.path("checkpoint"), output = c.path("output");
+        String direction = c.string("direction", "both");
+        List<String> prefixes = switch (direction) {
+            case "both" -> List.of("G_AB.", "G_BA.");
+            case "AtoB" -> List.of("G_AB.");
+            case "BtoA" -> List.of("G_BA.");
+            default -> throw new UsageException("--direction must be both, AtoB or BtoA, got '" + direction + "'");
+        };
+        if (!Files.exists(checkpoint)) {
+            throw new UsageException("--checkpoint: no such file " + checkpoint);
+        }
+        if (Files.exists(output) && Files.isSameFile(checkpoint, output)) {
+            throw new UsageException("--output is the checkpoint itself; write the export to another file");
+        }
+        Checkpoint from = Checkpoint.load(checkpoint), to = new Checkpoint();
+        for (String prefix : prefixes) {
+            if (!from.hasTensor(prefix + "model.1.weight")) {
+                throw new UsageException(checkpoint + " has no " + prefix.substring(0, 4) + " generator (no tensor "
+                        + prefix + "model.1.weight)");
+            }
+        }
+        from.tensors().forEach((name, t) -> {
+            if (prefixes.stream().anyMatch(name::startsWith)) {
+                to.put(name, t);
+            }
+        });
+        to.putMetadata(Checkpoints.OPTION_PREFIX, from.metadataWithPrefix(Checkpoints.OPTION_PREFIX));
+        for (String key : PROVENANCE) {
+            if (from.hasMetadata(key)) {
+                to.setString(key, from.metadata().get(key));
+            }
+        }
+        to.setString("exported_from", checkpoint.getFileName().toString());
+        to.save(output);
+        out.printf(Locale.ROOT, "wrote %s: %s, %d tensors, %.1f MB (the checkpoint: %.1f MB)%n", output,
+                direction.equals("both") ? "G_AB and G_BA" : prefixes.get(0).substring(0, 4), to.tensors().size(),
+                Files.size(output) / 1e6, Files.size(checkpoint) / 1e6);
+        return Main.OK;
+    }
+}

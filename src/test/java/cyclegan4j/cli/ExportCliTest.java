@@ -1,0 +1,90 @@
+package cyclegan4j.cli;
+
+import cyclegan4j.io.Checkpoint;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `export`: the generators alone, which translate reads as it reads the full checkpoint. */
+class ExportCliTest {
+
+    @TempDir
+    Path tmp;
+    private Path checkpoint, image;
+
+    @BeforeEach
+    void trainTinyModel() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 2);
+        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("runs"), "--max-steps", "1"));
+        assertEquals(0, r.code(), r.toString());
+        checkpoint = tmp.resolve("runs/t/checkpoints/latest.safetensors");
+        image = tmp.resolve("in/x.png");
+        CliHarness.writeImage(image, 19, 11, 3);
+    }
+
+    private CliHarness.Result translate(Path ck, String direction, String outDir) {
+        return CliHarness.run("translate", "--checkpoint", ck.toString(), "--direction", direction,
+                "--input", image.toString(), "--output", tmp.resolve(outDir).toString(), "--device", "cpu");
+    }
+
+    @Test
+    void bothGeneratorsTranslateAsTheCheckpointDoes() throws Exception {
+        Path export = tmp.resolve("g.safetensors");
+        CliHarness.Result r = CliHarness.run("export", "--checkpoint", checkpoint.toString(), "--output", export.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("G_AB and G_BA"), r.toString());
+
+        Checkpoint full = Checkpoint.load(checkpoint), gens = Checkpoint.load(export);
+        for (String name : full.tensors().keySet()) {
+            boolean generator = name.startsWith("G_AB.") || name.startsWith("G_BA.");
+            assertEquals(generator, gens.hasTensor(name), name);
+            if (generator) {
+                assertEquals(full.tensor(name), gens.tensor(name), name);
+            }
+        }
+        assertEquals(full.metadataWithPrefix("option."), gens.metadataWithPrefix("option."));
+        assertEquals(full.metadata().get("step"), gens.metadata().get("step"));
+        assertFalse(gens.hasMetadata("iteration"), "no training position: the export cannot resume");
+        assertTrue(Files.size(export) < Files.size(checkpoint) / 2, Files.size(export) + " vs " + Files.size(checkpoint));
+
+        for (String direction : new String[]{"AtoB", "BtoA"}) {
+            assertEquals(0, translate(checkpoint, direction, "full" + direction).code());
+            assertEquals(0, translate(export, direction, "export" + direction).code());
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("full" + direction + "/x.png")),
+                    Files.readAllBytes(tmp.resolve("export" + direction + "/x.png")), direction);
+        }
+    }
+
+    @Test
+    void oneDirectionHoldsOneGeneratorAndTranslateSaysWhichIsMissing() throws Exception {
+        Path export = tmp.resolve("ab.safetensors");
+        assertEquals(0, CliHarness.run("export", "--checkpoint", checkpoint.toString(), "--output", export.toString(),
+                "--direction", "AtoB").code());
+        Checkpoint gens = Checkpoint.load(export);
+        assertTrue(gens.tensors().keySet().stream().allMatch(n -> n.startsWith("G_AB.")), gens.tensors().keySet().toString());
+        assertEquals(0, translate(export, "AtoB", "ab").code());
+        CliHarness.Result wrong = translate(export, "BtoA", "ba");
+        assertEquals(1, wrong.code(), wrong.toString());
+        assertTrue(wrong.err().contains("holds only the G_AB generator"), wrong.toString());
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors() {
+        assertEquals(2, CliHarness.run("export", "--checkpoint", checkpoint.toString()).code(), "no --output");
+        assertEquals(2, CliHarness.run("export", "--checkpoint", tmp.resolve("none").toString(), "--output",
+                tmp.resolve("o").toString()).code());
+        assertEquals(2, CliHarness.run("export", "--checkpoint", checkpoint.toString(), "--output",
+                tmp.resolve("o").toString(), "--direction", "sideways").code());
+        CliHarness.Result self = CliHarness.run("export", "--checkpoint", checkpoint.toString(), "--output", checkpoint.toString());
+        assertEquals(2, self.code(), self.toString());
+        assertTrue(self.err().contains("checkpoint itself"), self.toString());
+    }
+}
