@@ -187,14 +187,18 @@ final class CpuConv {
     /**
      * Fills col[K][cols] for output rows starting at y0 (cols = whole rows * ow). Each output row
      * of one (channel, ky, kx) is zeros, a run copied from an input row, zeros; the run's bounds are
-     * computed once per kx so the copy loop has no branches (an arraycopy when stride is 1). Each
-     * element is written once: the zeros of a row by plain loops (a pad of one or two columns; an
-     * Arrays.fill call per row cost more than it saved), whole padding rows by one fill. Measured
-     * against zeroing the channel first (JMH ConvBenchmark.forward, CPU, interleaved pairs): about
-     * 10% more GFLOP/s on the padded convolutions.
+     * computed once per kx so the copy is one arraycopy. Each element is written once: the zeros of
+     * a row by plain loops (a pad of one or two columns; an Arrays.fill call per row cost more than
+     * it saved), whole padding rows by one fill. Measured against zeroing the channel first (JMH
+     * ConvBenchmark.forward, CPU, interleaved pairs): about 10% more GFLOP/s on the padded
+     * convolutions. Strided convolutions go to {@link #im2colStrided}.
      */
     private static void im2col(float[] col, float[] in, int inBase, ConvShape s, int y0, int cols) {
-        int ow = s.outW(), kh = s.kh(), kw = s.kw(), h = s.h(), w = s.w(), st = s.stride(), pad = s.pad();
+        if (s.stride() != 1) {
+            im2colStrided(col, in, inBase, s, y0, cols);
+            return;
+        }
+        int ow = s.outW(), kh = s.kh(), kw = s.kw(), h = s.h(), w = s.w(), pad = s.pad();
         int nRows = cols / ow;
         // one task per (channel, kernel row): the 3-channel stem would give only 3 tasks
         Parallel.forEach(s.cIn() * kh, (long) kw * cols, task -> {
@@ -204,7 +208,7 @@ final class CpuConv {
                 int dst = ((ci * kh + ky) * kw + kx) * cols;
                 int lo = firstInside(kx, s), hi = Math.max(lo, endInside(kx, s));
                 for (int r = 0; r < nRows; r++) {
-                    int iy = (y0 + r) * st - pad + ky;
+                    int iy = y0 + r - pad + ky;
                     int rowDst = dst + r * ow;
                     if (iy < 0 || iy >= h) { // a row of zero padding
                         Arrays.fill(col, rowDst, rowDst + ow, 0f);
@@ -218,16 +222,94 @@ final class CpuConv {
                         col[rowDst + ox] = 0f;
                     }
                     int src = plane + iy * w - pad + kx; // input index of output column 0
-                    if (st == 1) {
-                        System.arraycopy(in, src + lo, col, rowDst + lo, hi - lo);
-                    } else {
-                        for (int ox = lo; ox < hi; ox++) {
-                            col[rowDst + ox] = in[src + ox * st];
+                    System.arraycopy(in, src + lo, col, rowDst + lo, hi - lo);
+                }
+            }
+        });
+    }
+
+    /*
+     * Strided convolutions (the down-sampling d128/d256 and the discriminator's 4x4 stride-2 convs)
+     * work on "phase rows": an input row zero-padded (padded column p = ix + pad) and split by
+     * p mod stride, phase q holding padded columns q, q + stride, ... at q * phaseLen + p / stride.
+     * Output column ox of kernel column kx reads padded column ox * stride + kx, so its col row is
+     * the contiguous run of phase kx mod stride from kx / stride: an arraycopy, with no bounds for
+     * the padding (the phase row holds its zeros). The strided gather this replaces loaded every
+     * input element kh * kw / stride^2 times (2.25 for 3x3, 4 for 4x4) one by one; de-interleaving
+     * loads it about once. im2col alone, one thread, stride 2: 1.8 -> 0.9 ms at d128 (64x128x128),
+     * 0.83 -> 0.40 ms at the discriminator's 64x64x64 4x4. The transpose (col2im into phase rows,
+     * then re-interleaving) timed no faster than col2im's strided adds, so col2im keeps those.
+     */
+
+    /** Floats in one phase of a phase row: the zero-padded row's length / stride, rounded up. */
+    private static int phaseLen(ConvShape s) {
+        return (s.w() + 2 * s.pad() + s.stride() - 1) / s.stride();
+    }
+
+    /** Output rows per im2colStrided task: enough tasks for the 3-channel discriminator stem, few re-read input rows. */
+    private static final int STRIDED_BLOCK = 8;
+
+    /** im2col for stride > 1: one task per (channel, block of output rows), through its phase rows. */
+    private static void im2colStrided(float[] col, float[] in, int inBase, ConvShape s, int y0, int cols) {
+        int ow = s.outW(), kh = s.kh(), kw = s.kw(), h = s.h(), w = s.w(), st = s.stride(), pad = s.pad();
+        int nRows = cols / ow, len = phaseLen(s), rowLen = st * len;
+        int blocks = (nRows + STRIDED_BLOCK - 1) / STRIDED_BLOCK;
+        Parallel.forEach(s.cIn() * blocks, (long) kh * kw * STRIDED_BLOCK * ow, task -> {
+            int ci = task / blocks, r0 = task % blocks * STRIDED_BLOCK, r1 = Math.min(nRows, r0 + STRIDED_BLOCK);
+            int iyFirst = (y0 + r0) * st - pad, nIn = (r1 - r0 - 1) * st + kh; // the input rows the block reads
+            // a kept array, hot in cache (a fresh one per task cost 0.5 ms of the 0.9 at d128); INPUT is
+            // free on every thread that runs a task: CpuConv's callers hold no slot, and CpuConv only COLUMNS
+            float[] phases = Scratch.floats(Scratch.Slot.INPUT, nIn * rowLen);
+            for (int i = 0; i < nIn; i++) {
+                int iy = iyFirst + i;
+                if (iy >= 0 && iy < h) {
+                    deinterleave(in, inBase + (ci * h + iy) * w, phases, i * rowLen, s);
+                }
+            }
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    int dst = ((ci * kh + ky) * kw + kx) * cols;
+                    int from = (kx % st) * len + kx / st; // the run's start in a phase row
+                    for (int r = r0; r < r1; r++) {
+                        int i = (r - r0) * st + ky, iy = iyFirst + i;
+                        if (iy < 0 || iy >= h) { // a row of zero padding
+                            Arrays.fill(col, dst + r * ow, dst + (r + 1) * ow, 0f);
+                        } else {
+                            System.arraycopy(phases, i * rowLen + from, col, dst + r * ow, ow);
                         }
                     }
                 }
             }
         });
+    }
+
+    /** Writes the phase row at phases[off..] of the input row at in[from..from+w): all of it, zeros in the padding. */
+    private static void deinterleave(float[] in, int from, float[] phases, int off, ConvShape s) {
+        int w = s.w(), st = s.stride(), pad = s.pad(), len = phaseLen(s);
+        for (int p = 0; p < pad; p++) { // the padding columns (and the one that rounding len up may add)
+            phases[off + p % st * len + p / st] = 0f;
+        }
+        for (int p = pad + w; p < st * len; p++) {
+            phases[off + p % st * len + p / st] = 0f;
+        }
+        if (st == 2) { // both phases in one pass over the row: im2col 10-15% faster than the loop below
+            int even = off + (pad & 1) * len + (pad >> 1), odd = off + ((pad + 1) & 1) * len + ((pad + 1) >> 1);
+            int half = w / 2;
+            for (int j = 0; j < half; j++) {
+                phases[even + j] = in[from + 2 * j];
+                phases[odd + j] = in[from + 2 * j + 1];
+            }
+            if (w % 2 != 0) {
+                phases[even + half] = in[from + w - 1];
+            }
+            return;
+        }
+        for (int t = 0; t < st; t++) { // input columns t, t + st, ...: padded t + pad, t + pad + st, ...
+            int dst = off + (t + pad) % st * len + (t + pad) / st;
+            for (int j = 0, ix = t; ix < w; j++, ix += st) {
+                phases[dst + j] = in[from + ix];
+            }
+        }
     }
 
     /** Adds col[K][cols] back into the input-shaped gradient (the transpose of im2col). */
