@@ -150,8 +150,8 @@ final class CpuSpatial {
         return first + s / n;
     }
 
-    /** The sum of (a[i] - m)^2 over a[from .. from + n). */
-    private static double squaredDeviations(float[] a, int from, int n, float m) {
+    /** The sum of (a[i] - m)^2 over a[from .. from + n) (with m = 0: the sum of squares). */
+    static double squaredDeviations(float[] a, int from, int n, float m) {
         double s = 0;
         for (int i = from, end = from + n; i < end; i += BLOCK) {
             float b = 0f;
