@@ -40,21 +40,30 @@ extern "C" __global__ void axpy_f32(float alpha, const float* __restrict__ x, fl
     }
 }
 
-extern "C" __global__ void mean_partial(float* __restrict__ partials, const float* __restrict__ in, long long n) {
+// First pass of a one-input reduction: partials[blockIdx.x] = the sum of term(in[i]) over the i
+// this block visits (float4 body, then the scalar tail), in a fixed order.
+template <typename Term>
+__device__ __forceinline__ void cg_partial_sums(float* __restrict__ partials, const float* __restrict__ in, long long n,
+                                                Term term) {
     __shared__ float scratch[32];
     float acc = 0.0f;
-    const long long n4 = cg_aligned16(in) ? n >> 2 : 0;  // float4 body, scalar tail
+    const long long n4 = cg_aligned16(in) ? n >> 2 : 0;
     const float4* in4 = reinterpret_cast<const float4*>(in);
     CG_GRID_STRIDE(i, n4) {
-        acc += cg_sum4(in4[i]);
+        const float4 v = in4[i];
+        acc += (term(v.x) + term(v.y)) + (term(v.z) + term(v.w));
     }
     CG_GRID_STRIDE_FROM(i, n4 * 4, n) {
-        acc += in[i];
+        acc += term(in[i]);
     }
     float total = cg_block_sum(acc, scratch);
     if (threadIdx.x == 0) {
         partials[blockIdx.x] = total;
     }
+}
+
+extern "C" __global__ void mean_partial(float* __restrict__ partials, const float* __restrict__ in, long long n) {
+    cg_partial_sums(partials, in, n, [](float x) { return x; });
 }
 
 extern "C" __global__ void __launch_bounds__(1024) mean_finish(float* __restrict__ out, const float* __restrict__ partials, int count, long long n) {
@@ -69,21 +78,7 @@ extern "C" __global__ void mean_backward(float* __restrict__ dIn, const float* _
 }
 
 extern "C" __global__ void sumsq_partial(float* __restrict__ partials, const float* __restrict__ in, long long n) {
-    __shared__ float scratch[32];
-    float acc = 0.0f;
-    const long long n4 = cg_aligned16(in) ? n >> 2 : 0;  // float4 body, scalar tail
-    const float4* in4 = reinterpret_cast<const float4*>(in);
-    CG_GRID_STRIDE(i, n4) {
-        const float4 v = in4[i];
-        acc += (v.x * v.x + v.y * v.y) + (v.z * v.z + v.w * v.w);
-    }
-    CG_GRID_STRIDE_FROM(i, n4 * 4, n) {
-        acc += in[i] * in[i];
-    }
-    float total = cg_block_sum(acc, scratch);
-    if (threadIdx.x == 0) {
-        partials[blockIdx.x] = total;
-    }
+    cg_partial_sums(partials, in, n, [](float x) { return x * x; });
 }
 
 extern "C" __global__ void __launch_bounds__(1024) sum_accumulate(float* __restrict__ out, const float* __restrict__ partials, int count) {

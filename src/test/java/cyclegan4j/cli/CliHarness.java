@@ -65,4 +65,14 @@ final class CliHarness {
         System.arraycopy(extra, 0, all, base.length, extra.length);
         return all;
     }
+
+    /**
+     * Trains the tiny model for {@code steps} on {@code data} into {@code out} (run name "t") and
+     * returns its checkpoint; fails the test if training fails.
+     */
+    static Path tinyCheckpoint(Path data, Path out, int steps) {
+        Result r = run(tinyTrain(data, out, "--max-steps", Integer.toString(steps)));
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.code(), r.toString());
+        return out.resolve("t/checkpoints/latest.safetensors");
+    }
 }
