@@ -85,6 +85,7 @@ CUresult cuDriverGetVersion(int* v) { *v = 13000; return OK; }
 CUresult cuDeviceGetCount(int* n) { *n = 1; return OK; }
 CUresult cuDeviceGet(CUdevice* d, int ordinal) { if (ordinal != 0) return INVALID_VALUE; *d = 0; return OK; }
 CUresult cuDeviceGetName(char* name, int len, CUdevice) { std::snprintf(name, len, "Fake GPU (host emulation)"); return OK; }
+CUresult cuDeviceTotalMem_v2(size_t* bytes, CUdevice) { *bytes = limit(); return OK; }
 CUresult cuDevicePrimaryCtxRetain(void** ctx, CUdevice) { static int c; *ctx = &c; return OK; }
 CUresult cuCtxSetCurrent(void*) { return OK; }
 CUresult cuCtxGetCurrent(void** ctx) { static int c; *ctx = &c; return OK; }

@@ -3,6 +3,7 @@ package cyclegan4j.backend;
 import cyclegan4j.backend.cpu.CpuBackend;
 
 import java.lang.reflect.InvocationTargetException;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,6 +58,19 @@ public final class Devices {
             return new Selection(CpuBackend.get(), "cpu: CUDA not used: " + r);
         }
         throw new IllegalArgumentException("unknown device '" + device + "' (use auto, cpu, cuda or cuda:N)");
+    }
+
+    /** This host's CUDA devices as "cuda:N name, memory", or an empty list when there is no usable driver. */
+    @SuppressWarnings("unchecked")
+    public static List<String> cudaDevices() {
+        if (Boolean.getBoolean("cyclegan4j.noCuda")) {
+            return List.of();
+        }
+        try {
+            return (List<String>) Class.forName(CUDA_CLASS).getMethod("devices").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** The CUDA backend on device {@code ordinal}, or a one-line reason (String) why it cannot be used. */

@@ -3,6 +3,7 @@ package cyclegan4j.cli;
 import cyclegan4j.backend.Backend;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 
 /** `--device auto|cpu|cuda|cuda:N` for the commands, on top of {@link cyclegan4j.backend.Devices}. */
@@ -24,7 +25,12 @@ final class Devices {
     /** What `info` reports about the GPU: the CUDA backend's description, or why it cannot be used. */
     static List<String> describeGpu() {
         try {
-            return List.of("cuda:    " + cyclegan4j.backend.Devices.select("cuda").reason());
+            List<String> lines = new ArrayList<>();
+            lines.add("cuda:    " + cyclegan4j.backend.Devices.select("cuda").reason());
+            for (String gpu : cyclegan4j.backend.Devices.cudaDevices()) {
+                lines.add("gpu:     " + gpu + " (--device " + gpu.substring(0, gpu.indexOf(' ')) + ")");
+            }
+            return lines;
         } catch (RuntimeException e) {
             return List.of("cuda:    not available: " + Main.oneLine(e).replaceFirst("^--device cuda: ", ""));
         }

@@ -27,8 +27,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -135,6 +137,33 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /** Every CUDA device of this host as "cuda:N name, memory" (for `info`); throws without a driver. */
+    public static List<String> devices() {
+        JCudaDriver.setExceptionsEnabled(true);
+        cuInit(0);
+        int[] count = new int[1];
+        cuDeviceGetCount(count);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < count[0]; i++) {
+            CUdevice d = new CUdevice();
+            cuDeviceGet(d, i);
+            long[] bytes = new long[1];
+            cuDeviceTotalMem(bytes, d);
+            out.add(String.format(Locale.ROOT, "cuda:%d %s, %.1f GiB", i, nameOf(d), bytes[0] / (double) (1L << 30)));
+        }
+        return out;
+    }
+
+    private static String nameOf(CUdevice d) {
+        byte[] name = new byte[256];
+        cuDeviceGetName(name, name.length, d);
+        int len = 0;
+        while (len < name.length && name[len] != 0) {
+            len++;
+        }
+        return new String(name, 0, len, StandardCharsets.US_ASCII);
+    }
+
     /**
      * One line saying why CUDA could not be used, from what the start-up threw. No driver shows up
      * as an UnsatisfiedLinkError from JCudaDriver's static initializer (libcuda.so.1 missing).
@@ -195,13 +224,7 @@ public final class CudaBackend implements Backend {
                     + " CUDA device(s), cuda:0" + (count[0] > 1 ? " to cuda:" + (count[0] - 1) : ""));
         }
         cuDeviceGet(device, ordinal);
-        byte[] name = new byte[256];
-        cuDeviceGetName(name, name.length, device);
-        int len = 0;
-        while (len < name.length && name[len] != 0) {
-            len++;
-        }
-        deviceName = new String(name, 0, len, StandardCharsets.US_ASCII);
+        deviceName = nameOf(device);
         int[] version = new int[1];
         cuDriverGetVersion(version);
         driverVersion = version[0];

@@ -34,7 +34,7 @@ public final class FakeGpuMain {
         int passed = 0;
         List<Object[]> checks = new ArrayList<>();
         boolean findOnly = List.of(args).contains("--find");
-        checks.add(new Object[]{"--device cuda:7 on a 1-GPU host names the devices, and cuda:0 still starts", (Check) () ->
+        checks.add(new Object[]{"--device cuda:7 on a 1-GPU host names the devices, cuda:0 still starts, the device list", (Check) () ->
                 checkDeviceChoice(missingDevice, gpu)});
         for (ParityCases.Case c : ParityCases.all()) {
             boolean convolves = c.methods().contains("conv2dForward") || c.methods().contains("upsampleConv2dForward");
@@ -94,6 +94,10 @@ public final class FakeGpuMain {
     private static void checkDeviceChoice(Throwable missingDevice, CudaBackend gpu) {
         if (missingDevice == null || !String.valueOf(missingDevice.getMessage()).contains("there is no cuda:7: this host has 1 CUDA device(s), cuda:0")) {
             throw new AssertionError("cuda:7 should fail naming the host's devices, got " + missingDevice);
+        }
+        List<String> devices = cyclegan4j.backend.Devices.cudaDevices();
+        if (devices.size() != 1 || !devices.get(0).matches("cuda:0 Fake GPU \\(host emulation\\), [0-9.]+ GiB")) {
+            throw new AssertionError("the device list should name the fake GPU and its memory, got " + devices);
         }
         if (cyclegan4j.backend.Devices.select("cuda:0").backend() != gpu) {
             throw new AssertionError("--device cuda:0 should give the running backend");
