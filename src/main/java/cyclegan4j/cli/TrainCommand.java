@@ -31,6 +31,8 @@ final class TrainCommand {
                 .value("seed", "N", "random seed (default: 0)")
                 .value("sample-every", "N", "write a sample grid every N iterations; 0 = never (default: 100)")
                 .value("checkpoint-every", "N", "also keep a checkpoint every N iterations; 0 = only 'latest' (default: 0)")
+                .value("autosave-minutes", "M", "also rewrite 'latest' when M minutes have passed since it was last "
+                        + "written, so that a crash loses at most that; 0 = only at epoch ends (default: 10)")
                 .value("max-steps", "N", "stop after N iterations in total (smoke runs); 0 = no limit (default: 0)")
                 .value("pool-size", "N", "history pool size per domain (default: 50)")
                 .value("workers", "N", "image loading threads (default: 2)")
@@ -47,7 +49,7 @@ final class TrainCommand {
                 c.integer("n-residual-blocks", 9), c.integer("channels", 3),
                 c.integer("load-size", (int) (crop * 1.12)), crop, !c.has("no-flip"),
                 c.string("device", "auto"), c.longValue("seed", 0), c.integer("sample-every", 100),
-                c.integer("checkpoint-every", 0), c.longValue("max-steps", 0), c.has("resume"),
+                c.integer("checkpoint-every", 0), c.real("autosave-minutes", 10f), c.longValue("max-steps", 0), c.has("resume"),
                 c.integer("pool-size", 50), c.integer("workers", 2));
     }
 

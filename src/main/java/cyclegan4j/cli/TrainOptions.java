@@ -10,8 +10,8 @@ import java.util.Map;
 record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayEpoch, int batchSize,
                     float lr, float beta1, float beta2, float lambdaCycle, float lambdaIdentity,
                     int residualBlocks, int channels, int loadSize, int cropSize, boolean flip,
-                    String device, long seed, int sampleEvery, int checkpointEvery, long maxSteps,
-                    boolean resume, int poolSize, int workers) {
+                    String device, long seed, int sampleEvery, int checkpointEvery, float autosaveMinutes,
+                    long maxSteps, boolean resume, int poolSize, int workers) {
 
     TrainOptions {
         require(epochs > 0, "--epochs must be positive");
@@ -24,6 +24,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         require(cropSize >= 32 && cropSize % 4 == 0, "--crop-size must be a multiple of 4 and at least 32 (the discriminator downsamples by 16)");
         require(loadSize >= cropSize, "--load-size must be >= --crop-size");
         require(sampleEvery >= 0 && checkpointEvery >= 0, "--sample-every and --checkpoint-every must be >= 0");
+        require(autosaveMinutes >= 0, "--autosave-minutes must be >= 0");
         require(maxSteps >= 0, "--max-steps must be >= 0");
         require(poolSize >= 0, "--pool-size must be >= 0");
         require(workers > 0, "--workers must be positive");

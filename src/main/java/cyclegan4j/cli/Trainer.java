@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The training loop behind `cyclegan4j train`: epochs of steps with the reference's LR schedule, a
- * progress bar, a CSV loss log, sample grids, atomic checkpoints ('latest' at every epoch end, on
- * --max-steps, on Ctrl-C; one per --checkpoint-every), exact --resume, and a stop with a clear
- * message when a loss stops being finite (the last good checkpoint is kept).
+ * progress bar, a CSV loss log, sample grids, atomic checkpoints ('latest' at every epoch end,
+ * every --autosave-minutes, on --max-steps, on Ctrl-C; one per --checkpoint-every), exact --resume,
+ * and a stop with a clear message when a loss stops being finite (the last good checkpoint is kept).
  */
 final class Trainer {
 
@@ -40,6 +40,8 @@ final class Trainer {
     private final PrintStream out;
     private final PrintStream err;
     private volatile boolean stopRequested;
+    /** When 'latest' was last written (or training started): --autosave-minutes counts from here. */
+    private long latestSaved = System.nanoTime();
     private final CountDownLatch finished = new CountDownLatch(1);
 
     Trainer(TrainOptions options, PrintStream out, PrintStream err) {
@@ -150,6 +152,10 @@ final class Trainer {
                         err.printf(Locale.ROOT, "%ninterrupted: checkpoint saved to %s (continue with --resume)%n", latest());
                         return INTERRUPTED;
                     }
+                    if (o.autosaveMinutes() > 0 && System.nanoTime() - latestSaved >= o.autosaveMinutes() * 60e9
+                            && i + 1 < perEpoch) { // (an epoch's last step saves below anyway)
+                        save(gan, next, latest());
+                    }
                 }
                 save(gan, new Position(epoch + 1, 0, step), latest());
             }
@@ -160,6 +166,9 @@ final class Trainer {
 
     private void save(CycleGan gan, Position next, Path file) throws IOException {
         TrainingCheckpoint.save(file, gan, next, o.toMap());
+        if (file.equals(latest())) {
+            latestSaved = System.nanoTime();
+        }
     }
 
     private void writeSample(CycleGan gan, int[] shape, String fileName) throws IOException {

@@ -16,28 +16,52 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Ctrl-C (SIGINT) during training saves a checkpoint that --resume continues. */
+/** Ctrl-C (SIGINT) during training saves a checkpoint that --resume continues; after a crash, the last autosave does. */
 class InterruptTest {
 
     @TempDir
     Path tmp;
+
+    /** Starts a tiny training run on 40 images in a child JVM; returns once it has logged {@code steps} steps. */
+    private Process startTraining(Path data, Path out, int steps, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(CliHarness.tinyTrain(data, out, extra)));
+        Path log = tmp.resolve("stderr.txt");
+        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).redirectOutput(tmp.resolve("stdout.txt").toFile()).start();
+        Path csv = out.resolve("t/loss.csv");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while ((!Files.exists(csv) || Files.readAllLines(csv).size() <= steps) && System.nanoTime() < deadline && p.isAlive()) {
+            Thread.sleep(100);
+        }
+        assertTrue(p.isAlive(), "training ended early: " + Files.readString(log));
+        return p;
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aCrashLosesOnlyTheStepsSinceTheLastAutosave() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 40);
+        Path out = tmp.resolve("runs");
+        Process p = startTraining(data, out, 4, "--autosave-minutes", "0.0001"); // after every step
+        p.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+
+        long saved = Checkpoint.load(out.resolve("t/checkpoints/latest.safetensors")).getLong("step");
+        assertTrue(saved >= 3, "an autosave from the last steps, got step " + saved);
+        CliHarness.Result resumed = CliHarness.run(CliHarness.tinyTrain(data, out, "--resume", "--max-steps", Long.toString(saved + 2)));
+        assertEquals(0, resumed.code(), resumed.toString());
+        assertTrue(resumed.out().contains("step " + saved), resumed.toString());
+        assertEquals(saved + 2, Files.readAllLines(out.resolve("t/loss.csv")).size() - 1, "one log line per step, none twice");
+    }
 
     @Test
     @EnabledOnOs(OS.LINUX)
     void ctrlCSavesACheckpointAndResumeContinues() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 40);
         Path out = tmp.resolve("runs");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(CliHarness.tinyTrain(data, out)));
-        Path log = tmp.resolve("stderr.txt");
-        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).redirectOutput(tmp.resolve("stdout.txt").toFile()).start();
-        Path csv = out.resolve("t/loss.csv");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while ((!Files.exists(csv) || Files.readAllLines(csv).size() < 3) && System.nanoTime() < deadline && p.isAlive()) {
-            Thread.sleep(100);
-        }
-        assertTrue(p.isAlive(), "training ended early: " + Files.readString(log));
+        Process p = startTraining(data, out, 2);
+        Path log = tmp.resolve("stderr.txt"), csv = out.resolve("t/loss.csv");
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the trainer stops after Ctrl-C");
         String err = Files.readString(log, StandardCharsets.UTF_8);
