@@ -14,10 +14,10 @@
 //
 // Work split: elementwise kernels are 1-D grid-stride loops, one thread per element per step;
 // launch with any grid (the launcher uses 256 threads and ceil(n/256) blocks, capped).
-// mean_partial and sumsq_partial: every thread accumulates its strided elements in fp32 (as float4, then the
-// scalar tail), then a block reduction;
-// the grid size is chosen from n alone, so the result is deterministic. Launch mean_finish and sum_accumulate
-// with one block of 1024 threads and count = the partial kernel's grid size.
+// mean_partial and sumsq_partial (cg_partial_sums): every thread accumulates its strided elements
+// in fp32 (as float4, then the scalar tail), then a block reduction; the grid size is chosen from
+// n alone, so the result is deterministic. Launch mean_finish and sum_accumulate with one block of
+// 1024 threads and count = the partial kernel's grid size.
 #include "common.cuh"
 
 extern "C" __global__ void add_f32(float* __restrict__ out, const float* __restrict__ a,
