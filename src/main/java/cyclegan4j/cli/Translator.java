@@ -41,9 +41,9 @@ final class Translator implements AutoCloseable {
     /** A generator shaped like the checkpoint's (channels and residual blocks read off the tensors), loaded. */
     static GeneratorResNet generatorFor(Checkpoint ck, String prefix, Backend backend) throws CheckpointFormatException {
         if (!ck.hasTensor(prefix + "model.1.weight")) {
-            String other = prefix.equals("G_AB.") ? "G_BA." : "G_AB.";
-            throw new CheckpointFormatException(ck.source() + (ck.hasTensor(other + "model.1.weight")
-                    ? ": holds only the " + other.substring(0, 4) + " generator (exported with one --direction), not " + prefix.substring(0, 4)
+            String want = prefix.substring(0, 4), other = want.equals("G_AB") ? "G_BA" : "G_AB";
+            throw new CheckpointFormatException(ck.source() + (ck.hasTensor(other + ".model.1.weight")
+                    ? ": holds only the " + other + " generator (exported with one --direction), not " + want
                     : ": not a CycleGAN checkpoint (no tensor " + prefix + "model.1.weight)"));
         }
         int channels = ck.tensor(prefix + "model.1.weight").shape()[1];
