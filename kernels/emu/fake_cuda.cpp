@@ -7,7 +7,8 @@
 // kernel-parameter array exactly as the driver receives it. cuMemAlloc fails with
 // CUDA_ERROR_OUT_OF_MEMORY beyond FAKE_CUDA_MEMORY bytes (default 4 GiB) so the pool's
 // trim-and-retry path runs too. Host waits go to FAKE_CUDA_WAIT_LOG, and
-// FAKE_CUDA_SKIP_WORK=1 skips the device work (fake_gpu.h). Build:
+// FAKE_CUDA_SKIP_WORK=1 skips the device work (fake_gpu.h). FAKE_CUDA_DEVICES=N (default 1) makes it
+// report N devices; device d > 0 is named "Fake GPU d (host emulation)". Build:
 //   g++ -std=c++20 -O2 -fPIC -shared -ffp-contract=off -fno-strict-aliasing \
 //       -Wl,-soname,libcuda.so.1 -o libcuda.so.1 fake_cuda.cpp
 #include "cuda_host_shim.h"
@@ -82,9 +83,24 @@ enum { OK = 0, INVALID_VALUE = 1, OUT_OF_MEMORY = 2, NOT_FOUND = 500, INVALID_HA
 
 CUresult cuInit(unsigned) { return OK; }
 CUresult cuDriverGetVersion(int* v) { *v = 13000; return OK; }
-CUresult cuDeviceGetCount(int* n) { *n = 1; return OK; }
-CUresult cuDeviceGet(CUdevice* d, int ordinal) { if (ordinal != 0) return INVALID_VALUE; *d = 0; return OK; }
-CUresult cuDeviceGetName(char* name, int len, CUdevice) { std::snprintf(name, len, "Fake GPU (host emulation)"); return OK; }
+int device_count() {
+    const char* env = std::getenv("FAKE_CUDA_DEVICES");
+    return env ? std::atoi(env) : 1;
+}
+CUresult cuDeviceGetCount(int* n) { *n = device_count(); return OK; }
+CUresult cuDeviceGet(CUdevice* d, int ordinal) {
+    if (ordinal < 0 || ordinal >= device_count()) return INVALID_VALUE;
+    *d = ordinal;
+    return OK;
+}
+CUresult cuDeviceGetName(char* name, int len, CUdevice d) {
+    if (d == 0) {
+        std::snprintf(name, len, "Fake GPU (host emulation)");
+    } else {
+        std::snprintf(name, len, "Fake GPU %d (host emulation)", d);
+    }
+    return OK;
+}
 CUresult cuDeviceTotalMem_v2(size_t* bytes, CUdevice) { *bytes = limit(); return OK; }
 CUresult cuDevicePrimaryCtxRetain(void** ctx, CUdevice) { static int c; *ctx = &c; return OK; }
 CUresult cuCtxSetCurrent(void*) { return OK; }

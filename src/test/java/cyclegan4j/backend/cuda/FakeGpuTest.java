@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * kernels/emu/build-fake-gpu.sh, which {@code make bench-fake-gpu} also uses, and a child JVM
  * runs the GPU parity cases, the leak / out-of-memory tests, the count of host waits in a training
  * step (HostWaitCheck) and the three-step model test (FakeGpuMain; -Dcyclegan4j.fakeGpu.model=false
- * skips the model test), then the convolution cases with cudnnFind algorithms, through JCuda's real
- * JNI natives. Checks every JCuda, JCudnn and JCublas2 call the backend makes (argument
+ * skips the model test), then the convolution cases with cudnnFind algorithms, then `info` and a
+ * `bench --device cuda:1` step on a fake host with two GPUs, through JCuda's real JNI natives. Checks every JCuda, JCudnn and JCublas2 call the backend makes (argument
  * marshalling, kernel parameter slots, descriptors, workspaces, streams, pool), but not the real
  * driver, cuDNN or GPU (the gpu-tagged tests on a GPU host do). Skipped without gcc/g++.
  */
@@ -63,6 +63,26 @@ class FakeGpuTest {
         // the convolutions again, with algorithms from cuDNN's timed search (cudnnFind...)
         out = runFakeGpu(tmp, List.of("-Dcyclegan4j.cudnn.find=true"), List.of("--find"), "host-waits-find.log", 300);
         assertTrue(out.contains(" passed, 0 failed"), out);
+
+        // a host with two GPUs: info lists both, and --device cuda:1 trains on the second
+        Map<String, String> twoGpus = Map.of("FAKE_CUDA_DEVICES", "2", "FAKE_CUDA_SKIP_WORK", "1");
+        out = runCli(tmp, twoGpus, "info");
+        assertTrue(out.contains("gpu:     cuda:0 Fake GPU (host emulation), 4.0 GiB (--device cuda:0)")
+                && out.contains("gpu:     cuda:1 Fake GPU 1 (host emulation), 4.0 GiB (--device cuda:1)"), out);
+        out = runCli(tmp, twoGpus, "bench", "--device", "cuda:1", "--size", "32", "--n-residual-blocks", "0",
+                "--warmup", "0", "--steps", "1");
+        assertTrue(out.contains("device: cuda: requested; cuda:1 Fake GPU 1 (host emulation)") && out.contains("training step"), out);
+    }
+
+    /** `cyclegan4j ARGS` in a child JVM on the fakes built under {@code tmp}, with extra environment. */
+    private static String runCli(Path tmp, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+                "-Dcyclegan4j.compatDir=" + tmp.resolve("compat"), "-Djava.io.tmpdir=" + Files.createDirectories(tmp.resolve("jni")),
+                "-cp", System.getProperty("java.class.path"), cyclegan4j.cli.Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("LD_LIBRARY_PATH", tmp.resolve("fake").toString());
+        return run(cmd, all, 300);
     }
 
     /** FakeGpuMain in a child JVM on the fakes built under {@code tmp}, with its own host-wait log. */
