@@ -257,9 +257,9 @@ final class CpuConv {
         Parallel.forEach(s.cIn() * blocks, (long) kh * kw * STRIDED_BLOCK * ow, task -> {
             int ci = task / blocks, r0 = task % blocks * STRIDED_BLOCK, r1 = Math.min(nRows, r0 + STRIDED_BLOCK);
             int iyFirst = (y0 + r0) * st - pad, nIn = (r1 - r0 - 1) * st + kh; // the input rows the block reads
-            // a kept array, hot in cache (a fresh one per task cost 0.5 ms of the 0.9 at d128); INPUT is
-            // free on every thread that runs a task: CpuConv's callers hold no slot, and CpuConv only COLUMNS
-            float[] phases = Scratch.floats(Scratch.Slot.INPUT, nIn * rowLen);
+            // a kept array, hot in cache (a fresh one per task cost 0.5 ms of the 0.9 at d128), in a
+            // slot of its own: the thread that runs a task may be a caller holding other slots
+            float[] phases = Scratch.floats(Scratch.Slot.PHASE_ROWS, nIn * rowLen);
             for (int i = 0; i < nIn; i++) {
                 int iy = iyFirst + i;
                 if (iy >= 0 && iy < h) {

@@ -9,8 +9,11 @@ package cyclegan4j.backend.cpu;
  */
 final class Scratch {
 
-    /** What an array holds; arrays of different slots may be in use at the same time. */
-    enum Slot { COLUMNS, WEIGHTS, WEIGHT_GRAD, INPUT, INPUT_GRAD, OUTPUT, OUTPUT_GRAD }
+    /**
+     * What an array holds; arrays of different slots may be in use at the same time. PHASE_ROWS is
+     * taken inside the pool tasks of a strided im2col (a few de-interleaved input rows per thread).
+     */
+    enum Slot { COLUMNS, WEIGHTS, WEIGHT_GRAD, INPUT, INPUT_GRAD, OUTPUT, OUTPUT_GRAD, PHASE_ROWS }
 
     private static final ThreadLocal<float[][]> ARRAYS =
             ThreadLocal.withInitial(() -> new float[Slot.values().length][]);
