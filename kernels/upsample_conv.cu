@@ -6,8 +6,8 @@
 // zero-padded by one, read from (y+py, x+px), with the phase (py, px)'s kernel, whose taps are sums
 // of the 3x3 taps: tap a of phase bit q sums kernel rows (or columns) first(q, a) .. last(q, a).
 // The backend stacks the four phase kernels as one cuDNN filter of 4*cOut output channels (phase
-// p = 2*py + px owns channels p*cOut .. p*cOut + cOut - 1), so one cuDNN 2x2 convolution of the
-// padded input gives all phases, [n][4*cOut][h+1][w+1] ("phases"); phase p's output (y, x) is at
+// p = 2*py + px owns channels p*cOut .. p*cOut + cOut - 1), so one cuDNN 2x2 convolution with zero
+// padding 1 gives all phases, [n][4*cOut][h+1][w+1] ("phases"); phase p's output (y, x) is at
 // row y + py, column x + px of its channel.
 //
 //   upconv_phase_weights:  wp[p][co][ci][a][b] = sum of w[co][ci][ky][kx] over ky in rows(py, a),
