@@ -114,10 +114,8 @@ public final class CycleGan implements AutoCloseable {
             float[] v = Tensor.items(g.loss, g.gan, g.cycle, identity, lossDA, lossDB);
             return new StepLosses(v[0], v[1], v[2], v[3], (v[4] + v[5]) / 2f);
         }
-        List<Tensor> gParams = new ArrayList<>(gAB.parameters());
-        gParams.addAll(gBA.parameters());
-        float[] v = Tensor.items(g.loss, g.gan, g.cycle, identity, lossDA, lossDB,
-                squaredGradientNorm(gParams), squaredGradientNorm(dA.parameters()), squaredGradientNorm(dB.parameters()));
+        float[] v = Tensor.items(g.loss, g.gan, g.cycle, identity, lossDA, lossDB, squaredGradientNorm(optG.parameters()),
+                squaredGradientNorm(optDA.parameters()), squaredGradientNorm(optDB.parameters()));
         return new StepLosses(v[0], v[1], v[2], v[3], (v[4] + v[5]) / 2f,
                 new StepLosses.GradientNorms((float) Math.sqrt(v[6]), (float) Math.sqrt(v[7]), (float) Math.sqrt(v[8])));
     }

@@ -65,6 +65,11 @@ public final class Adam implements AutoCloseable {
         }
     }
 
+    /** The parameters this optimizer updates, in its order. */
+    public List<Tensor> parameters() {
+        return params;
+    }
+
     public float lr() {
         return lr;
     }
