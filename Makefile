@@ -15,11 +15,12 @@ ifeq ($(origin OPENBLAS_CORETYPE), undefined)
   endif
 endif
 
-.PHONY: help build test parity demo data-emoji quality bench bench-compile bench-fake-gpu bench-host clean ptx ptx-check compat compat-symbols dist gpu-test
+.PHONY: help build install test parity demo data-emoji quality bench bench-compile bench-fake-gpu bench-host clean ptx ptx-check compat compat-symbols dist gpu-test
 
 help:
 	@echo "make demo    - build, train on the bundled Fashion-MNIST sneakers <-> boots, translate the test images"
 	@echo "make build   - compile and package the engine + CLI (target/cyclegan4j launcher, jar, target/lib)"
+	@echo "make install - put the library jar in the local Maven repository (~/.m2), for use from Java (README)"
 	@echo "make data-emoji - fetch the Google and Twitter emoji (npm) and write the paired benchmark dataset to data/emoji"
 	@echo "make quality - data-emoji, train with the recorded budget, score the checkpoints with evaluate (~20-25 min on 2 cores)"
 	@echo "make test    - run the CPU test suite (gradient checks, forward values, memory)"
@@ -37,6 +38,9 @@ help:
 build:
 	$(MVN) -DskipTests package
 	install -m 755 src/main/scripts/cyclegan4j target/cyclegan4j
+
+install:
+	$(MVN) -DskipTests install
 
 # The demo: Fashion-MNIST sneakers (A) <-> ankle boots (B), bundled in src/demo/fashion-mnist.
 # Without a GPU a CPU-sized preset (1,000 steps at about 0.26-0.29 s: about 5 minutes on 2 cores); with one, the seed's full

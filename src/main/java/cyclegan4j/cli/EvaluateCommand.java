@@ -1,5 +1,7 @@
 package cyclegan4j.cli;
 
+import cyclegan4j.ImageTranslator;
+import cyclegan4j.ImageTranslator.Direction;
 import cyclegan4j.backend.Backend;
 import cyclegan4j.data.DataException;
 import cyclegan4j.data.ImageCodec;
@@ -76,7 +78,8 @@ final class EvaluateCommand {
         Backend backend = Devices.select(c.string("device", "auto"), out);
         Checkpoint ck = Checkpoint.load(checkpoint);
         List<Result> results = new ArrayList<>();
-        try (Translator ab = Translator.load(ck, "AtoB", backend); Translator ba = Translator.load(ck, "BtoA", backend)) {
+        try (ImageTranslator ab = ImageTranslator.load(ck, Direction.A_TO_B, backend);
+             ImageTranslator ba = ImageTranslator.load(ck, Direction.B_TO_A, backend)) {
             List<ImageCodec.Planes[]> images = read(pairs, ab.channels());
             results.add(score("AtoB", ab, images, 0, err));
             results.add(score("BtoA", ba, images, 1, err));
@@ -162,7 +165,7 @@ final class EvaluateCommand {
     }
 
     /** Scores one direction: source = pair[from], target = the other image of the pair. */
-    private static Result score(String direction, Translator t, List<ImageCodec.Planes[]> images, int from, PrintStream err) {
+    private static Result score(String direction, ImageTranslator t, List<ImageCodec.Planes[]> images, int from, PrintStream err) {
         double l1 = 0, l1Id = 0, psnr = 0, psnrId = 0;
         Progress progress = new Progress(err, System.console() != null, "evaluate " + direction, 0, images.size(), "img");
         int done = 0;

@@ -1,5 +1,7 @@
 package cyclegan4j.cli;
 
+import cyclegan4j.ImageTranslator;
+import cyclegan4j.ImageTranslator.Direction;
 import cyclegan4j.backend.Backend;
 import cyclegan4j.data.ImageCodec;
 import cyclegan4j.data.ImageWriter;
@@ -16,7 +18,7 @@ import java.util.stream.Stream;
 
 /**
  * `cyclegan4j translate`: runs one generator of a checkpoint over an image or a folder of images.
- * Any size works (see {@link Translator}). Outputs keep the input's base name, as PNG.
+ * Any size works (see {@link ImageTranslator}). Outputs keep the input's base name, as PNG.
  */
 final class TranslateCommand {
 
@@ -42,6 +44,7 @@ final class TranslateCommand {
         if (!direction.equals("AtoB") && !direction.equals("BtoA")) {
             throw new UsageException("--direction must be AtoB or BtoA, got '" + direction + "'");
         }
+        Direction d = Direction.parse(direction);
         Path input = c.path("input");
         Path output = c.path("output");
         if (!Files.exists(checkpoint)) {
@@ -57,7 +60,7 @@ final class TranslateCommand {
         Backend backend = Devices.select(c.string("device", "auto"), out);
         Checkpoint ck = Checkpoint.load(checkpoint);
         Files.createDirectories(output);
-        try (Translator t = Translator.load(ck, direction, backend)) {
+        try (ImageTranslator t = ImageTranslator.load(ck, d, backend)) {
             int done = 0;
             List<String> failed = new ArrayList<>();
             Progress progress = new Progress(err, System.console() != null, "translate " + direction, 0, files.size(), "img");

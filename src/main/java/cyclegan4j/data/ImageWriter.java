@@ -40,10 +40,19 @@ public final class ImageWriter {
     }
 
     private static void writePng(Path file, float[] data, int offset, int c, int h, int w) throws IOException {
+        save(toImage(data, offset, c, h, w), file);
+    }
+
+    /** One CHW image as an 8-bit image: {@code TYPE_BYTE_GRAY} for one channel, {@code TYPE_3BYTE_BGR} for three. */
+    public static BufferedImage toImage(float[] chw, int channels, int height, int width) {
+        return toImage(chw, 0, channels, height, width);
+    }
+
+    private static BufferedImage toImage(float[] data, int offset, int c, int h, int w) {
         check(data, offset, c, h, w);
         BufferedImage img = new BufferedImage(w, h, c == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
         put(img.getRaster(), data, offset, c, h, w, 0, 0);
-        save(img, file);
+        return img;
     }
 
     /**

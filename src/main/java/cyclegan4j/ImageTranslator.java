@@ -1,0 +1,208 @@
+package cyclegan4j;
+
+import cyclegan4j.autograd.Autograd;
+import cyclegan4j.backend.Backend;
+import cyclegan4j.backend.Devices;
+import cyclegan4j.cyclegan.GeneratorResNet;
+import cyclegan4j.data.ImageCodec;
+import cyclegan4j.data.ImageWriter;
+import cyclegan4j.data.Transforms;
+import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.CheckpointFormatException;
+import cyclegan4j.io.Checkpoints;
+import cyclegan4j.tensor.Scope;
+import cyclegan4j.tensor.Tensor;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * One generator of a trained CycleGAN, applied to whole images from Java: what `cyclegan4j
+ * translate` and `evaluate` run.
+ *
+ * <pre>{@code
+ * try (ImageTranslator horseToZebra = ImageTranslator.open(Path.of("latest.safetensors"), Direction.A_TO_B, "auto")) {
+ *     BufferedImage zebra = horseToZebra.translate(ImageIO.read(new File("horse.jpg")));
+ * }
+ * }</pre>
+ *
+ * <p>It reads a training checkpoint or an `export` of one. Images of any size work: an image is
+ * scaled to [-1, 1] as in training ({@code v / 127.5 - 1}), padded (edge pixels repeated) to a
+ * multiple of 4 (at least 8), run without gradients, and the result cropped back to the input's
+ * size. Colour images are read as RGB without alpha, and one-channel models see the image's luma,
+ * as `train` reads its data. A translator runs one image at a time (its methods are synchronized);
+ * close it to free the generator's memory.
+ */
+public final class ImageTranslator implements AutoCloseable {
+
+    /** Which generator: A_TO_B is G_AB (domain A in, B out), B_TO_A is G_BA. */
+    public enum Direction {
+        A_TO_B("AtoB", "G_AB"), B_TO_A("BtoA", "G_BA");
+
+        private final String label;
+        private final String generator;
+
+        Direction(String label, String generator) {
+            this.label = label;
+            this.generator = generator;
+        }
+
+        /** The command line's name for it: "AtoB" or "BtoA". */
+        public String label() {
+            return label;
+        }
+
+        /** The generator's tensor-name prefix in checkpoints: "G_AB" or "G_BA". */
+        public String generator() {
+            return generator;
+        }
+
+        /** "AtoB" or "BtoA" (any case); anything else is an {@link IllegalArgumentException}. */
+        public static Direction parse(String label) {
+            for (Direction d : values()) {
+                if (d.label.equalsIgnoreCase(label)) {
+                    return d;
+                }
+            }
+            throw new IllegalArgumentException("direction must be AtoB or BtoA, got '" + label + "'");
+        }
+    }
+
+    private final GeneratorResNet generator;
+    private final Backend backend;
+    private final Direction direction;
+    private final int channels;
+    private boolean closed;
+
+    private ImageTranslator(GeneratorResNet generator, Backend backend, Direction direction, int channels) {
+        this.generator = generator;
+        this.backend = backend;
+        this.direction = direction;
+        this.channels = channels;
+    }
+
+    /**
+     * Loads the {@code direction} generator of a checkpoint file on {@code device}: "auto" (the GPU
+     * when CUDA works, else the CPU), "cpu", "cuda" or "cuda:N".
+     *
+     * @throws IOException when the file cannot be read or holds no such generator
+     * @throws IllegalArgumentException for a device that is none of those forms
+     * @throws IllegalStateException when "cuda" was asked for and cannot be used (the message says why)
+     */
+    public static ImageTranslator open(Path checkpoint, Direction direction, String device) throws IOException {
+        Objects.requireNonNull(direction, "direction");
+        if (!Devices.isValid(device)) {
+            throw new IllegalArgumentException("device must be auto, cpu, cuda or cuda:N, got '" + device + "'");
+        }
+        Checkpoint ck = Checkpoint.load(checkpoint);
+        return load(ck, direction, Devices.select(device).backend());
+    }
+
+    /** {@link #open(Path, Direction, String)} on the "auto" device. */
+    public static ImageTranslator open(Path checkpoint, Direction direction) throws IOException {
+        return open(checkpoint, direction, "auto");
+    }
+
+    /** The {@code direction} generator of a loaded checkpoint, on {@code backend} (the commands share one read file). */
+    public static ImageTranslator load(Checkpoint ck, Direction direction, Backend backend) throws CheckpointFormatException {
+        String prefix = direction.generator() + ".";
+        GeneratorResNet g = generatorFor(ck, prefix, backend);
+        return new ImageTranslator(g, backend, direction, ck.tensor(prefix + "model.1.weight").shape()[1]);
+    }
+
+    /** A generator shaped like the checkpoint's (channels and residual blocks read off the tensors), loaded. */
+    private static GeneratorResNet generatorFor(Checkpoint ck, String prefix, Backend backend) throws CheckpointFormatException {
+        if (!ck.hasTensor(prefix + "model.1.weight")) {
+            String want = prefix.substring(0, 4), other = want.equals("G_AB") ? "G_BA" : "G_AB";
+            throw new CheckpointFormatException(ck.source() + (ck.hasTensor(other + ".model.1.weight")
+                    ? ": holds only the " + other + " generator (exported with one --direction), not " + want
+                    : ": not a CycleGAN checkpoint (no tensor " + prefix + "model.1.weight)"));
+        }
+        int channels = ck.tensor(prefix + "model.1.weight").shape()[1];
+        int blocks = 0;
+        while (ck.hasTensor(prefix + "model." + (10 + blocks) + ".block.1.weight")) {
+            blocks++;
+        }
+        GeneratorResNet g = new GeneratorResNet(backend, channels, blocks, new SplittableRandom(0));
+        try {
+            Checkpoints.loadModule(prefix, g, ck);
+        } catch (CheckpointFormatException e) {
+            g.close();
+            throw e;
+        }
+        return g;
+    }
+
+    /** Image channels the generator was trained on: 3 (RGB) or 1 (gray). */
+    public int channels() {
+        return channels;
+    }
+
+    public Direction direction() {
+        return direction;
+    }
+
+    /** The device it runs on, as {@code info} names it (e.g. "cpu"). */
+    public String device() {
+        return backend.name();
+    }
+
+    /**
+     * Translates an image: the result has the input's size, 8 bits per sample, RGB
+     * ({@code TYPE_3BYTE_BGR}) or gray ({@code TYPE_BYTE_GRAY}) as the model's channels; the same
+     * pixels `translate` writes to its PNGs.
+     *
+     * @throws IOException for images the reader refuses (CMYK)
+     */
+    public BufferedImage translate(BufferedImage image) throws IOException {
+        Objects.requireNonNull(image, "image");
+        ImageCodec.Planes planes = ImageCodec.toPlanes(image, channels);
+        return ImageWriter.toImage(apply(planes), channels, planes.height(), planes.width());
+    }
+
+    /** The generator's output for 8-bit planes (levels 0..255): CHW values in [-1, 1], the input's height and width. */
+    public synchronized float[] apply(ImageCodec.Planes img) {
+        if (closed) {
+            throw new IllegalStateException("this ImageTranslator is closed");
+        }
+        if (img.channels() != channels) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "image has %d channel(s), the %s generator %d",
+                    img.channels(), direction.generator(), channels));
+        }
+        int h = img.height(), w = img.width();
+        int ph = Math.max(8, (h + 3) / 4 * 4), pw = Math.max(8, (w + 3) / 4 * 4);
+        float[] padded = new float[channels * ph * pw];
+        for (int ch = 0; ch < channels; ch++) {
+            for (int y = 0; y < ph; y++) {
+                for (int x = 0; x < pw; x++) {
+                    float v = img.data()[(ch * h + Math.min(y, h - 1)) * w + Math.min(x, w - 1)];
+                    padded[(ch * ph + y) * pw + x] = Transforms.normalize(v);
+                }
+            }
+        }
+        float[] result;
+        try (Scope s = Scope.open(); var ng = Autograd.noGrad()) {
+            result = generator.forward(Tensor.of(backend, padded, 1, channels, ph, pw)).toArray();
+        }
+        float[] cropped = new float[channels * h * w];
+        for (int ch = 0; ch < channels; ch++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(result, (ch * ph + y) * pw, cropped, (ch * h + y) * w, w);
+            }
+        }
+        return cropped;
+    }
+
+    /** Frees the generator's memory; later calls to {@link #apply} fail. Closing twice is harmless. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            generator.close();
+        }
+    }
+}
