@@ -78,6 +78,8 @@ final class Trainer {
         UnalignedDataset dataset = UnalignedDataset.open(o.dataroot(), "train", data, o.seed(), w -> err.println("warning: " + w));
         LrSchedule schedule = new LrSchedule(o.lr(), o.epochs(), o.decayEpoch());
 
+        TestSamples testSamples = o.sampleEvery() > 0
+                ? TestSamples.load(o.dataroot(), o.cropSize(), o.channels(), w -> err.println("warning: " + w)) : null;
         Thread hook = new Thread(this::onInterrupt, "cyclegan4j-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         try (CycleGan gan = new CycleGan(backend, o.modelConfig())) {
@@ -90,7 +92,11 @@ final class Trainer {
             out.printf(Locale.ROOT, "training '%s' on %s: %d images in A, %d in B; %d generator + %d discriminator parameters; device %s%n",
                     o.name(), o.dataroot(), dataset.domainA().size(), dataset.domainB().size(),
                     gan.gAB.parameterCount() * 2, gan.dA.parameterCount() * 2, backend.name());
-            return loop(gan, dataset, schedule, at);
+            if (testSamples != null) {
+                out.printf(Locale.ROOT, "samples every %d steps also show %d test image(s) of each domain (testA, testB)%n",
+                        o.sampleEvery(), testSamples.count());
+            }
+            return loop(gan, dataset, schedule, at, testSamples);
         } finally {
             finished.countDown();
             try {
@@ -101,7 +107,8 @@ final class Trainer {
         }
     }
 
-    private int loop(CycleGan gan, UnalignedDataset dataset, LrSchedule schedule, Position at) throws IOException {
+    private int loop(CycleGan gan, UnalignedDataset dataset, LrSchedule schedule, Position at, TestSamples testSamples)
+            throws IOException {
         try (PrefetchLoader loader = new PrefetchLoader(dataset, o.batchSize(), o.workers(), 2 * o.workers(), at.epoch(), at.iteration());
              LossLog log = new LossLog(o.runDir().resolve("loss.csv"), at.step())) {
             int perEpoch = loader.batchesPerEpoch();
@@ -135,7 +142,11 @@ final class Trainer {
                     step++;
                     log.append(epoch, i, step, lr, losses, seconds);
                     if (sample) {
-                        writeSample(gan, batch.shape(), String.format(Locale.ROOT, "epoch%03d_iter%05d.png", epoch + 1, i + 1));
+                        String name = String.format(Locale.ROOT, "epoch%03d_iter%05d", epoch + 1, i + 1);
+                        writeSample(gan, batch.shape(), name + ".png");
+                        if (testSamples != null) {
+                            testSamples.write(gan, o.runDir().resolve("samples").resolve(name + "_test.png"));
+                        }
                     }
                     progress.update(i + 1, losses.terms());
                     Position next = i + 1 < perEpoch ? new Position(epoch, i + 1, step) : new Position(epoch + 1, 0, step);

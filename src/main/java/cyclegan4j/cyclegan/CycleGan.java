@@ -243,6 +243,21 @@ public final class CycleGan implements AutoCloseable {
         return lastSample;
     }
 
+    /**
+     * The generators on fixed images, for sample grids of held-out data: real A, fake B,
+     * recovered A, real B, fake A, recovered B, each an NCHW array like its input. No gradients;
+     * nothing the training reads (weights, pools, random streams) changes.
+     */
+    public float[][] translateBoth(Tensor realA, Tensor realB) {
+        try (Scope s = Scope.open(); var ng = Autograd.noGrad()) {
+            Tensor fakeB = gAB.forward(realA);
+            Tensor recovA = gBA.forward(fakeB);
+            Tensor fakeA = gBA.forward(realB);
+            Tensor recovB = gAB.forward(fakeA);
+            return new float[][]{realA.toArray(), fakeB.toArray(), recovA.toArray(), realB.toArray(), fakeA.toArray(), recovB.toArray()};
+        }
+    }
+
     private static float[][] firstImages(Tensor... all) {
         float[][] out = new float[all.length][];
         for (int i = 0; i < all.length; i++) {

@@ -3,6 +3,8 @@ package cyclegan4j.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +39,13 @@ class TrainCliTest {
         Path run = tmp.resolve("full/t");
         assertTrue(Files.exists(run.resolve("checkpoints/latest.safetensors")), full.toString());
         assertTrue(Files.exists(run.resolve("samples/epoch001_iter00001.png")), "sample grid at step 0");
+        // the test images (3 of each domain): 3 rows of real, translated, recovered A and B at the crop size, 2 px apart
+        assertTrue(full.out().contains("also show 3 test image(s) of each domain"), full.toString());
+        BufferedImage test = ImageIO.read(run.resolve("samples/epoch001_iter00001_test.png").toFile());
+        assertEquals(6 * 32 + 5 * 2, test.getWidth());
+        assertEquals(3 * 32 + 2 * 2, test.getHeight());
+        assertTrue(Files.exists(run.resolve("samples/epoch001_iter00003_test.png")));
+        assertTrue(!Files.exists(run.resolve("samples/epoch001_iter00002_test.png")), "only at --sample-every");
         assertTrue(full.out().contains("stopped after 5 steps"), full.toString());
         List<String> uninterrupted = lossColumns(run.resolve("loss.csv"));
         assertEquals(5, uninterrupted.size());
