@@ -71,7 +71,8 @@ public final class Main {
         if (m == null || m.isBlank()) {
             m = e.getClass().getSimpleName();
         } else if (e instanceof OutOfMemoryError) {
-            m = "out of memory (" + m + "); try a smaller --crop-size or --batch-size, or a larger -Xmx";
+            m = "out of memory (" + m + "); try smaller images (train: --crop-size or --batch-size; translate: --max-size) "
+                    + "or a larger heap (JAVA_OPTS=-Xmx16g)";
         }
         return m.replace('\n', ' ');
     }

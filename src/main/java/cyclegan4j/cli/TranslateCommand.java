@@ -3,6 +3,8 @@ package cyclegan4j.cli;
 import cyclegan4j.ImageTranslator;
 import cyclegan4j.ImageTranslator.Direction;
 import cyclegan4j.backend.Backend;
+import cyclegan4j.backend.cuda.DeviceOutOfMemoryException;
+import cyclegan4j.data.Bicubic;
 import cyclegan4j.data.ImageCodec;
 import cyclegan4j.data.ImageWriter;
 import cyclegan4j.io.Checkpoint;
@@ -31,7 +33,9 @@ final class TranslateCommand {
                 .value("direction", "DIR", "AtoB (generator G_AB) or BtoA (G_BA) (default: AtoB)")
                 .value("input", "PATH", "an image file or a folder of images (required)")
                 .value("output", "DIR", "folder for the translated PNGs (required)")
-                .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)");
+                .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)")
+                .value("max-size", "PX", "shrink larger images (bicubic, aspect kept) so that their longer side is PX;"
+                        + " the output has the shrunk size (default: 0, every image at its own size)");
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
@@ -47,6 +51,10 @@ final class TranslateCommand {
         Direction d = Direction.parse(direction);
         Path input = c.path("input");
         Path output = c.path("output");
+        int maxSize = c.integer("max-size", 0);
+        if (maxSize != 0 && maxSize < 8) {
+            throw new UsageException("--max-size must be 0 (no limit) or at least 8, got " + maxSize);
+        }
         if (!Files.exists(checkpoint)) {
             throw new UsageException("--checkpoint: no such file " + checkpoint);
         }
@@ -64,22 +72,46 @@ final class TranslateCommand {
             int done = 0;
             List<String> failed = new ArrayList<>();
             Progress progress = new Progress(err, System.console() != null, "translate " + direction, 0, files.size(), "img");
+            int largestFailed = 0; // the longer side of the largest image that did not fit in memory
             for (Path f : files) {
+                ImageCodec.Planes img = null;
                 try {
-                    ImageCodec.Planes img = ImageCodec.read(f, t.channels());
+                    img = fitWithin(ImageCodec.read(f, t.channels()), maxSize);
                     ImageWriter.writePng(output.resolve(baseName(f) + ".png"), t.apply(img), t.channels(), img.height(), img.width());
                     done++;
                 } catch (IOException e) {
                     failed.add(f.getFileName() + " (" + e.getMessage() + ")");
+                } catch (OutOfMemoryError | DeviceOutOfMemoryException e) { // the step's memory is freed: go on with the others
+                    if (img == null) { // while decoding: shrinking after it would not help
+                        failed.add(f.getFileName() + " (out of memory while decoding it)");
+                    } else {
+                        failed.add(String.format(Locale.ROOT, "%s (%dx%d: out of memory)", f.getFileName(), img.width(), img.height()));
+                        largestFailed = Math.max(largestFailed, Math.max(img.width(), img.height()));
+                    }
                 }
                 progress.update(done + failed.size());
             }
             out.printf(Locale.ROOT, "translated %d image(s) %s into %s%n", done, direction, output);
             if (!failed.isEmpty()) {
-                err.println("warning: skipped " + failed.size() + " unreadable file(s): " + String.join(", ", failed));
+                err.println("warning: skipped " + failed.size() + " file(s): " + String.join(", ", failed));
+            }
+            if (largestFailed > 0) {
+                err.printf(Locale.ROOT, "(images of that size need more memory than %s has: pass --max-size %d to shrink them, "
+                        + "or give it more (JAVA_OPTS=-Xmx16g on the CPU))%n", backend.name(), Math.max(8, largestFailed / 2));
             }
             return done > 0 ? Main.OK : Main.FAILED;
         }
+    }
+
+    /** The image shrunk (bicubic) so that its longer side is at most {@code maxSize}; unchanged when it fits or maxSize is 0. */
+    static ImageCodec.Planes fitWithin(ImageCodec.Planes img, int maxSize) {
+        int longer = Math.max(img.width(), img.height());
+        if (maxSize == 0 || longer <= maxSize) {
+            return img;
+        }
+        int h = Math.max(1, (int) Math.round((double) img.height() * maxSize / longer));
+        int w = Math.max(1, (int) Math.round((double) img.width() * maxSize / longer));
+        return Bicubic.resize(img, h, w);
     }
 
     private static List<Path> inputs(Path input) throws IOException {

@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,5 +88,48 @@ class TranslateCliTest {
                 "--output", tmp.resolve("o").toString(), "--device", "cpu");
         assertEquals(1, t.code(), t.toString());
         assertTrue(t.err().contains("G_AB.model.4.weight") && t.err().contains("[64, 64, 3, 3]") && t.err().contains("[128, 64, 3, 3]"), t.toString());
+    }
+
+    @Test
+    void maxSizeShrinksLargerImagesKeepingTheirAspect() throws Exception {
+        Path in = tmp.resolve("in");
+        CliHarness.writeImage(in.resolve("wide.png"), 90, 30, 3);
+        CliHarness.writeImage(in.resolve("small.png"), 20, 12, 4);
+        Path out = tmp.resolve("out");
+        CliHarness.Result r = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input", in.toString(),
+                "--output", out.toString(), "--device", "cpu", "--max-size", "45");
+        assertEquals(0, r.code(), r.toString());
+        BufferedImage wide = ImageIO.read(out.resolve("wide.png").toFile());
+        assertEquals(45, wide.getWidth());
+        assertEquals(15, wide.getHeight());
+        BufferedImage small = ImageIO.read(out.resolve("small.png").toFile());
+        assertEquals(20, small.getWidth(), "images that fit keep their size");
+        assertEquals(12, small.getHeight());
+
+        CliHarness.Result bad = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input", in.toString(),
+                "--output", out.toString(), "--device", "cpu", "--max-size", "4");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--max-size must be 0 (no limit) or at least 8"), bad.toString());
+    }
+
+    @Test
+    void anImageTooLargeForMemoryIsSkippedWithAHintAndTheOthersAreTranslated() throws Exception {
+        Path in = tmp.resolve("in");
+        CliHarness.writeImage(in.resolve("a_small.png"), 16, 16, 3);
+        CliHarness.writeImage(in.resolve("b_huge.png"), 2000, 2000, 4); // 64 x 2000 x 2000 floats: 1 GB per activation
+        CliHarness.writeImage(in.resolve("c_small.png"), 16, 16, 5);
+        Path out = tmp.resolve("out");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx400m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "translate", "--checkpoint", checkpoint.toString(),
+                "--input", in.toString(), "--output", out.toString(), "--device", "cpu");
+        Path log = tmp.resolve("stderr.txt");
+        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).redirectOutput(tmp.resolve("stdout.txt").toFile()).start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "translate finished");
+        String err = Files.readString(log);
+        assertEquals(0, p.exitValue(), err);
+        assertTrue(Files.exists(out.resolve("a_small.png")) && Files.exists(out.resolve("c_small.png")), err);
+        assertTrue(!Files.exists(out.resolve("b_huge.png")), err);
+        assertTrue(err.contains("skipped 1 file(s): b_huge.png (2000x2000: out of memory)"), err);
+        assertTrue(err.contains("pass --max-size 1000"), err);
     }
 }

@@ -70,7 +70,7 @@ class CudaLeakTest {
         long before = gpu.liveBuffers();
         DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
                 () -> gpu.allocate(1L << 40)); // 4 TiB
-        assertTrue(e.getMessage().contains("asked for") && e.getMessage().contains("smaller crop"), e.getMessage());
+        assertTrue(e.getMessage().contains("asked for") && e.getMessage().contains("smaller images"), e.getMessage());
         assertEquals(before, gpu.liveBuffers());
         try (var ok = gpu.allocate(1 << 20)) { // the device still works afterwards
             gpu.fill(ok, 2f, 1 << 20);

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * runs the GPU parity cases, the leak / out-of-memory tests, the count of host waits in a training
  * step (HostWaitCheck) and the three-step model test (FakeGpuMain; -Dcyclegan4j.fakeGpu.model=false
  * skips the model test), then the convolution cases with cudnnFind algorithms, then `info` and a
- * `bench --device cuda:1` step on a fake host with two GPUs, through JCuda's real JNI natives. Checks every JCuda, JCudnn and JCublas2 call the backend makes (argument
+ * `bench --device cuda:1` step on a fake host with two GPUs, and `translate` on a GPU too small for one image, through JCuda's real JNI natives. Checks every JCuda, JCudnn and JCublas2 call the backend makes (argument
  * marshalling, kernel parameter slots, descriptors, workspaces, streams, pool), but not the real
  * driver, cuDNN or GPU (the gpu-tagged tests on a GPU host do). Skipped without gcc/g++.
  */
@@ -72,6 +72,34 @@ class FakeGpuTest {
         out = runCli(tmp, twoGpus, "bench", "--device", "cuda:1", "--size", "32", "--n-residual-blocks", "0",
                 "--warmup", "0", "--steps", "1");
         assertTrue(out.contains("device: cuda: requested; cuda:1 Fake GPU 1 (host emulation)") && out.contains("training step"), out);
+
+        // translate on a GPU too small for one of the images: that one is skipped with a hint, the other translated
+        Path data = tmp.resolve("data");
+        for (String d : List.of("trainA", "trainB")) {
+            writeImage(data.resolve(d).resolve("x.png"), 32);
+        }
+        runCli(tmp, Map.of(), "train", "--dataroot", data.toString(), "--name", "t", "--out", tmp.resolve("runs").toString(),
+                "--device", "cpu", "--channels", "1", "--n-residual-blocks", "0", "--crop-size", "32", "--load-size", "32",
+                "--max-steps", "1", "--sample-every", "0");
+        writeImage(tmp.resolve("in/a_small.png"), 16);
+        writeImage(tmp.resolve("in/b_large.png"), 600); // 64 x 600 x 600 floats: 88 MiB per activation
+        out = runCli(tmp, Map.of("FAKE_CUDA_MEMORY", Long.toString(64L << 20), "FAKE_CUDA_SKIP_WORK", "1"), "translate",
+                "--checkpoint", tmp.resolve("runs/t/checkpoints/latest.safetensors").toString(), "--input", tmp.resolve("in").toString(),
+                "--output", tmp.resolve("out").toString(), "--device", "cuda");
+        assertTrue(out.contains("translated 1 image(s)") && out.contains("b_large.png (600x600: out of memory)")
+                && out.contains("pass --max-size 300"), out);
+        assertTrue(Files.exists(tmp.resolve("out/a_small.png")), out);
+    }
+
+    private static void writeImage(Path file, int size) throws java.io.IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                img.getRaster().setSample(x, y, 0, (x * 7 + y * 3) % 256);
+            }
+        }
+        Files.createDirectories(file.getParent());
+        javax.imageio.ImageIO.write(img, "png", file.toFile());
     }
 
     /** `cyclegan4j ARGS` in a child JVM on the fakes built under {@code tmp}, with extra environment. */
