@@ -1,4 +1,4 @@
-// elementwise.cu - add, scale, axpy, mean (forward and backward), sum of squares.
+// elementwise.cu - add, scale, axpy, mean (forward and backward), sum of squares of many buffers.
 // (fill is cuMemsetD32Async.)
 //
 // Maths (n elements, float32):
@@ -8,16 +8,19 @@
 //   mean_partial:   partials[b] = sum of in[i] over the i that block b visits
 //   mean_finish:    out[0] = sum(partials) / n       (second pass, one block)
 //   mean_backward:  dIn[i] = dOut[0] / n             (dOut is read on the device: no host sync)
-//   sumsq_partial:  partials[b] = sum of in[i]^2 over the i that block b visits
+//   sumsq_chunks_partial: partials[b] = sum of x^2 over the chunks b, b + gridDim.x, ... of a
+//                   chunk table (below): one launch covers all of a network's parameter gradients
 //   sum_accumulate: out[0] += sum(partials)           (second pass, one block; gradient norms add
 //                                                      the squared norms of a network's parameters)
 //
 // Work split: elementwise kernels are 1-D grid-stride loops, one thread per element per step;
 // launch with any grid (the launcher uses 256 threads and ceil(n/256) blocks, capped).
-// mean_partial and sumsq_partial (cg_partial_sums): every thread accumulates its strided elements
-// in fp32 (as float4, then the scalar tail), then a block reduction; the grid size is chosen from
-// n alone, so the result is deterministic. Launch mean_finish and sum_accumulate with one block of
-// 1024 threads and count = the partial kernel's grid size.
+// mean_partial: every thread accumulates its strided elements in fp32 (as float4,
+// then the scalar tail), then a block reduction; the grid size is chosen from n alone, so the
+// result is deterministic. sumsq_chunks_partial reads a table of (device address, length in floats)
+// pairs, two long longs per chunk, that the host builds once for a list of buffers (ChunkTable);
+// block b sums its chunks in table order, so the result is fixed by the table and the grid. Launch
+// mean_finish and sum_accumulate with one block of 1024 threads and count = the first pass's grid.
 #include "common.cuh"
 
 extern "C" __global__ void add_f32(float* __restrict__ out, const float* __restrict__ a,
@@ -40,30 +43,23 @@ extern "C" __global__ void axpy_f32(float alpha, const float* __restrict__ x, fl
     }
 }
 
-// First pass of a one-input reduction: partials[blockIdx.x] = the sum of term(in[i]) over the i
-// this block visits (float4 body, then the scalar tail), in a fixed order.
-template <typename Term>
-__device__ __forceinline__ void cg_partial_sums(float* __restrict__ partials, const float* __restrict__ in, long long n,
-                                                Term term) {
+// First pass of a mean: partials[blockIdx.x] = the sum of in[i] over the i this block visits
+// (float4 body, then the scalar tail), in a fixed order.
+extern "C" __global__ void mean_partial(float* __restrict__ partials, const float* __restrict__ in, long long n) {
     __shared__ float scratch[32];
     float acc = 0.0f;
     const long long n4 = cg_aligned16(in) ? n >> 2 : 0;
     const float4* in4 = reinterpret_cast<const float4*>(in);
     CG_GRID_STRIDE(i, n4) {
-        const float4 v = in4[i];
-        acc += (term(v.x) + term(v.y)) + (term(v.z) + term(v.w));
+        acc += cg_sum4(in4[i]);
     }
     CG_GRID_STRIDE_FROM(i, n4 * 4, n) {
-        acc += term(in[i]);
+        acc += in[i];
     }
-    float total = cg_block_sum(acc, scratch);
+    const float total = cg_block_sum(acc, scratch);
     if (threadIdx.x == 0) {
         partials[blockIdx.x] = total;
     }
-}
-
-extern "C" __global__ void mean_partial(float* __restrict__ partials, const float* __restrict__ in, long long n) {
-    cg_partial_sums(partials, in, n, [](float x) { return x; });
 }
 
 extern "C" __global__ void __launch_bounds__(1024) mean_finish(float* __restrict__ out, const float* __restrict__ partials, int count, long long n) {
@@ -77,8 +73,26 @@ extern "C" __global__ void mean_backward(float* __restrict__ dIn, const float* _
     }
 }
 
-extern "C" __global__ void sumsq_partial(float* __restrict__ partials, const float* __restrict__ in, long long n) {
-    cg_partial_sums(partials, in, n, [](float x) { return x * x; });
+extern "C" __global__ void sumsq_chunks_partial(float* __restrict__ partials, const long long* __restrict__ table, int chunks) {
+    __shared__ float scratch[32];
+    float acc = 0.0f;
+    for (int c = blockIdx.x; c < chunks; c += gridDim.x) {
+        const float* x = reinterpret_cast<const float*>(table[2 * c]);
+        const int len = (int)table[2 * c + 1];
+        const int len4 = cg_aligned16(x) ? len >> 2 : 0;
+        const float4* x4 = reinterpret_cast<const float4*>(x);
+        for (int i = threadIdx.x; i < len4; i += blockDim.x) {
+            const float4 v = x4[i];
+            acc += (v.x * v.x + v.y * v.y) + (v.z * v.z + v.w * v.w);
+        }
+        for (int i = len4 * 4 + threadIdx.x; i < len; i += blockDim.x) {
+            acc += x[i] * x[i];
+        }
+    }
+    const float total = cg_block_sum(acc, scratch);
+    if (threadIdx.x == 0) {
+        partials[blockIdx.x] = total;
+    }
 }
 
 extern "C" __global__ void __launch_bounds__(1024) sum_accumulate(float* __restrict__ out, const float* __restrict__ partials, int count) {

@@ -2,7 +2,9 @@
 //
 //   emulator KERNEL GRID BLOCK seq|thr ARG...   (thr: the block's threads run as fibers, see the shim)
 //   ARG: p:FILE (float32 buffer, read before and written back after the launch; the same FILE twice
-//        is the same buffer), i:INT, l:LONG, f:HEXBITS (a float's raw bits, so it arrives exact)
+//        is the same buffer), i:INT, l:LONG, f:HEXBITS (a float's raw bits, so it arrives exact),
+//        r:TABLE:FILE0,FILE1,... (a chunk table of (address, length) int64 pairs whose addresses are
+//        (k << 40) + byte offset into buffer FILEk: passed with real addresses, for sumsq_chunks_partial)
 // Used by src/test/.../KernelEmulationTest through KernelOps, with the launch shapes the CUDA
 // backend uses. Built by that test (g++ -std=c++20 -O2 -ffp-contract=off -fno-strict-aliasing:
 // the kernels read float buffers as float4, as CUDA code does).
@@ -20,17 +22,20 @@
 
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 namespace {
 
 struct Arg {
     char kind;
     float* p = nullptr;
+    long long* r = nullptr;
     long long l = 0;
     int i = 0;
     float f = 0;
@@ -39,6 +44,7 @@ struct Arg {
 template <typename T> T get(const Arg& a);
 template <> float* get<float*>(const Arg& a) { if (a.kind != 'p') std::abort(); return a.p; }
 template <> const float* get<const float*>(const Arg& a) { if (a.kind != 'p') std::abort(); return a.p; }
+template <> const long long* get<const long long*>(const Arg& a) { if (a.kind != 'r') std::abort(); return a.r; }
 template <> long long get<long long>(const Arg& a) { if (a.kind != 'l') std::abort(); return a.l; }
 template <> int get<int>(const Arg& a) { if (a.kind != 'i') std::abort(); return a.i; }
 template <> float get<float>(const Arg& a) { if (a.kind != 'f') std::abort(); return a.f; }
@@ -57,13 +63,39 @@ std::pair<std::function<void(const std::vector<Arg>&)>, std::size_t> wrap(void (
 const std::map<std::string, std::pair<std::function<void(const std::vector<Arg>&)>, std::size_t>> kernels = {
     K(leaky_relu_forward), K(leaky_relu_backward), K(tanh_forward), K(tanh_backward),
     K(adam_update), K(conv_bias_forward), K(conv_bias_backward),
-    K(add_f32), K(scale_f32), K(axpy_f32), K(mean_partial), K(mean_finish), K(mean_backward), K(sumsq_partial), K(sum_accumulate),
+    K(add_f32), K(scale_f32), K(axpy_f32), K(mean_partial), K(mean_finish), K(mean_backward), K(sumsq_chunks_partial), K(sum_accumulate),
     K(instance_norm_forward), K(instance_norm_backward),
     K(mse_partial), K(l1_partial), K(loss_finish), K(mse_backward), K(l1_backward),
     K(reflection_pad_forward), K(reflection_pad_backward), K(zero_pad_forward), K(zero_pad_backward),
     K(upsample_nearest_forward), K(upsample_nearest_backward),
     K(upconv_phase_weights), K(upconv_fold_grad), K(upconv_interleave), K(upconv_deinterleave),
 };
+
+bool read_file(const char* name, std::vector<char>& out) {
+    FILE* in = std::fopen(name, "rb");
+    if (!in) { std::perror(name); return false; }
+    std::fseek(in, 0, SEEK_END);
+    long bytes = std::ftell(in);
+    std::fseek(in, 0, SEEK_SET);
+    out.resize(bytes);
+    bool ok = std::fread(out.data(), 1, out.size(), in) == out.size();
+    std::fclose(in);
+    if (!ok) std::perror(name);
+    return ok;
+}
+
+// A float32 buffer file, read once per launch (the same name twice is the same buffer).
+float* load(std::map<std::string, std::vector<float>>& files, const char* name) {
+    auto f = files.find(name);
+    if (f == files.end()) {
+        std::vector<char> raw;
+        if (!read_file(name, raw)) return nullptr;
+        std::vector<float> data(raw.size() / 4);
+        std::memcpy(data.data(), raw.data(), data.size() * 4);
+        f = files.emplace(name, std::move(data)).first;
+    }
+    return f->second.data();
+}
 
 }  // namespace
 
@@ -83,25 +115,40 @@ int main(int argc, char** argv) {
 
     std::map<std::string, std::vector<float>> files;
     std::vector<Arg> args;
+    std::vector<std::vector<long long>> tables;
+    tables.reserve(argc);  // stable addresses for the r: arguments
     for (int a = 5; a < argc; a++) {
         const char* s = argv[a];
         Arg arg{s[0]};
         const char* v = s + 2;
         switch (s[0]) {
             case 'p': {
-                auto f = files.find(v);
-                if (f == files.end()) {
-                    FILE* in = std::fopen(v, "rb");
-                    if (!in) { std::perror(v); return 1; }
-                    std::fseek(in, 0, SEEK_END);
-                    long bytes = std::ftell(in);
-                    std::fseek(in, 0, SEEK_SET);
-                    std::vector<float> data(bytes / 4);
-                    if (std::fread(data.data(), 4, data.size(), in) != data.size()) { std::perror(v); return 1; }
-                    std::fclose(in);
-                    f = files.emplace(v, std::move(data)).first;
+                float* data = load(files, v);
+                if (!data) return 1;
+                arg.p = data;
+                break;
+            }
+            case 'r': {
+                std::string spec(v);
+                size_t colon = spec.find(':');
+                std::vector<char> raw;
+                if (colon == std::string::npos || !read_file(spec.substr(0, colon).c_str(), raw)) return 2;
+                std::vector<float*> bases;
+                for (size_t from = colon + 1; from <= spec.size();) {
+                    size_t comma = std::min(spec.find(',', from), spec.size());
+                    float* data = load(files, spec.substr(from, comma - from).c_str());
+                    if (!data) return 1;
+                    bases.push_back(data);
+                    from = comma + 1;
                 }
-                arg.p = f->second.data();
+                std::vector<long long>& t = tables.emplace_back(raw.size() / 8);
+                std::memcpy(t.data(), raw.data(), t.size() * 8);
+                for (size_t c = 0; c < t.size(); c += 2) {
+                    const size_t k = (size_t)(t[c] >> 40);
+                    if (k >= bases.size()) { std::fprintf(stderr, "emulator: table names buffer %zu\n", k); return 2; }
+                    t[c] = (long long)(reinterpret_cast<char*>(bases[k]) + (t[c] & ((1ll << 40) - 1)));
+                }
+                arg.r = t.data();
                 break;
             }
             case 'l': arg.l = std::atoll(v); break;

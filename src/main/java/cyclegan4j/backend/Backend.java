@@ -95,10 +95,12 @@ public interface Backend {
     void l1LossBackward(Buffer dA, Buffer dOut, Buffer a, Buffer b, long n);
 
     /**
-     * out[0] += sum(in^2), accumulated like a parameter gradient: the squared L2 norm of several
-     * buffers (a network's parameter gradients, for logging) adds up in one scalar. Not differentiable.
+     * out[0] += the sum of the squares of the first {@code n[k]} floats of every {@code in[k]}: the
+     * squared L2 norm of a network's parameter gradients together, for logging, added like a
+     * parameter gradient. One call for the whole list, so a GPU can do it in one pass. Not
+     * differentiable.
      */
-    void sumOfSquares(Buffer out, Buffer in, long n);
+    void sumOfSquares(Buffer out, Buffer[] in, long[] n);
 
     // ---- spatial ops, per (n, c) plane ----------------------------------------------------------
 

@@ -2,6 +2,7 @@ package cyclegan4j.cyclegan;
 
 import cyclegan4j.autograd.Autograd;
 import cyclegan4j.backend.Backend;
+import cyclegan4j.backend.Buffer;
 import cyclegan4j.nn.Adam;
 import cyclegan4j.nn.Module;
 import cyclegan4j.ops.F;
@@ -123,9 +124,13 @@ public final class CycleGan implements AutoCloseable {
     /** The sum of the squares of the parameters' gradients, a scalar left on the device. */
     private Tensor squaredGradientNorm(List<Tensor> params) {
         Tensor sum = Tensor.zeros(backend, 1);
-        for (Tensor p : params) {
-            backend.sumOfSquares(sum.data(), p.grad(), p.numel());
+        Buffer[] grads = new Buffer[params.size()];
+        long[] n = new long[params.size()];
+        for (int i = 0; i < grads.length; i++) {
+            grads[i] = params.get(i).grad();
+            n[i] = params.get(i).numel();
         }
+        backend.sumOfSquares(sum.data(), grads, n);
         return sum;
     }
 

@@ -1,5 +1,6 @@
 package cyclegan4j.ops;
 
+import cyclegan4j.backend.Buffer;
 import cyclegan4j.backend.cpu.CpuBackend;
 import cyclegan4j.tensor.Scope;
 import cyclegan4j.tensor.Tensor;
@@ -208,11 +209,13 @@ class ForwardValuesTest {
 
     @Test
     void sumOfSquaresAddsToItsOutput() {
-        Tensor x = t(new float[]{1, -2, 3}, 3), y = t(new float[]{0.5f}, 1), out = t(new float[]{10}, 1);
-        CPU.sumOfSquares(out.data(), x.data(), 3);
+        Tensor x = t(new float[]{1, -2, 3}, 3), y = t(new float[]{0.5f, 7}, 2), out = t(new float[]{10}, 1);
+        CPU.sumOfSquares(out.data(), new Buffer[]{x.data()}, new long[]{3});
         assertEquals(24f, out.item());
-        CPU.sumOfSquares(out.data(), y.data(), 1);
-        assertEquals(24.25f, out.item());
+        CPU.sumOfSquares(out.data(), new Buffer[]{y.data(), x.data()}, new long[]{1, 2}); // first n of each
+        assertEquals(24.25f + 5f, out.item());
+        CPU.sumOfSquares(out.data(), new Buffer[0], new long[0]);
+        assertEquals(29.25f, out.item());
     }
 
     @Test

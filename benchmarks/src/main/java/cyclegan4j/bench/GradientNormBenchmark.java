@@ -1,32 +1,53 @@
 package cyclegan4j.bench;
 
 import cyclegan4j.backend.Buffer;
+import cyclegan4j.cyclegan.GeneratorResNet;
+import cyclegan4j.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 
+import java.util.List;
+import java.util.SplittableRandom;
+
 /**
- * The gradient-norm logging's sum of squares ({@code Backend.sumOfSquares}), which `train` runs on
- * every parameter gradient after each step: a residual block's 256x256x3x3 weight, and the whole
- * 9-block generator in one call (as AdamBenchmark). Bytes: reads n floats. Not one of the issue's
- * bandwidth goals: most gradients are small, so per-call overhead is what shows.
+ * The gradient-norm logging's sum of squares ({@code Backend.sumOfSquares}), which `train` runs
+ * once per network after each step over all its parameter gradients: one residual block's
+ * 256x256x3x3 weight alone, and the 48 gradients of a 9-block generator (11,378,179 floats) in one
+ * call. Bytes: reads the floats once. Not one of the issue's bandwidth goals; on a GPU the call is
+ * two launches for any number of buffers.
  */
 public class GradientNormBenchmark extends OpBench {
 
-    @Param({"589824", "11378179"})
+    @Param({"589824", "generator"})
     public String shape;
 
-    private Buffer grad, sum;
-    private long n;
+    private Buffer[] grads;
+    private long[] n;
+    private long total;
+    private Buffer sum;
 
     @Override
     protected void allocate() {
-        n = Shape.parse(shape).elements();
-        grad = random(n);
+        total = 0;
+        if (shape.equals("generator")) {
+            List<Tensor> params;
+            try (GeneratorResNet g = new GeneratorResNet(be, 3, 9, new SplittableRandom(0))) {
+                params = g.parameters();
+                n = params.stream().mapToLong(Tensor::numel).toArray();
+            }
+        } else {
+            n = new long[]{Shape.parse(shape).elements()};
+        }
+        grads = new Buffer[n.length];
+        for (int i = 0; i < n.length; i++) {
+            grads[i] = random(n[i]);
+            total += n[i];
+        }
         sum = filled(1, 0f);
     }
 
     @Benchmark
     public void sumOfSquares(Bytes bytes) {
-        bytes.add(repeat(() -> be.sumOfSquares(sum, grad, n)), n);
+        bytes.add(repeat(() -> be.sumOfSquares(sum, grads, n)), total);
     }
 }

@@ -191,13 +191,19 @@ public final class CpuBackend implements Backend {
 
     /** Float sums of 64 squares, added in double, as instance norm sums its planes (no conversion per term). */
     @Override
-    public void sumOfSquares(Buffer out, Buffer in, long n) {
-        float[] x = a(in), o = a(out);
-        double[] partial = new double[Parallel.chunkCount(n)];
-        Parallel.forChunks(n, (c, s, e) -> partial[c] = CpuSpatial.squaredDeviations(x, s, e - s, 0f));
+    public void sumOfSquares(Buffer out, Buffer[] in, long[] n) {
+        if (in.length != n.length) {
+            throw new IllegalArgumentException("sumOfSquares: " + in.length + " buffers, " + n.length + " lengths");
+        }
+        float[] o = a(out);
         double total = o[0];
-        for (double p : partial) {
-            total += p;
+        for (int k = 0; k < in.length; k++) {
+            float[] x = a(in[k]);
+            double[] partial = new double[Parallel.chunkCount(n[k])];
+            Parallel.forChunks(n[k], (c, s, e) -> partial[c] = CpuSpatial.squaredDeviations(x, s, e - s, 0f));
+            for (double p : partial) {
+                total += p;
+            }
         }
         o[0] = (float) total;
     }

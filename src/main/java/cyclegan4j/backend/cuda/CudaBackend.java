@@ -25,14 +25,18 @@ import jcuda.runtime.cudaStream_t;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static jcuda.driver.JCudaDriver.*;
 
@@ -58,6 +62,7 @@ public final class CudaBackend implements Backend {
 
     private static final long STAGING_BYTES = 8L << 20; // per slot
     private static final int STAGING_SLOTS = 4;
+    private static final int MAX_CHUNK_TABLES = 32;
 
     private static CudaBackend instance;
     /** Failed starts by ordinal; ANY_DEVICE for failures that every ordinal would meet. */
@@ -82,6 +87,21 @@ public final class CudaBackend implements Backend {
     private final float[] alphaSlot = new float[1];
     private final Pointer alphaPtr = Pointer.to(alphaSlot);
     private final DevicePtr partials;
+    /**
+     * Chunk tables of the buffer lists sumOfSquares has seen, kept for the backend's life (train:
+     * one per network, a few KiB each). Keyed by content, so a table is right even if its buffers
+     * were freed and others took their addresses.
+     */
+    private final Map<TableKey, DevicePtr> chunkTables = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TableKey, DevicePtr> eldest) {
+            if (size() <= MAX_CHUNK_TABLES) {
+                return false;
+            }
+            pool.release(eldest.getValue()); // stream order keeps launches already queued safe
+            return true;
+        }
+    };
     private final KernelOps ops;
     private final Pointer[] staging = new Pointer[STAGING_SLOTS];
     private final CUevent[] stagingFree = new CUevent[STAGING_SLOTS];
@@ -427,15 +447,22 @@ public final class CudaBackend implements Backend {
         }
         int chunk = (int) (STAGING_BYTES / Sizeof.FLOAT);
         for (int off = 0; off < src.length; off += chunk) {
-            int len = Math.min(chunk, src.length - off);
-            int slot = stagingNext;
-            stagingNext = (stagingNext + 1) % STAGING_SLOTS;
-            cuEventSynchronize(stagingFree[slot]); // a never-recorded event counts as done
-            staging[slot].getByteBuffer(0, (long) len * Sizeof.FLOAT).order(ByteOrder.nativeOrder()).asFloatBuffer()
-                    .put(src, off, len);
-            cuMemcpyHtoDAsync(at(d.ptr(), (long) off * Sizeof.FLOAT), staging[slot], (long) len * Sizeof.FLOAT, stream);
-            cuEventRecord(stagingFree[slot], stream);
+            int from = off, len = Math.min(chunk, src.length - off);
+            stagedCopy(at(d.ptr(), (long) off * Sizeof.FLOAT), (long) len * Sizeof.FLOAT, bytes -> bytes.asFloatBuffer().put(src, from, len));
         }
+    }
+
+    /**
+     * Fills the next pinned staging slot ({@code bytes} at most STAGING_BYTES) and copies it to
+     * {@code dst} on the stream; the host waits only if that slot's previous copy is still queued.
+     */
+    private void stagedCopy(CUdeviceptr dst, long bytes, Consumer<ByteBuffer> fill) {
+        int slot = stagingNext;
+        stagingNext = (stagingNext + 1) % STAGING_SLOTS;
+        cuEventSynchronize(stagingFree[slot]); // a never-recorded event counts as done
+        fill.accept(staging[slot].getByteBuffer(0, bytes).order(ByteOrder.nativeOrder()));
+        cuMemcpyHtoDAsync(dst, staging[slot], bytes, stream);
+        cuEventRecord(stagingFree[slot], stream);
     }
 
     /** A device pointer at a byte offset (withByteOffset allocates: only used on chunked paths). */
@@ -558,9 +585,48 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void sumOfSquares(Buffer out, Buffer in, long n) {
+    public void sumOfSquares(Buffer out, Buffer[] in, long[] n) {
+        if (in.length != n.length) {
+            throw new IllegalArgumentException("sumOfSquares: " + in.length + " buffers, " + n.length + " lengths");
+        }
         bind();
-        ops.sumOfSquares(b(out), b(in), n);
+        long[] addresses = new long[in.length];
+        for (int k = 0; k < in.length; k++) {
+            if (n[k] > b(in[k]).size()) {
+                throw new IllegalArgumentException("sumOfSquares: " + n[k] + " floats of a buffer of " + b(in[k]).size());
+            }
+            addresses[k] = p(in[k]).address();
+        }
+        long[] key = ChunkTable.key(addresses, n);
+        if (key.length == 0) {
+            return; // adds nothing
+        }
+        DevicePtr table = chunkTables.computeIfAbsent(new TableKey(key), k -> uploadTable(ChunkTable.build(key)));
+        ops.sumOfSquares(b(out), table, ChunkTable.chunks(key));
+    }
+
+    /** A list of buffers by content ((address, length) pairs): equal lists share one uploaded chunk table. */
+    private record TableKey(long[] pairs) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TableKey t && Arrays.equals(pairs, t.pairs);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(pairs);
+        }
+    }
+
+    /** Copies a chunk table to pool memory, in stream order like {@link #upload}. */
+    private DevicePtr uploadTable(long[] table) {
+        long bytes = table.length * (long) Sizeof.LONG;
+        if (bytes > STAGING_BYTES) { // half a million chunks: 8 G floats
+            throw new IllegalArgumentException("sumOfSquares: a chunk table of " + bytes + " bytes (at most " + STAGING_BYTES + ")");
+        }
+        DevicePtr d = pool.acquire(bytes);
+        stagedCopy(d, bytes, buf -> buf.asLongBuffer().put(table));
+        return d;
     }
 
     @Override

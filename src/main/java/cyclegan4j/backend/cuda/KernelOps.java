@@ -112,13 +112,16 @@ final class KernelOps {
         elementwise(KernelSpec.MEAN_BACKWARD, n, dIn, dOut, n);
     }
 
-    /** out[0] += sum(in^2): the partial sums as for a mean, then a finishing block that adds. */
-    void sumOfSquares(Buffer out, Buffer in, long n) {
-        if (n <= 0) {
+    /**
+     * out[0] += the sum of the squares of every chunk of a {@link ChunkTable} (on the device, with
+     * {@code chunks} entries): per-block partial sums, then a finishing block that adds.
+     */
+    void sumOfSquares(Buffer out, Object table, int chunks) {
+        if (chunks <= 0) {
             return; // adds nothing
         }
-        int g = partialGrid(n);
-        launcher.launch(KernelSpec.SUMSQ_PARTIAL, g, THREADS, partials, in, n);
+        int g = Math.min(chunks, MAX_PARTIALS);
+        launcher.launch(KernelSpec.SUMSQ_CHUNKS_PARTIAL, g, THREADS, partials, table, chunks);
         launcher.launch(KernelSpec.SUM_ACCUMULATE, 1, 1024, out, partials, g);
     }
 

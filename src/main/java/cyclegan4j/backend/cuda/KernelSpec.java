@@ -24,7 +24,7 @@ enum KernelSpec {
     MEAN_PARTIAL("elementwise", "mean_partial", "ppl"),
     MEAN_FINISH("elementwise", "mean_finish", "ppil"),
     MEAN_BACKWARD("elementwise", "mean_backward", "ppl"),
-    SUMSQ_PARTIAL("elementwise", "sumsq_partial", "ppl"),
+    SUMSQ_CHUNKS_PARTIAL("elementwise", "sumsq_chunks_partial", "ppi"),
     SUM_ACCUMULATE("elementwise", "sum_accumulate", "ppi"),
 
     INSTANCE_NORM_FORWARD("instance_norm", "instance_norm_forward", "ppppiif"),

@@ -32,7 +32,7 @@ final class EmulatedBackend implements Backend {
 
     /** Kernels that use __syncthreads / warp shuffles: one OS thread per CUDA thread. */
     private static final Set<KernelSpec> THREADED = EnumSet.of(KernelSpec.MEAN_PARTIAL, KernelSpec.MEAN_FINISH,
-            KernelSpec.SUMSQ_PARTIAL, KernelSpec.SUM_ACCUMULATE, KernelSpec.MSE_PARTIAL, KernelSpec.L1_PARTIAL, KernelSpec.LOSS_FINISH, KernelSpec.INSTANCE_NORM_FORWARD,
+            KernelSpec.SUMSQ_CHUNKS_PARTIAL, KernelSpec.SUM_ACCUMULATE, KernelSpec.MSE_PARTIAL, KernelSpec.L1_PARTIAL, KernelSpec.LOSS_FINISH, KernelSpec.INSTANCE_NORM_FORWARD,
             KernelSpec.INSTANCE_NORM_BACKWARD, KernelSpec.CONV_BIAS_BACKWARD);
 
     /** Host memory standing in for a device buffer. */
@@ -72,6 +72,23 @@ final class EmulatedBackend implements Backend {
         }
     }
 
+    /** A chunk table for sumsq_chunks_partial and the buffers its stand-in addresses point into. */
+    record EmuTable(long[] table, Buffer[] buffers) implements Buffer {
+        @Override
+        public long size() {
+            return table.length;
+        }
+
+        @Override
+        public boolean isClosed() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     private final Path emulator;
     private final Path dir;
     private final MemoryStats memory = new MemoryStats();
@@ -100,14 +117,19 @@ final class EmulatedBackend implements Backend {
                 Object a = args[i];
                 switch (sig.charAt(i)) {
                     case 'p' -> {
-                        EmuBuffer b = (EmuBuffer) a;
-                        Path f = files.get(b);
-                        if (f == null) {
-                            f = dir.resolve("buf" + files.size() + ".f32");
-                            write(f, b.data());
-                            files.put(b, f);
+                        if (a instanceof EmuTable t) {
+                            Path tf = dir.resolve("table" + i + ".i64");
+                            ByteBuffer bb = ByteBuffer.allocate(t.table().length * 8).order(ByteOrder.LITTLE_ENDIAN);
+                            bb.asLongBuffer().put(t.table());
+                            Files.write(tf, bb.array());
+                            List<String> names = new ArrayList<>();
+                            for (Buffer b : t.buffers()) {
+                                names.add(file(files, (EmuBuffer) b).toString());
+                            }
+                            cmd.add("r:" + tf + ":" + String.join(",", names));
+                        } else {
+                            cmd.add("p:" + file(files, (EmuBuffer) a));
                         }
-                        cmd.add("p:" + f);
                     }
                     case 'l' -> cmd.add("l:" + ((Number) a).longValue());
                     case 'i' -> cmd.add("i:" + (Integer) a);
@@ -129,6 +151,17 @@ final class EmulatedBackend implements Backend {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The file a buffer goes to the emulator in, written once per launch. */
+    private Path file(Map<EmuBuffer, Path> files, EmuBuffer b) throws IOException {
+        Path f = files.get(b);
+        if (f == null) {
+            f = dir.resolve("buf" + files.size() + ".f32");
+            write(f, b.data());
+            files.put(b, f);
+        }
+        return f;
     }
 
     private static void write(Path f, float[] v) throws IOException {
@@ -242,9 +275,18 @@ final class EmulatedBackend implements Backend {
         ops.meanBackward(dIn, dOut, n);
     }
 
+    /**
+     * The CUDA backend's chunk table, with stand-in addresses ((k &lt;&lt; 40) + byte offset into
+     * buffer k) that the emulator replaces by its own ("r:" argument).
+     */
     @Override
-    public void sumOfSquares(Buffer out, Buffer in, long n) {
-        ops.sumOfSquares(out, in, n);
+    public void sumOfSquares(Buffer out, Buffer[] in, long[] n) {
+        long[] addresses = new long[in.length];
+        for (int k = 0; k < in.length; k++) {
+            addresses[k] = (long) k << 40;
+        }
+        long[] key = ChunkTable.key(addresses, n);
+        ops.sumOfSquares(out, new EmuTable(ChunkTable.build(key), in), ChunkTable.chunks(key));
     }
 
     @Override

@@ -191,6 +191,23 @@ final class ParityCases {
         }
 
         // ---- reductions and losses ----
+        cases.add(new Case(Set.of("sumOfSquares"), "sum of squares of 1100 buffers (more chunks than blocks)", p -> {
+            int k = 1100;
+            Buffer[] cpuIn = new Buffer[k], gpuIn = new Buffer[k];
+            long[] counts = new long[k];
+            for (int i = 0; i < k; i++) {
+                Parity.Pair x = p.rand(1 + i % 7, 1f, 0f); // lengths 1..7: unaligned chunks and scalar tails
+                cpuIn[i] = x.cpu();
+                gpuIn[i] = x.gpu();
+                counts[i] = x.n();
+            }
+            Parity.Pair s = p.scalar(0f);
+            p.cpu.sumOfSquares(s.cpu(), cpuIn, counts);
+            p.gpu.sumOfSquares(s.gpu(), gpuIn, counts);
+            p.gpu.sumOfSquares(s.gpu(), gpuIn, counts); // the cached table again
+            p.cpu.sumOfSquares(s.cpu(), cpuIn, counts);
+            p.check("twice", s, 1e-6, 1e-5);
+        }));
         for (long n : new long[]{1, 1000, 100_003, 1000003, 64L * 256 * 256, 5_000_011}) {
             boolean heavy = n > 200_000; // emulation runs one OS thread per CUDA thread of the reduction
             cases.add(new Case(Set.of("meanForward", "meanBackward"), "mean n=" + n, p -> {
@@ -203,11 +220,14 @@ final class ParityCases {
                 p.check("backward", dx, 0, 0);
             }, heavy));
             cases.add(new Case(Set.of("sumOfSquares"), "sum of squares n=" + n, p -> {
-                Parity.Pair x = p.rand(n, 1f, 0.5f), y = p.rand(n, 0.01f, 0f), s = p.scalar(2.5f);
-                p.cpu.sumOfSquares(s.cpu(), x.cpu(), n); // adds to what is there
-                p.gpu.sumOfSquares(s.gpu(), x.gpu(), n);
-                p.cpu.sumOfSquares(s.cpu(), y.cpu(), n);
-                p.gpu.sumOfSquares(s.gpu(), y.gpu(), n);
+                // three buffers in one call (the middle one read in part, one chunk boundary at most), then one alone
+                long part = Math.max(1, n / 3);
+                Parity.Pair x = p.rand(n, 1f, 0.5f), y = p.rand(n, 0.01f, 0f), z = p.rand(5, 1f, 0f), s = p.scalar(2.5f);
+                long[] counts = {n, part, 5};
+                p.cpu.sumOfSquares(s.cpu(), new Buffer[]{x.cpu(), y.cpu(), z.cpu()}, counts); // adds to what is there
+                p.gpu.sumOfSquares(s.gpu(), new Buffer[]{x.gpu(), y.gpu(), z.gpu()}, counts);
+                p.cpu.sumOfSquares(s.cpu(), new Buffer[]{y.cpu()}, new long[]{n});
+                p.gpu.sumOfSquares(s.gpu(), new Buffer[]{y.gpu()}, new long[]{n});
                 p.check("accumulated", s, 1e-6, 1e-5);
             }, heavy));
             cases.add(new Case(Set.of("mseLossForward", "mseLossBackward"), "mse n=" + n, p -> {
