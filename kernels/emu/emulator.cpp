@@ -3,8 +3,8 @@
 //   emulator KERNEL GRID BLOCK seq|thr ARG...   (thr: the block's threads run as fibers, see the shim)
 //   ARG: p:FILE (float32 buffer, read before and written back after the launch; the same FILE twice
 //        is the same buffer), i:INT, l:LONG, f:HEXBITS (a float's raw bits, so it arrives exact),
-//        r:TABLE:FILE0,FILE1,... (a chunk table of (address, length) int64 pairs whose addresses are
-//        (k << 40) + byte offset into buffer FILEk: passed with real addresses, for sumsq_chunks_partial)
+//        r:TABLE:WIDTH:FILE0,FILE1,... (a chunk table: per chunk WIDTH int64 addresses, then a length;
+//        an address is (k << 40) + a byte offset into buffer FILEk and is passed as the real one)
 // Used by src/test/.../KernelEmulationTest through KernelOps, with the launch shapes the CUDA
 // backend uses. Built by that test (g++ -std=c++20 -O2 -ffp-contract=off -fno-strict-aliasing:
 // the kernels read float buffers as float4, as CUDA code does).
@@ -62,7 +62,7 @@ std::pair<std::function<void(const std::vector<Arg>&)>, std::size_t> wrap(void (
 #define K(name) {#name, wrap(name)}
 const std::map<std::string, std::pair<std::function<void(const std::vector<Arg>&)>, std::size_t>> kernels = {
     K(leaky_relu_forward), K(leaky_relu_backward), K(tanh_forward), K(tanh_backward),
-    K(adam_update), K(conv_bias_forward), K(conv_bias_backward),
+    K(adam_update_chunks), K(conv_bias_forward), K(conv_bias_backward),
     K(add_f32), K(scale_f32), K(axpy_f32), K(mean_partial), K(mean_finish), K(mean_backward), K(sumsq_chunks_partial), K(sum_accumulate),
     K(instance_norm_forward), K(instance_norm_backward),
     K(mse_partial), K(l1_partial), K(loss_finish), K(mse_backward), K(l1_backward),
@@ -130,11 +130,12 @@ int main(int argc, char** argv) {
             }
             case 'r': {
                 std::string spec(v);
-                size_t colon = spec.find(':');
+                size_t colon = spec.find(':'), colon2 = spec.find(':', colon + 1);
                 std::vector<char> raw;
-                if (colon == std::string::npos || !read_file(spec.substr(0, colon).c_str(), raw)) return 2;
+                if (colon2 == std::string::npos || !read_file(spec.substr(0, colon).c_str(), raw)) return 2;
+                const size_t width = (size_t)std::atoi(spec.substr(colon + 1, colon2 - colon - 1).c_str());
                 std::vector<float*> bases;
-                for (size_t from = colon + 1; from <= spec.size();) {
+                for (size_t from = colon2 + 1; from <= spec.size();) {
                     size_t comma = std::min(spec.find(',', from), spec.size());
                     float* data = load(files, spec.substr(from, comma - from).c_str());
                     if (!data) return 1;
@@ -143,10 +144,12 @@ int main(int argc, char** argv) {
                 }
                 std::vector<long long>& t = tables.emplace_back(raw.size() / 8);
                 std::memcpy(t.data(), raw.data(), t.size() * 8);
-                for (size_t c = 0; c < t.size(); c += 2) {
-                    const size_t k = (size_t)(t[c] >> 40);
-                    if (k >= bases.size()) { std::fprintf(stderr, "emulator: table names buffer %zu\n", k); return 2; }
-                    t[c] = (long long)(reinterpret_cast<char*>(bases[k]) + (t[c] & ((1ll << 40) - 1)));
+                for (size_t c = 0; width > 0 && c + width < t.size(); c += width + 1) {
+                    for (size_t w = c; w < c + width; w++) {
+                        const size_t k = (size_t)(t[w] >> 40);
+                        if (k >= bases.size()) { std::fprintf(stderr, "emulator: table names buffer %zu\n", k); return 2; }
+                        t[w] = (long long)(reinterpret_cast<char*>(bases[k]) + (t[w] & ((1ll << 40) - 1)));
+                    }
                 }
                 arg.r = t.data();
                 break;

@@ -168,9 +168,11 @@ public interface Backend {
     // ---- optimizer ----------------------------------------------------------------------------
 
     /**
-     * One Adam step as torch.optim.Adam (weight decay 0): m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
-     * p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+     * One Adam step as torch.optim.Adam (weight decay 0) for all of an optimizer's parameters: for
+     * every k, over the first {@code n[k]} floats of param[k], grad[k], m[k] and v[k]:
+     * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+     * One call for the list, so a GPU can update every parameter in one launch.
      */
-    void adamUpdate(Buffer param, Buffer grad, Buffer m, Buffer v, long n,
+    void adamUpdate(Buffer[] param, Buffer[] grad, Buffer[] m, Buffer[] v, long[] n,
                     float lr, float beta1, float beta2, float eps, int step);
 }

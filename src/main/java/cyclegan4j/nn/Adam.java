@@ -53,10 +53,18 @@ public final class Adam implements AutoCloseable {
     /** Applies one update from the current gradients. */
     public void step() {
         step++;
-        for (int i = 0; i < params.size(); i++) {
-            Tensor p = params.get(i);
-            p.backend().adamUpdate(p.data(), p.grad(), m.get(i), v.get(i), p.numel(), lr, beta1, beta2, eps, step);
+        int k = params.size();
+        if (k == 0) {
+            return;
         }
+        Buffer[] data = new Buffer[k], grads = new Buffer[k];
+        long[] n = new long[k];
+        for (int i = 0; i < k; i++) {
+            data[i] = params.get(i).data();
+            grads[i] = params.get(i).grad();
+            n[i] = params.get(i).numel();
+        }
+        params.get(0).backend().adamUpdate(data, grads, m.toArray(new Buffer[0]), v.toArray(new Buffer[0]), n, lr, beta1, beta2, eps, step);
     }
 
     public void zeroGrad() {

@@ -1,13 +1,8 @@
 package cyclegan4j.bench;
 
 import cyclegan4j.backend.Buffer;
-import cyclegan4j.cyclegan.GeneratorResNet;
-import cyclegan4j.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
-
-import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The gradient-norm logging's sum of squares ({@code Backend.sumOfSquares}), which `train` runs
@@ -28,17 +23,9 @@ public class GradientNormBenchmark extends OpBench {
 
     @Override
     protected void allocate() {
-        total = 0;
-        if (shape.equals("generator")) {
-            List<Tensor> params;
-            try (GeneratorResNet g = new GeneratorResNet(be, 3, 9, new SplittableRandom(0))) {
-                params = g.parameters();
-                n = params.stream().mapToLong(Tensor::numel).toArray();
-            }
-        } else {
-            n = new long[]{Shape.parse(shape).elements()};
-        }
+        n = Shape.tensors(shape);
         grads = new Buffer[n.length];
+        total = 0;
         for (int i = 0; i < n.length; i++) {
             grads[i] = random(n[i]);
             total += n[i];

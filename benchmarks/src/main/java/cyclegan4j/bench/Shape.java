@@ -1,13 +1,18 @@
 package cyclegan4j.bench;
 
 import cyclegan4j.backend.ConvShape;
+import cyclegan4j.backend.cpu.CpuBackend;
+import cyclegan4j.cyclegan.GeneratorResNet;
+import cyclegan4j.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * The shape specs of the op benchmarks' {@code @Param}s, so that any shape can be run from the
  * command line ({@code -p shape=1x8x16x16}): {@code NxCxHxW}, optionally followed by {@code pP}
- * (padding P on every side, for the padding benchmark), or a plain element count (Adam, copy).
+ * (padding P on every side, for the padding benchmark), or a plain element count (Adam, copy), or
+ * {@code generator} for a list of tensors (Adam, gradient norms).
  * A convolution is {@code NxCxHxW:OkKsSpP}: the input, then O output channels, a KxK kernel,
  * stride S and zero padding P.
  */
@@ -34,6 +39,20 @@ final class Shape {
             throw new IllegalArgumentException("shape '" + spec + "': want NxCxHxW[pP] or an element count");
         }
         return new Shape(dims, pad);
+    }
+
+    /**
+     * The tensor sizes of a list spec for the optimizer benchmarks: {@code generator} is the 48
+     * parameter tensors of the seed's 9-block RGB generator (11,378,179 floats); anything else is
+     * one tensor of {@link #parse} that many elements.
+     */
+    static long[] tensors(String spec) {
+        if (!spec.trim().equals("generator")) {
+            return new long[]{parse(spec).elements()};
+        }
+        try (GeneratorResNet g = new GeneratorResNet(CpuBackend.get(), 3, 9, new SplittableRandom(0))) {
+            return g.parameters().stream().mapToLong(Tensor::numel).toArray();
+        }
     }
 
     static ConvShape conv(String spec) {

@@ -333,14 +333,24 @@ public final class CpuBackend implements Backend {
     // ---- optimizer ----------------------------------------------------------------------------
 
     @Override
-    public void adamUpdate(Buffer param, Buffer grad, Buffer m, Buffer v, long n,
+    public void adamUpdate(Buffer[] param, Buffer[] grad, Buffer[] m, Buffer[] v, long[] n,
                            float lr, float beta1, float beta2, float eps, int step) {
-        float[] p = a(param), g = a(grad), ms = a(m), vs = a(v);
+        if (param.length != n.length || grad.length != n.length || m.length != n.length || v.length != n.length) {
+            throw new IllegalArgumentException("adamUpdate: lists of " + param.length + ", " + grad.length + ", " + m.length
+                    + ", " + v.length + " buffers for " + n.length + " lengths");
+        }
         // Same arithmetic order as torch.optim.Adam (single-tensor, no weight decay).
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2 = 1 - Math.pow(beta2, step);
         float stepSize = (float) (lr / bc1);
         float bc2Sqrt = (float) Math.sqrt(bc2);
+        for (int k = 0; k < n.length; k++) {
+            adamUpdate(a(param[k]), a(grad[k]), a(m[k]), a(v[k]), n[k], beta1, beta2, eps, stepSize, bc2Sqrt);
+        }
+    }
+
+    private static void adamUpdate(float[] p, float[] g, float[] ms, float[] vs, long n,
+                                   float beta1, float beta2, float eps, float stepSize, float bc2Sqrt) {
         Parallel.forChunks(n, (c, s, e) -> {
             for (int i = s; i < e; i++) {
                 float gi = g[i];

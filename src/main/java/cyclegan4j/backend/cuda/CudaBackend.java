@@ -29,10 +29,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,7 +60,7 @@ public final class CudaBackend implements Backend {
 
     private static final long STAGING_BYTES = 8L << 20; // per slot
     private static final int STAGING_SLOTS = 4;
-    private static final int MAX_CHUNK_TABLES = 32;
+    private static final long TABLE_ARENA_BYTES = 1L << 20;
 
     private static CudaBackend instance;
     /** Failed starts by ordinal; ANY_DEVICE for failures that every ordinal would meet. */
@@ -87,21 +85,28 @@ public final class CudaBackend implements Backend {
     private final float[] alphaSlot = new float[1];
     private final Pointer alphaPtr = Pointer.to(alphaSlot);
     private final DevicePtr partials;
-    /**
-     * Chunk tables of the buffer lists sumOfSquares has seen, kept for the backend's life (train:
-     * one per network, a few KiB each). Keyed by content, so a table is right even if its buffers
-     * were freed and others took their addresses.
-     */
-    private final Map<TableKey, DevicePtr> chunkTables = new LinkedHashMap<>(16, 0.75f, true) {
+    /** Chunk tables of the buffer lists sumOfSquares and adamUpdate have seen (train: six, 70 KiB together). */
+    private final TableArena tables = new TableArena(new TableArena.Device() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<TableKey, DevicePtr> eldest) {
-            if (size() <= MAX_CHUNK_TABLES) {
-                return false;
-            }
-            pool.release(eldest.getValue()); // stream order keeps launches already queued safe
-            return true;
+        public TableArena.Block acquire(long bytes) {
+            DevicePtr p = pool.acquire(bytes);
+            return new TableArena.Block(p.address(), p.bytes, p);
         }
-    };
+
+        @Override
+        public void release(TableArena.Block block) {
+            pool.release((DevicePtr) block.handle());
+        }
+
+        @Override
+        public void upload(TableArena.Block block, long offset, long[] table) {
+            long bytes = table.length * (long) Sizeof.LONG;
+            if (bytes > STAGING_BYTES) { // half a million chunks: 8 G floats
+                throw new IllegalArgumentException("a chunk table of " + bytes + " bytes (at most " + STAGING_BYTES + ")");
+            }
+            stagedCopy(at((DevicePtr) block.handle(), offset), bytes, buf -> buf.asLongBuffer().put(table));
+        }
+    }, TABLE_ARENA_BYTES);
     private final KernelOps ops;
     private final Pointer[] staging = new Pointer[STAGING_SLOTS];
     private final CUevent[] stagingFree = new CUevent[STAGING_SLOTS];
@@ -586,47 +591,33 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void sumOfSquares(Buffer out, Buffer[] in, long[] n) {
-        if (in.length != n.length) {
-            throw new IllegalArgumentException("sumOfSquares: " + in.length + " buffers, " + n.length + " lengths");
-        }
         bind();
-        long[] addresses = new long[in.length];
-        for (int k = 0; k < in.length; k++) {
-            if (n[k] > b(in[k]).size()) {
-                throw new IllegalArgumentException("sumOfSquares: " + n[k] + " floats of a buffer of " + b(in[k]).size());
+        TableArena.Placed t = chunkTable(n, in);
+        if (t != null) {
+            ops.sumOfSquares(b(out), t.address(), t.chunks());
+        }
+    }
+
+    /**
+     * The chunk table of lists of buffers (entry k: buffers[0][k], buffers[1][k], ..., each read for
+     * {@code n[k]} floats) on the device; null when every n[k] is 0.
+     */
+    private TableArena.Placed chunkTable(long[] n, Buffer[]... buffers) {
+        long[][] addresses = new long[buffers.length][n.length];
+        for (int w = 0; w < buffers.length; w++) {
+            if (buffers[w].length != n.length) {
+                throw new IllegalArgumentException("a list of " + buffers[w].length + " buffers for " + n.length + " lengths");
             }
-            addresses[k] = p(in[k]).address();
+            for (int k = 0; k < n.length; k++) {
+                CudaBuffer buf = b(buffers[w][k]);
+                if (n[k] > buf.size()) {
+                    throw new IllegalArgumentException(n[k] + " floats of a buffer of " + buf.size());
+                }
+                addresses[w][k] = buf.ptr().address();
+            }
         }
         long[] key = ChunkTable.key(addresses, n);
-        if (key.length == 0) {
-            return; // adds nothing
-        }
-        DevicePtr table = chunkTables.computeIfAbsent(new TableKey(key), k -> uploadTable(ChunkTable.build(key)));
-        ops.sumOfSquares(b(out), table, ChunkTable.chunks(key));
-    }
-
-    /** A list of buffers by content ((address, length) pairs): equal lists share one uploaded chunk table. */
-    private record TableKey(long[] pairs) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof TableKey t && Arrays.equals(pairs, t.pairs);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(pairs);
-        }
-    }
-
-    /** Copies a chunk table to pool memory, in stream order like {@link #upload}. */
-    private DevicePtr uploadTable(long[] table) {
-        long bytes = table.length * (long) Sizeof.LONG;
-        if (bytes > STAGING_BYTES) { // half a million chunks: 8 G floats
-            throw new IllegalArgumentException("sumOfSquares: a chunk table of " + bytes + " bytes (at most " + STAGING_BYTES + ")");
-        }
-        DevicePtr d = pool.acquire(bytes);
-        stagedCopy(d, bytes, buf -> buf.asLongBuffer().put(table));
-        return d;
+        return key.length == 0 ? null : tables.place(buffers.length, key);
     }
 
     @Override
@@ -759,9 +750,12 @@ public final class CudaBackend implements Backend {
     // ---- optimizer ----------------------------------------------------------------------------
 
     @Override
-    public void adamUpdate(Buffer param, Buffer grad, Buffer m, Buffer v, long n,
+    public void adamUpdate(Buffer[] param, Buffer[] grad, Buffer[] m, Buffer[] v, long[] n,
                            float lr, float beta1, float beta2, float eps, int step) {
         bind();
-        ops.adamUpdate(b(param), b(grad), b(m), b(v), n, lr, beta1, beta2, eps, step);
+        TableArena.Placed t = chunkTable(n, param, grad, m, v);
+        if (t != null) {
+            ops.adamUpdate(t.address(), t.chunks(), lr, beta1, beta2, eps, step);
+        }
     }
 }

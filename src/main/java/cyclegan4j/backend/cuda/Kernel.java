@@ -81,7 +81,7 @@ final class Kernel {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             boolean ok = switch (sig.charAt(i)) {
-                case 'p' -> a instanceof cyclegan4j.backend.Buffer || a instanceof DevicePtr;
+                case 'p' -> a instanceof cyclegan4j.backend.Buffer || a instanceof DevicePtr || a instanceof DeviceAddress;
                 case 'l' -> a instanceof Long || a instanceof Integer;
                 case 'i' -> a instanceof Integer;
                 case 'f' -> a instanceof Float;
@@ -106,6 +106,9 @@ final class Kernel {
         }
         if (a instanceof DevicePtr p) {
             return p.address();
+        }
+        if (a instanceof DeviceAddress d) {
+            return d.address();
         }
         throw mismatch(i, "a device buffer", a);
     }

@@ -19,7 +19,10 @@ final class KernelOps {
 
     static final int THREADS = 256;
     static final int MAX_GRID = 8192;
-    /** Most blocks in the first pass of a reduction = floats in the partial-sum scratch buffer. */
+    /**
+     * Most blocks in the first pass of a reduction (= floats in the partial-sum scratch buffer), and
+     * in a chunk-table launch: 1024 x 256 threads fill an H100.
+     */
     static final int MAX_PARTIALS = 1024;
 
     private final Launcher launcher;
@@ -215,12 +218,20 @@ final class KernelOps {
 
     // ---- optimizer ----------------------------------------------------------------------------
 
-    /** Bias corrections on the host, rounded exactly as CpuBackend.adamUpdate does; the rest fused on the device. */
-    void adamUpdate(Buffer param, Buffer grad, Buffer m, Buffer v, long n, float lr, float beta1, float beta2, float eps, int step) {
+    /**
+     * One Adam step over a {@link ChunkTable} of (parameter, gradient, m, v) groups on the device,
+     * with {@code chunks} entries. Bias corrections on the host, rounded exactly as
+     * CpuBackend.adamUpdate does; the rest fused on the device.
+     */
+    void adamUpdate(Object table, int chunks, float lr, float beta1, float beta2, float eps, int step) {
+        if (chunks <= 0) {
+            return;
+        }
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2 = 1 - Math.pow(beta2, step);
         float stepSize = (float) (lr / bc1);
         float bc2Sqrt = (float) Math.sqrt(bc2);
-        elementwise(KernelSpec.ADAM_UPDATE, n, param, grad, m, v, n, 1f - beta1, beta2, 1f - beta2, stepSize, bc2Sqrt, eps);
+        launcher.launch(KernelSpec.ADAM_UPDATE_CHUNKS, Math.min(chunks, MAX_PARTIALS), THREADS, table, chunks,
+                1f - beta1, beta2, 1f - beta2, stepSize, bc2Sqrt, eps);
     }
 }

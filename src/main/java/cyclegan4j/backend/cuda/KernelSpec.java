@@ -13,7 +13,7 @@ enum KernelSpec {
     TANH_FORWARD("activation", "tanh_forward", "ppl"),
     TANH_BACKWARD("activation", "tanh_backward", "pppl"),
 
-    ADAM_UPDATE("adam", "adam_update", "pppplffffff"),
+    ADAM_UPDATE_CHUNKS("adam", "adam_update_chunks", "piffffff"),
 
     CONV_BIAS_FORWARD("conv_bias", "conv_bias_forward", "ppiiil"),
     CONV_BIAS_BACKWARD("conv_bias", "conv_bias_backward", "ppiil"),

@@ -73,7 +73,7 @@ final class EmulatedBackend implements Backend {
     }
 
     /** A chunk table for sumsq_chunks_partial and the buffers its stand-in addresses point into. */
-    record EmuTable(long[] table, Buffer[] buffers) implements Buffer {
+    record EmuTable(long[] table, int width, int chunks, Buffer[] buffers) implements Buffer {
         @Override
         public long size() {
             return table.length;
@@ -126,7 +126,7 @@ final class EmulatedBackend implements Backend {
                             for (Buffer b : t.buffers()) {
                                 names.add(file(files, (EmuBuffer) b).toString());
                             }
-                            cmd.add("r:" + tf + ":" + String.join(",", names));
+                            cmd.add("r:" + tf + ":" + t.width() + ":" + String.join(",", names));
                         } else {
                             cmd.add("p:" + file(files, (EmuBuffer) a));
                         }
@@ -275,18 +275,28 @@ final class EmulatedBackend implements Backend {
         ops.meanBackward(dIn, dOut, n);
     }
 
-    /**
-     * The CUDA backend's chunk table, with stand-in addresses ((k &lt;&lt; 40) + byte offset into
-     * buffer k) that the emulator replaces by its own ("r:" argument).
-     */
     @Override
     public void sumOfSquares(Buffer out, Buffer[] in, long[] n) {
-        long[] addresses = new long[in.length];
-        for (int k = 0; k < in.length; k++) {
-            addresses[k] = (long) k << 40;
+        EmuTable t = table(n, in);
+        ops.sumOfSquares(out, t, t.chunks());
+    }
+
+    /**
+     * The CUDA backend's chunk table, with stand-in addresses ((j &lt;&lt; 40) + byte offset into
+     * the j-th buffer of the lists, taken in order) that the emulator replaces by its own ("r:").
+     */
+    private static EmuTable table(long[] n, Buffer[]... lists) {
+        long[][] addresses = new long[lists.length][n.length];
+        List<Buffer> all = new ArrayList<>();
+        for (int w = 0; w < lists.length; w++) {
+            for (int k = 0; k < n.length; k++) {
+                addresses[w][k] = (long) all.size() << 40;
+                all.add(lists[w][k]);
+            }
         }
         long[] key = ChunkTable.key(addresses, n);
-        ops.sumOfSquares(out, new EmuTable(ChunkTable.build(key), in), ChunkTable.chunks(key));
+        return new EmuTable(ChunkTable.build(key, lists.length), lists.length, ChunkTable.chunks(key, lists.length),
+                all.toArray(new Buffer[0]));
     }
 
     @Override
@@ -405,7 +415,9 @@ final class EmulatedBackend implements Backend {
     }
 
     @Override
-    public void adamUpdate(Buffer param, Buffer grad, Buffer m, Buffer v, long n, float lr, float beta1, float beta2, float eps, int step) {
-        ops.adamUpdate(param, grad, m, v, n, lr, beta1, beta2, eps, step);
+    public void adamUpdate(Buffer[] param, Buffer[] grad, Buffer[] m, Buffer[] v, long[] n,
+                           float lr, float beta1, float beta2, float eps, int step) {
+        EmuTable t = table(n, param, grad, m, v);
+        ops.adamUpdate(t, t.chunks(), lr, beta1, beta2, eps, step);
     }
 }

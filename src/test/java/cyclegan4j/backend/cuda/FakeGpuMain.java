@@ -13,8 +13,9 @@ import java.util.List;
  * host, convolutions are host loops). Started in a child JVM by {@link FakeGpuTest} with
  * LD_LIBRARY_PATH pointing at the fakes. Prints one line per failure and "N passed, M failed".
  * {@code --no-model} skips the model test; {@code --find} (with -Dcyclegan4j.cudnn.find=true) runs
- * only the convolution cases (upsampling + conv included) and checks that cuDNN's timed search
- * chose their algorithms.
+ * only the convolution cases (upsampling + conv included), checking
+ * that cuDNN's timed search chose their algorithms, and the chunk-table cases (Adam, sum of
+ * squares), heavy ones included.
  */
 public final class FakeGpuMain {
 
@@ -38,7 +39,8 @@ public final class FakeGpuMain {
                 checkDeviceChoice(missingDevice, gpu)});
         for (ParityCases.Case c : ParityCases.all()) {
             boolean convolves = c.methods().contains("conv2dForward") || c.methods().contains("upsampleConv2dForward");
-            if (!c.heavy() && (!findOnly || convolves)) {
+            boolean tables = c.methods().contains("adamUpdate") || c.methods().contains("sumOfSquares");
+            if (findOnly ? convolves && !c.heavy() || tables : !c.heavy()) {
                 checks.add(new Object[]{"parity " + c.label(), (Check) () -> {
                     long live = gpu.liveBuffers();
                     try (Parity p = new Parity(gpu, c.label(), c.label().hashCode())) {

@@ -60,7 +60,8 @@ class FakeGpuTest {
         assertTrue(out.contains("Fake GPU (host emulation)") && out.contains("libcudnn.so.8 forwarded to"), out);
         assertTrue(out.contains(" passed, 0 failed"), out);
 
-        // the convolutions again, with algorithms from cuDNN's timed search (cudnnFind...)
+        // the convolutions again, with algorithms from cuDNN's timed search (cudnnFind...), and the chunk-table
+        // cases, heavy ones included
         out = runFakeGpu(tmp, List.of("-Dcyclegan4j.cudnn.find=true"), List.of("--find"), "host-waits-find.log", 300);
         assertTrue(out.contains(" passed, 0 failed"), out);
 

@@ -220,14 +220,18 @@ final class ParityCases {
                 p.check("backward", dx, 0, 0);
             }, heavy));
             cases.add(new Case(Set.of("sumOfSquares"), "sum of squares n=" + n, p -> {
-                // three buffers in one call (the middle one read in part, one chunk boundary at most), then one alone
+                // three buffers in one call (the middle one read in part), then one alone, then the three again
                 long part = Math.max(1, n / 3);
                 Parity.Pair x = p.rand(n, 1f, 0.5f), y = p.rand(n, 0.01f, 0f), z = p.rand(5, 1f, 0f), s = p.scalar(2.5f);
                 long[] counts = {n, part, 5};
-                p.cpu.sumOfSquares(s.cpu(), new Buffer[]{x.cpu(), y.cpu(), z.cpu()}, counts); // adds to what is there
-                p.gpu.sumOfSquares(s.gpu(), new Buffer[]{x.gpu(), y.gpu(), z.gpu()}, counts);
-                p.cpu.sumOfSquares(s.cpu(), new Buffer[]{y.cpu()}, new long[]{n});
-                p.gpu.sumOfSquares(s.gpu(), new Buffer[]{y.gpu()}, new long[]{n});
+                for (int round = 0; round < 2; round++) {
+                    p.cpu.sumOfSquares(s.cpu(), new Buffer[]{x.cpu(), y.cpu(), z.cpu()}, counts); // adds to what is there
+                    p.gpu.sumOfSquares(s.gpu(), new Buffer[]{x.gpu(), y.gpu(), z.gpu()}, counts);
+                    if (round == 0) {
+                        p.cpu.sumOfSquares(s.cpu(), new Buffer[]{y.cpu()}, new long[]{n});
+                        p.gpu.sumOfSquares(s.gpu(), new Buffer[]{y.gpu()}, new long[]{n});
+                    }
+                }
                 p.check("accumulated", s, 1e-6, 1e-5);
             }, heavy));
             cases.add(new Case(Set.of("mseLossForward", "mseLossBackward"), "mse n=" + n, p -> {
@@ -359,18 +363,47 @@ final class ParityCases {
 
         // ---- optimizer ----
         for (long n : new long[]{1, 1000003}) {
-            cases.add(new Case(Set.of("adamUpdate"), "adam n=" + n + ", 3 steps", p -> {
-                Parity.Pair param = p.rand(n, 0.02f, 0f), m = p.of(new float[(int) n]), v = p.of(new float[(int) n]);
-                for (int step = 1; step <= 3; step++) {
-                    Parity.Pair g = p.rand(n, 0.001f, 0f);
-                    p.cpu.adamUpdate(param.cpu(), g.cpu(), m.cpu(), v.cpu(), n, 2e-4f, 0.5f, 0.999f, 1e-8f, step);
-                    p.gpu.adamUpdate(param.gpu(), g.gpu(), m.gpu(), v.gpu(), n, 2e-4f, 0.5f, 0.999f, 1e-8f, step);
-                }
-                p.check("param", param, 0, 1e-6);
-                p.check("exp_avg", m, 0, 1e-6);
-                p.check("exp_avg_sq", v, 0, 1e-6);
-            }));
+            cases.add(new Case(Set.of("adamUpdate"), "adam n=" + n + " with two small tensors, 3 steps",
+                    p -> adamSteps(p, new long[]{n, 5, 300}, 3)));
         }
+        long[] many = new long[1100]; // more chunks than blocks; lengths 1..7: scalar tails everywhere
+        for (int i = 0; i < many.length; i++) {
+            many[i] = 1 + i % 7;
+        }
+        cases.add(new Case(Set.of("adamUpdate"), "adam on 1100 tensors (more chunks than blocks), 2 steps",
+                p -> adamSteps(p, many, 2), true)); // 4400 buffer files per emulated launch: fake GPU and GPU only
         return cases;
+    }
+
+    /** Adam steps on parameters of the given sizes, a fresh gradient each step, on both backends. */
+    private static void adamSteps(Parity p, long[] n, int steps) {
+        int k = n.length;
+        Parity.Pair[] param = new Parity.Pair[k], m = new Parity.Pair[k], v = new Parity.Pair[k];
+        for (int i = 0; i < k; i++) {
+            param[i] = p.rand(n[i], 0.02f, 0f);
+            m[i] = p.of(new float[(int) n[i]]);
+            v[i] = p.of(new float[(int) n[i]]);
+        }
+        for (int step = 1; step <= steps; step++) {
+            Parity.Pair[] g = new Parity.Pair[k];
+            for (int i = 0; i < k; i++) {
+                g[i] = p.rand(n[i], 0.001f, 0f);
+            }
+            p.cpu.adamUpdate(side(param, true), side(g, true), side(m, true), side(v, true), n, 2e-4f, 0.5f, 0.999f, 1e-8f, step);
+            p.gpu.adamUpdate(side(param, false), side(g, false), side(m, false), side(v, false), n, 2e-4f, 0.5f, 0.999f, 1e-8f, step);
+        }
+        for (int i = 0; i < k; i++) {
+            p.check("param " + i, param[i], 0, 1e-6);
+            p.check("exp_avg " + i, m[i], 0, 1e-6);
+            p.check("exp_avg_sq " + i, v[i], 0, 1e-6);
+        }
+    }
+
+    private static Buffer[] side(Parity.Pair[] pairs, boolean cpu) {
+        Buffer[] out = new Buffer[pairs.length];
+        for (int i = 0; i < pairs.length; i++) {
+            out[i] = cpu ? pairs[i].cpu() : pairs[i].gpu();
+        }
+        return out;
     }
 }
