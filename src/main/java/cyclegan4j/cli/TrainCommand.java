@@ -59,6 +59,10 @@ final class TrainCommand {
             return Main.OK;
         }
         TrainOptions options = parse(c);
-        return new Trainer(options, out, err).run();
+        return switch (new Trainer(options, out, err).run()) {
+            case FINISHED, MAX_STEPS -> Main.OK;
+            case STOPPED -> Trainer.INTERRUPTED;
+            case DIVERGED -> Main.FAILED;
+        };
     }
 }

@@ -24,17 +24,38 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The training loop behind `cyclegan4j train`: epochs of steps with the reference's LR schedule, a
  * progress bar, a CSV loss log, sample grids, atomic checkpoints ('latest' at every epoch end,
  * every --autosave-minutes, on --max-steps, on Ctrl-C; one per --checkpoint-every), exact --resume,
  * and a stop with a clear message when a loss stops being finite (the last good checkpoint is kept).
+ *
+ * <p>From Java: {@link #fromOptions} takes train's command-line options (same names, defaults and
+ * checks), {@link #onStep} sees every step's losses, {@link #run} trains and says how it ended, and
+ * {@link #stop} (from any thread) makes it save 'latest' after the current step and return.
  */
-final class Trainer {
+public final class Trainer {
 
     /** Exit code after Ctrl-C (128 + SIGINT), once the checkpoint is safely written. */
     static final int INTERRUPTED = 130;
+
+    /** How a run ended. */
+    public enum Outcome {
+        /** All epochs trained; 'latest' holds the end. */
+        FINISHED,
+        /** Stopped at --max-steps; 'latest' holds it. */
+        MAX_STEPS,
+        /** Stopped by {@link #stop} or Ctrl-C after a step; 'latest' holds it (continue with --resume). */
+        STOPPED,
+        /** A loss or gradient norm became NaN or infinite; 'latest' is the last good checkpoint. */
+        DIVERGED
+    }
+
+    /** One trained step, as loss.csv logs it: epoch and iteration count from 0, step from 1. */
+    public record Step(int epoch, int iteration, long step, float lr, StepLosses losses, double seconds) {
+    }
 
     private final TrainOptions o;
     private final PrintStream out;
@@ -43,6 +64,7 @@ final class Trainer {
     /** When 'latest' was last written (or training started): --autosave-minutes counts from here. */
     private long latestSaved = System.nanoTime();
     private final CountDownLatch finished = new CountDownLatch(1);
+    private Consumer<Step> listener = step -> { };
 
     Trainer(TrainOptions options, PrintStream out, PrintStream err) {
         this.o = options;
@@ -50,15 +72,49 @@ final class Trainer {
         this.err = err;
     }
 
+    /**
+     * A run from train's command-line options, e.g. {@code "--dataroot", "data/horse2zebra", "--name",
+     * "h2z", "--epochs", "5"} (`cyclegan4j train --help` lists them). Messages and the progress bar go
+     * to {@code out} and {@code err} ({@code PrintStream.nullOutputStream()} silences them).
+     *
+     * @throws IllegalArgumentException ({@link UsageException}) for a bad option, with the command line's message
+     */
+    public static Trainer fromOptions(PrintStream out, PrintStream err, String... options) {
+        CommandLineSpec c = TrainCommand.spec();
+        if (!c.parse(options, out)) {
+            throw new UsageException("--help lists the options; it trains nothing");
+        }
+        return new Trainer(TrainCommand.parse(c), out, err);
+    }
+
+    /** Calls {@code listener} after every step, once the step is in loss.csv (on the training thread; an exception stops training). */
+    public Trainer onStep(Consumer<Step> listener) {
+        this.listener = listener;
+        return this;
+    }
+
+    /** Asks the run to save 'latest' after the current step and return {@link Outcome#STOPPED}; safe from any thread. */
+    public void stop() {
+        stopRequested = true;
+    }
+
     Path checkpointDir() {
         return o.runDir().resolve("checkpoints");
     }
 
-    Path latest() {
+    /** The run's 'latest' checkpoint: OUT/NAME/checkpoints/latest.safetensors. */
+    public Path latest() {
         return checkpointDir().resolve("latest.safetensors");
     }
 
-    int run() throws IOException {
+    /**
+     * Trains (or, with --resume, continues) the run and says how it ended.
+     *
+     * @throws IllegalArgumentException ({@link UsageException}) when the run exists and --resume was not
+     *                                  given, or --resume finds no checkpoint or another architecture
+     * @throws IOException              when data or checkpoints cannot be read or written
+     */
+    public Outcome run() throws IOException {
         Path runDir = o.runDir();
         Files.createDirectories(checkpointDir());
         Files.createDirectories(runDir.resolve("samples"));
@@ -107,7 +163,7 @@ final class Trainer {
         }
     }
 
-    private int loop(CycleGan gan, UnalignedDataset dataset, LrSchedule schedule, Position at, TestSamples testSamples)
+    private Outcome loop(CycleGan gan, UnalignedDataset dataset, LrSchedule schedule, Position at, TestSamples testSamples)
             throws IOException {
         try (PrefetchLoader loader = new PrefetchLoader(dataset, o.batchSize(), o.workers(), 2 * o.workers(), at.epoch(), at.iteration());
              LossLog log = new LossLog(o.runDir().resolve("loss.csv"), at.step())) {
@@ -137,10 +193,11 @@ final class Trainer {
                                         + "The last good checkpoint is %s (try a lower --lr).%n",
                                 bad, losses.value(bad), epoch + 1, i + 1, step + 1,
                                 Files.exists(latest()) ? latest() : "(none yet)");
-                        return Main.FAILED;
+                        return Outcome.DIVERGED;
                     }
                     step++;
                     log.append(epoch, i, step, lr, losses, seconds);
+                    listener.accept(new Step(epoch, i, step, lr, losses, seconds));
                     if (sample) {
                         String name = String.format(Locale.ROOT, "epoch%03d_iter%05d", epoch + 1, i + 1);
                         writeSample(gan, batch.shape(), name + ".png");
@@ -156,12 +213,12 @@ final class Trainer {
                     if (o.maxSteps() > 0 && step >= o.maxSteps()) {
                         save(gan, next, latest());
                         out.printf(Locale.ROOT, "stopped after %d steps (--max-steps); checkpoint %s%n", step, latest());
-                        return Main.OK;
+                        return Outcome.MAX_STEPS;
                     }
                     if (stopRequested) {
                         save(gan, next, latest());
                         err.printf(Locale.ROOT, "%ninterrupted: checkpoint saved to %s (continue with --resume)%n", latest());
-                        return INTERRUPTED;
+                        return Outcome.STOPPED;
                     }
                     if (o.autosaveMinutes() > 0 && System.nanoTime() - latestSaved >= o.autosaveMinutes() * 60e9
                             && i + 1 < perEpoch) { // (an epoch's last step saves below anyway)
@@ -171,7 +228,7 @@ final class Trainer {
                 save(gan, new Position(epoch + 1, 0, step), latest());
             }
             out.printf(Locale.ROOT, "done: %d epochs, %d steps; checkpoint %s%n", o.epochs(), step, latest());
-            return Main.OK;
+            return Outcome.FINISHED;
         }
     }
 

@@ -1,0 +1,91 @@
+package cyclegan4j.cli;
+
+import cyclegan4j.cli.Trainer.Outcome;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Training from Java: train's options, every step to a listener, stop(), and how the run ended. */
+class TrainerApiTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
+
+    /** tinyTrain's options without the leading "train". */
+    private static String[] options(Path data, Path out, String... extra) {
+        String[] all = CliHarness.tinyTrain(data, out, extra);
+        return java.util.Arrays.copyOfRange(all, 1, all.length);
+    }
+
+    @Test
+    void everyStepReachesTheListenerAsLossCsvLogsIt() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 2);
+        List<Trainer.Step> steps = new ArrayList<>();
+        Trainer t = Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs"), "--max-steps", "3")).onStep(steps::add);
+        assertEquals(Outcome.MAX_STEPS, t.run());
+        assertTrue(Files.exists(t.latest()));
+        assertEquals(3, steps.size());
+        List<String> log = Files.readAllLines(tmp.resolve("runs/t/loss.csv"));
+        List<String> header = List.of(log.get(0).split(","));
+        for (int i = 0; i < 3; i++) {
+            Trainer.Step s = steps.get(i);
+            String[] row = log.get(i + 1).split(",");
+            assertEquals(i + 1, s.step());
+            assertEquals(Long.parseLong(row[header.indexOf("step")]), s.step());
+            assertEquals(Integer.parseInt(row[header.indexOf("epoch")]), s.epoch() + 1, "loss.csv counts epochs from 1");
+            assertEquals(String.format(Locale.ROOT, "%.6f", s.losses().g()), row[header.indexOf("loss_G")]);
+            assertTrue(s.losses().gradients() != null && s.losses().gradients().g() > 0, "train's gradient norms come along");
+        }
+    }
+
+    @Test
+    void stopSavesAfterTheCurrentStepAndResumeGoesOn() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 3);
+        Trainer t = Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs")));
+        List<Long> seen = new ArrayList<>();
+        t.onStep(s -> {
+            seen.add(s.step());
+            if (s.step() == 2) {
+                t.stop();
+            }
+        });
+        assertEquals(Outcome.STOPPED, t.run());
+        assertEquals(List.of(1L, 2L), seen);
+
+        List<Long> more = new ArrayList<>();
+        Trainer resumed = Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs"), "--resume")).onStep(s -> more.add(s.step()));
+        assertEquals(Outcome.FINISHED, resumed.run());
+        assertEquals(List.of(3L, 4L, 5L, 6L), more, "2 epochs of 3 steps, from step 3 on");
+    }
+
+    @Test
+    void divergenceAndBadOptionsAreSaidPlainly() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 8);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Trainer t = Trainer.fromOptions(QUIET, new PrintStream(err, true), options(data, tmp.resolve("runs"), "--lr", "1e30", "--max-steps", "20"));
+        assertEquals(Outcome.DIVERGED, t.run());
+        assertTrue(err.toString().contains("training stopped"), err.toString());
+
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs2"), "--epochs", "0")));
+        assertTrue(bad.getMessage().contains("--epochs must be positive"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(QUIET, QUIET, "--name", "x")); // no --dataroot
+        assertEquals(Outcome.MAX_STEPS, Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs3"), "--max-steps", "1")).run());
+        IllegalArgumentException exists = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs3"))).run());
+        assertTrue(exists.getMessage().contains("already exists"), exists.getMessage());
+    }
+}
