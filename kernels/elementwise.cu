@@ -8,6 +8,7 @@
 //   mean_partial:   partials[b] = sum of in[i] over the i that block b visits
 //   mean_finish:    out[0] = sum(partials) / n       (second pass, one block)
 //   mean_backward:  dIn[i] = dOut[0] / n             (dOut is read on the device: no host sync)
+//   zero_chunks:    x[i] = 0 over every chunk of a chunk table (an optimizer's zero_grad in one launch)
 //   sumsq_chunks_partial: partials[b] = sum of x^2 over the chunks b, b + gridDim.x, ... of a
 //                   chunk table (below): one launch covers all of a network's parameter gradients
 //   sum_accumulate: out[0] += sum(partials)           (second pass, one block; gradient norms add
@@ -70,6 +71,16 @@ extern "C" __global__ void mean_backward(float* __restrict__ dIn, const float* _
     const float g = dOut[0] / (float)n;
     CG_GRID_STRIDE(i, n) {
         dIn[i] = g;
+    }
+}
+
+extern "C" __global__ void zero_chunks(const long long* __restrict__ table, int chunks) {
+    for (int c = blockIdx.x; c < chunks; c += gridDim.x) {
+        float* x = reinterpret_cast<float*>(table[2 * c]);
+        const int len = (int)table[2 * c + 1];
+        for (int i = threadIdx.x; i < len; i += blockDim.x) {
+            x[i] = 0.0f;
+        }
     }
 }
 

@@ -29,6 +29,12 @@ public interface Backend {
 
     void fill(Buffer dst, float value, long n);
 
+    /**
+     * Sets the first {@code n[k]} floats of every {@code dst[k]} to 0: an optimizer's zero_grad, one
+     * call for the whole list, so a GPU can do it in one launch.
+     */
+    void zero(Buffer[] dst, long[] n);
+
     /** Buffers allocated and not yet closed; the leak tests watch this. */
     long liveBuffers();
 

@@ -68,9 +68,16 @@ public final class Adam implements AutoCloseable {
     }
 
     public void zeroGrad() {
-        for (Tensor p : params) {
-            p.backend().fill(p.grad(), 0f, p.numel());
+        if (params.isEmpty()) {
+            return;
         }
+        Buffer[] grads = new Buffer[params.size()];
+        long[] n = new long[params.size()];
+        for (int i = 0; i < grads.length; i++) {
+            grads[i] = params.get(i).grad();
+            n[i] = params.get(i).numel();
+        }
+        params.get(0).backend().zero(grads, n);
     }
 
     /** The parameters this optimizer updates, in its order. */

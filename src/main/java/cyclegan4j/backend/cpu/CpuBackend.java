@@ -76,6 +76,16 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void zero(Buffer[] dst, long[] n) {
+        if (dst.length != n.length) {
+            throw new IllegalArgumentException("zero: " + dst.length + " buffers, " + n.length + " lengths");
+        }
+        for (int k = 0; k < dst.length; k++) {
+            fill(dst[k], 0f, n[k]);
+        }
+    }
+
+    @Override
     public long liveBuffers() {
         return memory.liveBuffers();
     }

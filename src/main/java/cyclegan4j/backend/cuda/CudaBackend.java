@@ -85,7 +85,7 @@ public final class CudaBackend implements Backend {
     private final float[] alphaSlot = new float[1];
     private final Pointer alphaPtr = Pointer.to(alphaSlot);
     private final DevicePtr partials;
-    /** Chunk tables of the buffer lists sumOfSquares and adamUpdate have seen (train: six, 70 KiB together). */
+    /** Chunk tables of the buffer lists zero, sumOfSquares and adamUpdate have seen (train: six, 70 KiB together). */
     private final TableArena tables = new TableArena(new TableArena.Device() {
         @Override
         public TableArena.Block acquire(long bytes) {
@@ -513,6 +513,15 @@ public final class CudaBackend implements Backend {
         bind();
         if (n > 0) {
             cuMemsetD32Async(p(dst), Float.floatToRawIntBits(value), n, stream);
+        }
+    }
+
+    @Override
+    public void zero(Buffer[] dst, long[] n) {
+        bind();
+        TableArena.Placed t = chunkTable(n, dst);
+        if (t != null) {
+            ops.zero(t.address(), t.chunks());
         }
     }
 

@@ -115,6 +115,13 @@ final class KernelOps {
         elementwise(KernelSpec.MEAN_BACKWARD, n, dIn, dOut, n);
     }
 
+    /** Zeroes every chunk of a {@link ChunkTable} (width 1) on the device with {@code chunks} entries. */
+    void zero(Object table, int chunks) {
+        if (chunks > 0) {
+            launcher.launch(KernelSpec.ZERO_CHUNKS, Math.min(chunks, MAX_PARTIALS), THREADS, table, chunks);
+        }
+    }
+
     /**
      * out[0] += the sum of the squares of every chunk of a {@link ChunkTable} (on the device, with
      * {@code chunks} entries): per-block partial sums, then a finishing block that adds.

@@ -24,6 +24,7 @@ enum KernelSpec {
     MEAN_PARTIAL("elementwise", "mean_partial", "ppl"),
     MEAN_FINISH("elementwise", "mean_finish", "ppil"),
     MEAN_BACKWARD("elementwise", "mean_backward", "ppl"),
+    ZERO_CHUNKS("elementwise", "zero_chunks", "pi"),
     SUMSQ_CHUNKS_PARTIAL("elementwise", "sumsq_chunks_partial", "ppi"),
     SUM_ACCUMULATE("elementwise", "sum_accumulate", "ppi"),
 

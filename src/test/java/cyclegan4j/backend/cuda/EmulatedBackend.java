@@ -276,6 +276,12 @@ final class EmulatedBackend implements Backend {
     }
 
     @Override
+    public void zero(Buffer[] dst, long[] n) {
+        EmuTable t = table(n, dst);
+        ops.zero(t, t.chunks());
+    }
+
+    @Override
     public void sumOfSquares(Buffer out, Buffer[] in, long[] n) {
         EmuTable t = table(n, in);
         ops.sumOfSquares(out, t, t.chunks());

@@ -114,6 +114,31 @@ final class ParityCases {
             assertEquals(bytes, p.gpu.memory().liveBytes());
             assertEquals(bytes + 4000, p.gpu.memory().peakBytes());
         }));
+        cases.add(new Case(Set.of("zero"), "zero a list: part of one buffer, all of others, 1100 small ones (more chunks than blocks)", p -> {
+            int k = 1103;
+            Parity.Pair[] bufs = new Parity.Pair[k];
+            long[] n = new long[k];
+            bufs[0] = p.out(1000003);
+            n[0] = 1000000; // its last 3 floats keep the sentinel
+            bufs[1] = p.out(5);
+            n[1] = 5;
+            bufs[2] = p.out(7);
+            n[2] = 0; // untouched
+            for (int i = 3; i < k; i++) {
+                bufs[i] = p.out(1 + i % 7);
+                n[i] = bufs[i].n();
+            }
+            Buffer[] cpu = new Buffer[k], gpu = new Buffer[k];
+            for (int i = 0; i < k; i++) {
+                cpu[i] = bufs[i].cpu();
+                gpu[i] = bufs[i].gpu();
+            }
+            p.cpu.zero(cpu, n);
+            p.gpu.zero(gpu, n);
+            for (int i : new int[]{0, 1, 2, 3, 500, k - 1}) {
+                p.check("buffer " + i, bufs[i], 0, 0);
+            }
+        }));
         cases.add(new Case(Set.of("fill"), "fill n=1000003 (prefix 1000000)", p -> {
             Parity.Pair d = p.out(1000003);
             p.cpu.fill(d.cpu(), -0.75f, 1000000);
