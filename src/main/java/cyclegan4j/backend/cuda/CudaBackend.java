@@ -85,7 +85,7 @@ public final class CudaBackend implements Backend {
     private final float[] alphaSlot = new float[1];
     private final Pointer alphaPtr = Pointer.to(alphaSlot);
     private final DevicePtr partials;
-    /** Chunk tables of the buffer lists zero, sumOfSquares and adamUpdate have seen (train: six, 70 KiB together). */
+    /** Chunk tables of the buffer lists zero, sumOfSquares and adamUpdate have seen (train: six, about 100 KiB for the seed's model). */
     private final TableArena tables = new TableArena(new TableArena.Device() {
         @Override
         public TableArena.Block acquire(long bytes) {
