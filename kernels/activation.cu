@@ -13,16 +13,14 @@
 // out may be in (the in-place ReLU of the models), so neither pointer is __restrict__.
 extern "C" __global__ void leaky_relu_forward(float* out, const float* in, float slope, long long n) {
     CG_GRID_STRIDE(i, n) {
-        const float v = in[i];
-        out[i] = v > 0.0f ? v : slope * v;
+        out[i] = cg_leaky(in[i], slope);
     }
 }
 
 extern "C" __global__ void leaky_relu_backward(float* __restrict__ dIn, const float* __restrict__ dOut,
                                                const float* __restrict__ in, float slope, long long n) {
     CG_GRID_STRIDE(i, n) {
-        const float g = dOut[i];
-        dIn[i] = in[i] > 0.0f ? g : slope * g;
+        dIn[i] = cg_leaky_grad(dOut[i], in[i], slope);
     }
 }
 

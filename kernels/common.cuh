@@ -47,6 +47,16 @@ __device__ __forceinline__ bool cg_aligned16(const void* p) {
     return ((unsigned long long)p & 15ull) == 0;
 }
 
+// LeakyReLU (slope 0: ReLU) and its gradient, whose sign comes from x (the op's input, or for
+// slope >= 0 its output): the one definition activation.cu and the fused instance norm share.
+__device__ __forceinline__ float cg_leaky(float v, float slope) {
+    return v > 0.0f ? v : slope * v;
+}
+
+__device__ __forceinline__ float cg_leaky_grad(float g, float x, float slope) {
+    return x > 0.0f ? g : slope * g;
+}
+
 // Sum of the four lanes of a float4, in a fixed order.
 __device__ __forceinline__ float cg_sum4(float4 v) {
     return (v.x + v.y) + (v.z + v.w);

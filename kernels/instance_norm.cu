@@ -3,9 +3,10 @@
 // Maths, per (n, c) plane of hw values x:
 //   forward:  mean = x[0] + sum(x - x[0]) / hw  (a common offset costs no precision, as on the CPU);
 //             var = sum((x - mean)^2) / hw  (biased, two-pass);  rstd = 1 / sqrt(var + eps);
-//             out = (x - mean) * rstd;  mean and rstd are saved.
-//   backward: xhat = (x - mean) * rstd;  mdy = mean(dy);  mdyx = mean(dy * xhat);
-//             dx = rstd * (dy - mdy - xhat * mdyx)
+//             out = xhat = (x - mean) * rstd, or with act != 0 LeakyReLU(xhat, slope) (the ReLU /
+//             LeakyReLU after the norm, fused);  mean and rstd are saved.
+//   backward: xhat = (x - mean) * rstd;  g = dy, or with act its LeakyReLU gradient (sign from xhat);
+//             mg = mean(g);  mgx = mean(g * xhat);  dx = rstd * (g - mg - xhat * mgx)
 //
 // Work split: block p owns plane p (gridDim.x = planes); its threads stride over the plane
 // (coalesced; as float4 when hw is a multiple of 4, so that one block keeps enough loads in
@@ -18,7 +19,7 @@
 
 extern "C" __global__ void __launch_bounds__(1024) instance_norm_forward(float* __restrict__ out, float* __restrict__ mean,
                                                  float* __restrict__ rstd, const float* __restrict__ in,
-                                                 int planes, int hw, float eps) {
+                                                 int planes, int hw, float eps, int act, float slope) {
     __shared__ float scratch[32];
     const int p = blockIdx.x;
     if (p >= planes) {
@@ -73,18 +74,32 @@ extern "C" __global__ void __launch_bounds__(1024) instance_norm_forward(float* 
 #pragma unroll 4
         for (int i = threadIdx.x; i < hw4; i += blockDim.x) {
             const float4 v = x4[i];
-            y4[i] = make_float4((v.x - m) * rs, (v.y - m) * rs, (v.z - m) * rs, (v.w - m) * rs);
+            float4 o = make_float4((v.x - m) * rs, (v.y - m) * rs, (v.z - m) * rs, (v.w - m) * rs);
+            if (act) {
+                o = make_float4(cg_leaky(o.x, slope), cg_leaky(o.y, slope), cg_leaky(o.z, slope), cg_leaky(o.w, slope));
+            }
+            y4[i] = o;
         }
     } else {
         for (int i = threadIdx.x; i < hw; i += blockDim.x) {
-            y[i] = (x[i] - m) * rs;
+            const float xhat = (x[i] - m) * rs;
+            y[i] = act ? cg_leaky(xhat, slope) : xhat;
         }
     }
 }
 
+// The fused activation's gradient for four values (dy unchanged without one).
+__device__ __forceinline__ float4 act_grad4(float4 dy, float4 xhat, int act, float slope) {
+    if (!act) {
+        return dy;
+    }
+    return make_float4(cg_leaky_grad(dy.x, xhat.x, slope), cg_leaky_grad(dy.y, xhat.y, slope),
+                       cg_leaky_grad(dy.z, xhat.z, slope), cg_leaky_grad(dy.w, xhat.w, slope));
+}
+
 extern "C" __global__ void __launch_bounds__(1024) instance_norm_backward(float* __restrict__ dIn, const float* __restrict__ dOut,
                                                   const float* __restrict__ in, const float* __restrict__ mean,
-                                                  const float* __restrict__ rstd, int planes, int hw) {
+                                                  const float* __restrict__ rstd, int planes, int hw, int act, float slope) {
     __shared__ float scratch[32];
     const int p = blockIdx.x;
     if (p >= planes) {
@@ -104,15 +119,18 @@ extern "C" __global__ void __launch_bounds__(1024) instance_norm_backward(float*
     if (vec) {
 #pragma unroll 2
         for (int i = threadIdx.x; i < hw4; i += blockDim.x) {
-            const float4 g = dy4[i], v = x4[i];
+            const float4 v = x4[i];
+            const float4 h = make_float4((v.x - m) * rs, (v.y - m) * rs, (v.z - m) * rs, (v.w - m) * rs);
+            const float4 g = act_grad4(dy4[i], h, act, slope);
             sdy += cg_sum4(g);
-            sdyx += (g.x * ((v.x - m) * rs) + g.y * ((v.y - m) * rs)) + (g.z * ((v.z - m) * rs) + g.w * ((v.w - m) * rs));
+            sdyx += (g.x * h.x + g.y * h.y) + (g.z * h.z + g.w * h.w);
         }
     } else {
         for (int i = threadIdx.x; i < hw; i += blockDim.x) {
-            const float g = dy[i];
+            const float xhat = (x[i] - m) * rs;
+            const float g = act ? cg_leaky_grad(dy[i], xhat, slope) : dy[i];
             sdy += g;
-            sdyx += g * ((x[i] - m) * rs);
+            sdyx += g * xhat;
         }
     }
     const float mdy = cg_block_sum(sdy, scratch) / (float)hw;
@@ -122,18 +140,21 @@ extern "C" __global__ void __launch_bounds__(1024) instance_norm_backward(float*
         float4* dx4 = reinterpret_cast<float4*>(dx);
 #pragma unroll 2
         for (int i = threadIdx.x; i < hw4; i += blockDim.x) {
-            const float4 g = dy4[i], v = x4[i];
+            const float4 v = x4[i];
+            const float4 h = make_float4((v.x - m) * rs, (v.y - m) * rs, (v.z - m) * rs, (v.w - m) * rs);
+            const float4 g = act_grad4(dy4[i], h, act, slope);
             float4 o;
-            o.x = rs * (g.x - mdy - ((v.x - m) * rs) * mdyx);
-            o.y = rs * (g.y - mdy - ((v.y - m) * rs) * mdyx);
-            o.z = rs * (g.z - mdy - ((v.z - m) * rs) * mdyx);
-            o.w = rs * (g.w - mdy - ((v.w - m) * rs) * mdyx);
+            o.x = rs * (g.x - mdy - h.x * mdyx);
+            o.y = rs * (g.y - mdy - h.y * mdyx);
+            o.z = rs * (g.z - mdy - h.z * mdyx);
+            o.w = rs * (g.w - mdy - h.w * mdyx);
             dx4[i] = o;
         }
     } else {
         for (int i = threadIdx.x; i < hw; i += blockDim.x) {
             const float xhat = (x[i] - m) * rs;
-            dx[i] = rs * (dy[i] - mdy - xhat * mdyx);
+            const float g = act ? cg_leaky_grad(dy[i], xhat, slope) : dy[i];
+            dx[i] = rs * (g - mdy - xhat * mdyx);
         }
     }
 }

@@ -120,10 +120,17 @@ public interface Backend {
 
     void zeroPad2dBackward(Buffer dIn, Buffer dOut, int planes, int h, int w, int left, int right, int top, int bottom);
 
-    /** out = (in - mean) * rstd per plane; saves mean and rstd = 1/sqrt(biased var + eps) */
-    void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps);
+    /**
+     * out = xhat = (in - mean) * rstd per plane, saving mean and rstd = 1/sqrt(biased var + eps); with
+     * {@code activate}, out = LeakyReLU(xhat, slope) (slope 0: ReLU), the activation after an instance
+     * norm fused into it: one pass fewer, and nothing but the input kept for the backward pass.
+     */
+    void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps,
+                             boolean activate, float slope);
 
-    void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw);
+    /** dIn from dOut through the fused activation (if any, its sign from xhat) and the normalisation. */
+    void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw,
+                              boolean activate, float slope);
 
     /** Nearest-neighbour upsampling by an integer factor. */
     void upsampleNearestForward(Buffer out, Buffer in, int planes, int h, int w, int factor);

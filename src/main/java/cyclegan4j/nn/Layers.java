@@ -17,6 +17,11 @@ public final class Layers {
         public Tensor forward(Tensor x) {
             return F.instanceNorm2d(x, EPS);
         }
+
+        /** This layer and the activation after it as one op ({@link Sequential} fuses such a pair). */
+        Tensor forwardActivated(Tensor x, float slope) {
+            return F.instanceNorm2dLeakyRelu(x, EPS, slope);
+        }
     }
 
     /** ReflectionPad2d with (left, right, top, bottom) padding. */
@@ -90,6 +95,10 @@ public final class Layers {
         public Tensor forward(Tensor x) {
             return inPlace ? F.leakyReluInPlace(x, 0f) : F.relu(x);
         }
+
+        float slope() {
+            return 0f;
+        }
     }
 
     /** LeakyReLU; {@code inPlace} as for {@link ReLU}. */
@@ -105,6 +114,10 @@ public final class Layers {
         @Override
         public Tensor forward(Tensor x) {
             return inPlace ? F.leakyReluInPlace(x, slope) : F.leakyRelu(x, slope);
+        }
+
+        float slope() {
+            return slope;
         }
     }
 

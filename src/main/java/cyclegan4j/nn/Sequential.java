@@ -12,6 +12,9 @@ import java.util.List;
  * <p>A 2x {@link Layers.Upsample} followed by a 3x3 stride-1 pad-1 {@link Conv2d} (the CycleGAN
  * decoder) runs as one op, {@code F.upsampleConv2d}: same values, and no backend keeps the
  * upsampled image for the backward pass (the CPU, at the decoder's usual sizes, never makes it).
+ * An {@link Layers.InstanceNorm2d} followed by a {@link Layers.ReLU} or a {@link Layers.LeakyReLU}
+ * with slope &gt;= 0 runs as one op too, {@code F.instanceNorm2dLeakyRelu}: the same values and
+ * gradients, one pass over the activation fewer, and its output kept only if the next layer needs it.
  */
 public final class Sequential extends Module {
 
@@ -32,9 +35,12 @@ public final class Sequential extends Module {
         for (int i = 0; i < layers.size(); i++) {
             Module m = layers.get(i);
             Tensor next;
-            if (m instanceof Layers.Upsample up && i + 1 < layers.size()
-                    && layers.get(i + 1) instanceof Conv2d conv && conv.fusesWith(up)) {
+            Module after = i + 1 < layers.size() ? layers.get(i + 1) : null;
+            if (m instanceof Layers.Upsample up && after instanceof Conv2d conv && conv.fusesWith(up)) {
                 next = conv.forwardUpsampled(h); // the two layers as one op: no upsampled image kept
+                i++;
+            } else if (m instanceof Layers.InstanceNorm2d norm && activationSlope(after) >= 0) {
+                next = norm.forwardActivated(h, activationSlope(after));
                 i++;
             } else {
                 next = m.forward(h);
@@ -45,5 +51,13 @@ public final class Sequential extends Module {
             h = next;
         }
         return h;
+    }
+
+    /** The slope of a ReLU (0) or LeakyReLU layer, or -1 for any other layer (or none). */
+    private static float activationSlope(Module m) {
+        if (m instanceof Layers.ReLU r) {
+            return r.slope();
+        }
+        return m instanceof Layers.LeakyReLU l && l.slope() >= 0 ? l.slope() : -1f;
     }
 }

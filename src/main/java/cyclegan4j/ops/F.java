@@ -24,6 +24,11 @@ public final class F {
         return InstanceNorm.apply(x, eps);
     }
 
+    /** leakyRelu(instanceNorm2d(x, eps), slope) as one op (slope >= 0; 0 is ReLU): one pass fewer, the output not kept. */
+    public static Tensor instanceNorm2dLeakyRelu(Tensor x, float eps, float slope) {
+        return InstanceNorm.applyLeakyRelu(x, eps, slope);
+    }
+
     public static Tensor relu(Tensor x) {
         return LeakyRelu.apply(x, 0f);
     }

@@ -10,6 +10,8 @@ import cyclegan4j.tensor.Tensor;
  * Instance normalisation without affine parameters or running statistics (PyTorch's
  * InstanceNorm2d defaults): each (n, c) plane is shifted to mean 0 and scaled by
  * 1/sqrt(biased variance + eps). The mean and inverse std are saved for the backward pass.
+ * {@link #applyLeakyRelu} also applies the LeakyReLU (or ReLU) that follows it in the models, in the
+ * same pass: the values and gradients of the two ops, without keeping the output.
  */
 public final class InstanceNorm extends Function {
 
@@ -18,11 +20,25 @@ public final class InstanceNorm extends Function {
     private Buffer rstd;
     private int planes;
     private int hw;
+    private boolean activate;
+    private float slope;
 
     private InstanceNorm() {
     }
 
     public static Tensor apply(Tensor x, float eps) {
+        return apply(x, eps, false, 0f);
+    }
+
+    /** LeakyReLU(InstanceNorm(x), slope); slope 0 is ReLU. */
+    public static Tensor applyLeakyRelu(Tensor x, float eps, float slope) {
+        if (!(slope >= 0)) { // the backward pass takes the sign from xhat, which is the output's only for slope >= 0
+            throw new IllegalArgumentException("instance_norm2d + leaky_relu: slope must be >= 0, got " + slope);
+        }
+        return apply(x, eps, true, slope);
+    }
+
+    private static Tensor apply(Tensor x, float eps, boolean activate, float slope) {
         Shapes.requireRank("instance_norm2d", x, 4);
         if (x.dim(2) * x.dim(3) < 2) { // as PyTorch in training: a 1x1 plane normalises to 0 with no gradient
             throw new IllegalArgumentException("instance_norm2d: expected more than one value per plane, got shape "
@@ -34,9 +50,11 @@ public final class InstanceNorm extends Function {
         fn.hw = x.dim(2) * x.dim(3);
         fn.mean = Scope.allocate(be, fn.planes);
         fn.rstd = Scope.allocate(be, fn.planes);
+        fn.activate = activate;
+        fn.slope = slope;
         fn.input = fn.save(x);
         Tensor out = Tensor.empty(be, x.shape());
-        be.instanceNormForward(out.data(), fn.mean, fn.rstd, x.data(), fn.planes, fn.hw, eps);
+        be.instanceNormForward(out.data(), fn.mean, fn.rstd, x.data(), fn.planes, fn.hw, eps, activate, slope);
         return fn.record(out, x);
     }
 
@@ -44,7 +62,7 @@ public final class InstanceNorm extends Function {
     protected void backward(Buffer gradOut) {
         Buffer g = newGrad(0);
         Tensor x = input.get();
-        x.backend().instanceNormBackward(g, gradOut, x.data(), mean, rstd, planes, hw);
+        x.backend().instanceNormBackward(g, gradOut, x.data(), mean, rstd, planes, hw, activate, slope);
         accumulate(0, g);
     }
 

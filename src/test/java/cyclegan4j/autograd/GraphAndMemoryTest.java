@@ -49,10 +49,11 @@ class GraphAndMemoryTest {
             long before = CPU.memory().liveBytes();
             Tensor out = block.forward(x);
             long plane = (long) c * h * w, padded = (long) c * (h + 2) * (w + 2);
-            // two padded inputs (the convs keep them), two conv outputs (the norms keep them), the first
-            // norm's output with its ReLU written over it (the ReLU keeps it), the norms' means and
-            // inverse stds, and the sum. The second norm's output went when the sum had been taken.
-            long kept = 2 * padded + 2 * plane + plane + 4L * c + plane;
+            // two padded inputs (the convs keep them), two conv outputs (the norms keep them), the norms'
+            // means and inverse stds, and the sum. The first norm's ReLU is fused into it and takes its
+            // signs from the norm's input, so that output went once the padding had read it; the
+            // second norm's output went when the sum had been taken.
+            long kept = 2 * padded + 2 * plane + 4L * c + plane;
             assertEquals(kept * Float.BYTES, CPU.memory().liveBytes() - before, "bytes a residual block keeps after forward");
             F.mean(out).backward(); // the freed values were not needed
             assertNotNull(leaf.grad());

@@ -52,6 +52,15 @@ class SpatialGradTest {
     }
 
     @Test
+    void instanceNormWithItsActivationFused() {
+        try (Scope s = Scope.open()) {
+            Tensor x = leaf(rng, 2f, 2, 3, 5, 7);
+            GradCheck.named("instance_norm2d + relu").samples(60).check(() -> F.instanceNorm2dLeakyRelu(x, 1e-5f, 0f), x);
+            GradCheck.named("instance_norm2d + leaky_relu 0.2").samples(60).check(() -> F.instanceNorm2dLeakyRelu(x, 1e-5f, 0.2f), x);
+        }
+    }
+
+    @Test
     void instanceNormSmallPlanesAndLargeEps() {
         try (Scope s = Scope.open()) {
             // 2x1 and 1x3 planes (the discriminator's last IN sees 2x1), and an eps comparable to

@@ -131,9 +131,8 @@ public final class CpuBackend implements Backend {
     public void leakyReluForward(Buffer out, Buffer in, float slope, long n) {
         float[] o = a(out), x = a(in);
         Parallel.forChunks(n, (c, s, e) -> {
-            for (int i = s; i < e; i++) { // branch-free: signs are random, a branch mispredicts half the time
-                float v = x[i];
-                o[i] = Math.max(v, 0f) + slope * Math.min(v, 0f);
+            for (int i = s; i < e; i++) {
+                o[i] = CpuSpatial.leaky(x[i], slope);
             }
         });
     }
@@ -143,9 +142,7 @@ public final class CpuBackend implements Backend {
         float[] dx = a(dIn), dy = a(dOut), x = a(in);
         Parallel.forChunks(n, (c, s, e) -> {
             for (int i = s; i < e; i++) {
-                // pass = 1 when x > 0 (its bits are a positive int; -0f and negatives are not), else 0
-                float pass = (float) ((-(long) Float.floatToRawIntBits(x[i])) >>> 63);
-                dx[i] = pass * dy[i] + (1f - pass) * (slope * dy[i]);
+                dx[i] = CpuSpatial.leakyGrad(dy[i], x[i], slope);
             }
         });
     }
@@ -283,13 +280,15 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps) {
-        CpuSpatial.instanceNormForward(a(out), a(mean), a(rstd), a(in), planes, hw, eps);
+    public void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps,
+                                    boolean activate, float slope) {
+        CpuSpatial.instanceNormForward(a(out), a(mean), a(rstd), a(in), planes, hw, eps, activate, slope);
     }
 
     @Override
-    public void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw) {
-        CpuSpatial.instanceNormBackward(a(dIn), a(dOut), a(in), a(mean), a(rstd), planes, hw);
+    public void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw,
+                                     boolean activate, float slope) {
+        CpuSpatial.instanceNormBackward(a(dIn), a(dOut), a(in), a(mean), a(rstd), planes, hw, activate, slope);
     }
 
     @Override

@@ -97,7 +97,9 @@ final class CpuSpatial {
      */
     private static final int BLOCK = 64;
 
-    static void instanceNormForward(float[] out, float[] mean, float[] rstd, float[] in, int planes, int hw, float eps) {
+    /** out = xhat = (x - mean) * rstd per plane, or leaky(xhat, slope) when {@code activate} (the LeakyReLU / ReLU after it, fused). */
+    static void instanceNormForward(float[] out, float[] mean, float[] rstd, float[] in, int planes, int hw, float eps,
+                                    boolean activate, float slope) {
         Parallel.forEach(planes, hw, p -> {
             int base = p * hw;
             float m = (float) mean(in, base, hw);
@@ -105,25 +107,31 @@ final class CpuSpatial {
             mean[p] = m;
             rstd[p] = rs;
             for (int i = 0; i < hw; i++) {
-                out[base + i] = (in[base + i] - m) * rs;
+                float xhat = (in[base + i] - m) * rs;
+                out[base + i] = activate ? leaky(xhat, slope) : xhat;
             }
         });
     }
 
-    /** dx = rstd * (dy - mean(dy) - xhat * mean(dy * xhat)), xhat = (x - mean) * rstd. */
-    static void instanceNormBackward(float[] dIn, float[] dOut, float[] in, float[] mean, float[] rstd, int planes, int hw) {
+    /**
+     * dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), xhat = (x - mean) * rstd, with g = dy, or
+     * with {@code activate} g = the fused LeakyReLU's gradient, its sign taken from xhat.
+     */
+    static void instanceNormBackward(float[] dIn, float[] dOut, float[] in, float[] mean, float[] rstd, int planes, int hw,
+                                     boolean activate, float slope) {
         Parallel.forEach(planes, hw, p -> {
             int base = p * hw, end = base + hw;
             float m = mean[p], rs = rstd[p];
-            // the sums of dy (from its first value, as mean() sums) and of dy * xhat, in one pass
-            float first = dOut[base];
+            // the sums of g (from its first value, as mean() sums) and of g * xhat, in one pass
+            float first = activate ? leakyGrad(dOut[base], (in[base] - m) * rs, slope) : dOut[base];
             double sdy = 0, sdyx = 0;
             for (int i = base; i < end; i += BLOCK) {
                 float b = 0f, bx = 0f;
                 for (int j = i, stop = Math.min(i + BLOCK, end); j < stop; j++) {
-                    float dy = dOut[j];
-                    b += dy - first;
-                    bx += dy * ((in[j] - m) * rs);
+                    float xhat = (in[j] - m) * rs;
+                    float g = activate ? leakyGrad(dOut[j], xhat, slope) : dOut[j];
+                    b += g - first;
+                    bx += g * xhat;
                 }
                 sdy += b;
                 sdyx += bx;
@@ -131,9 +139,21 @@ final class CpuSpatial {
             float mdy = (float) (first + sdy / hw), mdyx = (float) (sdyx / hw);
             for (int i = base; i < end; i++) {
                 float xhat = (in[i] - m) * rs;
-                dIn[i] = rs * (dOut[i] - mdy - xhat * mdyx);
+                float g = activate ? leakyGrad(dOut[i], xhat, slope) : dOut[i];
+                dIn[i] = rs * (g - mdy - xhat * mdyx);
             }
         });
+    }
+
+    /** LeakyReLU (slope 0: ReLU), branch-free: signs are random, a branch mispredicts half the time. */
+    static float leaky(float v, float slope) {
+        return Math.max(v, 0f) + slope * Math.min(v, 0f);
+    }
+
+    /** LeakyReLU's gradient: dy where x &gt; 0, else slope * dy (x's sign from its bits: -0f and negatives fail). */
+    static float leakyGrad(float dy, float x, float slope) {
+        float pass = (float) ((-(long) Float.floatToRawIntBits(x)) >>> 63);
+        return pass * dy + (1f - pass) * (slope * dy);
     }
 
     /** The mean of a[from .. from + n), as a[from] + the mean of (a[i] - a[from]). */

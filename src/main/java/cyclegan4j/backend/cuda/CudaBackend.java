@@ -686,15 +686,17 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps) {
+    public void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps,
+                                    boolean activate, float slope) {
         bind();
-        ops.instanceNormForward(b(out), b(mean), b(rstd), b(in), planes, hw, eps);
+        ops.instanceNormForward(b(out), b(mean), b(rstd), b(in), planes, hw, eps, activate, slope);
     }
 
     @Override
-    public void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw) {
+    public void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw,
+                                     boolean activate, float slope) {
         bind();
-        ops.instanceNormBackward(b(dIn), b(dOut), b(in), b(mean), b(rstd), planes, hw);
+        ops.instanceNormBackward(b(dIn), b(dOut), b(in), b(mean), b(rstd), planes, hw, activate, slope);
     }
 
     @Override

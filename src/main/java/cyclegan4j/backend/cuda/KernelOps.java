@@ -169,12 +169,16 @@ final class KernelOps {
         rowwise(KernelSpec.ZERO_PAD_BACKWARD, (long) planes * h, dIn, dOut, planes, h, w, left, right, top, bottom);
     }
 
-    void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps) {
-        launcher.launch(KernelSpec.INSTANCE_NORM_FORWARD, planes, planeThreads(hw), out, mean, rstd, in, planes, hw, eps);
+    void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps,
+                             boolean activate, float slope) {
+        launcher.launch(KernelSpec.INSTANCE_NORM_FORWARD, planes, planeThreads(hw), out, mean, rstd, in, planes, hw, eps,
+                activate ? 1 : 0, slope);
     }
 
-    void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw) {
-        launcher.launch(KernelSpec.INSTANCE_NORM_BACKWARD, planes, planeThreads(hw), dIn, dOut, in, mean, rstd, planes, hw);
+    void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw,
+                              boolean activate, float slope) {
+        launcher.launch(KernelSpec.INSTANCE_NORM_BACKWARD, planes, planeThreads(hw), dIn, dOut, in, mean, rstd, planes, hw,
+                activate ? 1 : 0, slope);
     }
 
     void upsampleNearestForward(Buffer out, Buffer in, int planes, int h, int w, int factor) {

@@ -28,8 +28,8 @@ enum KernelSpec {
     SUMSQ_CHUNKS_PARTIAL("elementwise", "sumsq_chunks_partial", "ppi"),
     SUM_ACCUMULATE("elementwise", "sum_accumulate", "ppi"),
 
-    INSTANCE_NORM_FORWARD("instance_norm", "instance_norm_forward", "ppppiif"),
-    INSTANCE_NORM_BACKWARD("instance_norm", "instance_norm_backward", "pppppii"),
+    INSTANCE_NORM_FORWARD("instance_norm", "instance_norm_forward", "ppppiifif"),
+    INSTANCE_NORM_BACKWARD("instance_norm", "instance_norm_backward", "pppppiiif"),
 
     MSE_PARTIAL("loss", "mse_partial", "pppl"),
     L1_PARTIAL("loss", "l1_partial", "pppl"),

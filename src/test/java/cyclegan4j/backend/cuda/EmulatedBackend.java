@@ -346,13 +346,15 @@ final class EmulatedBackend implements Backend {
     }
 
     @Override
-    public void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps) {
-        ops.instanceNormForward(out, mean, rstd, in, planes, hw, eps);
+    public void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps,
+                                    boolean activate, float slope) {
+        ops.instanceNormForward(out, mean, rstd, in, planes, hw, eps, activate, slope);
     }
 
     @Override
-    public void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw) {
-        ops.instanceNormBackward(dIn, dOut, in, mean, rstd, planes, hw);
+    public void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw,
+                                     boolean activate, float slope) {
+        ops.instanceNormBackward(dIn, dOut, in, mean, rstd, planes, hw, activate, slope);
     }
 
     @Override

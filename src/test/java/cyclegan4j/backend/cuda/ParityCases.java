@@ -316,25 +316,16 @@ final class ParityCases {
         }
         int[][] norm = {{64, 256 * 256}, {128, 128 * 128}, {256, 64 * 64}, {512, 16 * 16}, {7, 1}, {5, 37}, {4, 4096}, {3, 1000003}};
         for (int[] r : norm) {
-            cases.add(new Case(Set.of("instanceNormForward", "instanceNormBackward"), "instance norm planes=" + r[0] + " hw=" + r[1], p -> {
-                int planes = r[0], hw = r[1];
-                long n = (long) planes * hw;
-                Parity.Pair x = p.rand(n, 2f, 3f), y = p.out(n), m = p.out(planes), rs = p.out(planes), dy = p.rand(n), dx = p.out(n);
-                p.cpu.instanceNormForward(y.cpu(), m.cpu(), rs.cpu(), x.cpu(), planes, hw, 1e-5f);
-                p.gpu.instanceNormForward(y.gpu(), m.gpu(), rs.gpu(), x.gpu(), planes, hw, 1e-5f);
-                p.check("mean", m, 1e-5, 1e-5);
-                p.check("rstd", rs, 1e-5, 1e-4);
-                p.check("forward", y, 1e-4, 1e-4);
-                // backward from the CPU's saved statistics on both, so it is tested on its own
-                Buffer mg = p.gpu.allocate(planes), rg = p.gpu.allocate(planes);
-                p.gpu.upload(mg, p.cpu.download(m.cpu()));
-                p.gpu.upload(rg, p.cpu.download(rs.cpu()));
-                p.cpu.instanceNormBackward(dx.cpu(), dy.cpu(), x.cpu(), m.cpu(), rs.cpu(), planes, hw);
-                p.gpu.instanceNormBackward(dx.gpu(), dy.gpu(), x.gpu(), mg, rg, planes, hw);
-                mg.close();
-                rg.close();
-                p.checkScaled("backward", dx, 1e-4, 1e-3);
-            }, (long) r[0] * KernelOps.planeThreads(r[1]) > 16384));
+            cases.add(new Case(Set.of("instanceNormForward", "instanceNormBackward"), "instance norm planes=" + r[0] + " hw=" + r[1],
+                    p -> instanceNorm(p, r[0], r[1], false, 0f), (long) r[0] * KernelOps.planeThreads(r[1]) > 16384));
+        }
+        // with the ReLU / LeakyReLU after it fused: scalar and float4 paths, and the generator's largest planes
+        float[][] fused = {{5, 37, 0f}, {4, 4096, 0.2f}, {6, 1001, 0.2f}, {64, 256 * 256, 0f}};
+        for (float[] r : fused) {
+            int planes = (int) r[0], hw = (int) r[1];
+            cases.add(new Case(Set.of("instanceNormForward", "instanceNormBackward"),
+                    "instance norm + leaky relu " + r[2] + " planes=" + planes + " hw=" + hw,
+                    p -> instanceNorm(p, planes, hw, true, r[2]), (long) planes * KernelOps.planeThreads(hw) > 16384));
         }
         int[][] up = {{256, 64, 64, 2}, {128, 128, 128, 2}, {3, 5, 7, 3}, {1, 1, 1, 4}};
         for (int[] r : up) {
@@ -398,6 +389,25 @@ final class ParityCases {
         cases.add(new Case(Set.of("adamUpdate"), "adam on 1100 tensors (more chunks than blocks), 2 steps",
                 p -> adamSteps(p, many, 2), true)); // 4400 buffer files per emulated launch: fake GPU and GPU only
         return cases;
+    }
+
+    private static void instanceNorm(Parity p, int planes, int hw, boolean activate, float slope) {
+        long n = (long) planes * hw;
+        Parity.Pair x = p.rand(n, 2f, 3f), y = p.out(n), m = p.out(planes), rs = p.out(planes), dy = p.rand(n), dx = p.out(n);
+        p.cpu.instanceNormForward(y.cpu(), m.cpu(), rs.cpu(), x.cpu(), planes, hw, 1e-5f, activate, slope);
+        p.gpu.instanceNormForward(y.gpu(), m.gpu(), rs.gpu(), x.gpu(), planes, hw, 1e-5f, activate, slope);
+        p.check("mean", m, 1e-5, 1e-5);
+        p.check("rstd", rs, 1e-5, 1e-4);
+        p.check("forward", y, 1e-4, 1e-4);
+        // backward from the CPU's saved statistics on both, so it is tested on its own
+        Buffer mg = p.gpu.allocate(planes), rg = p.gpu.allocate(planes);
+        p.gpu.upload(mg, p.cpu.download(m.cpu()));
+        p.gpu.upload(rg, p.cpu.download(rs.cpu()));
+        p.cpu.instanceNormBackward(dx.cpu(), dy.cpu(), x.cpu(), m.cpu(), rs.cpu(), planes, hw, activate, slope);
+        p.gpu.instanceNormBackward(dx.gpu(), dy.gpu(), x.gpu(), mg, rg, planes, hw, activate, slope);
+        mg.close();
+        rg.close();
+        p.checkScaled("backward", dx, 1e-4, 1e-3);
     }
 
     /** Adam steps on parameters of the given sizes, a fresh gradient each step, on both backends. */
