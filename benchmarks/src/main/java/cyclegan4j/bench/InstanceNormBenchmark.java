@@ -6,7 +6,8 @@ import org.openjdk.jmh.annotations.Param;
 
 /**
  * Instance norm ({@code Backend.instanceNormForward/Backward}, eps 1e-5) at the generator's
- * normalised maps. Bytes: each element read and written once, plus the per-plane mean and 1/std.
+ * normalised maps, with the ReLU fused as the models run it (every norm there is followed by one).
+ * Bytes: each element read and written once, plus the per-plane mean and 1/std.
  */
 public class InstanceNormBenchmark extends OpBench {
 
@@ -29,18 +30,18 @@ public class InstanceNormBenchmark extends OpBench {
         dx = filled(n, 0f);
         mean = filled(planes, 0f);
         rstd = filled(planes, 0f);
-        be.instanceNormForward(y, mean, rstd, x, planes, hw, 1e-5f); // the statistics backward reads
+        be.instanceNormForward(y, mean, rstd, x, planes, hw, 1e-5f, true, 0f); // the statistics backward reads
     }
 
     /** Reads x, writes y, mean and rstd: 2n + 2 planes floats. */
     @Benchmark
     public void forward(Bytes bytes) {
-        bytes.add(repeat(() -> be.instanceNormForward(y, mean, rstd, x, planes, hw, 1e-5f)), 2.0 * n + 2.0 * planes);
+        bytes.add(repeat(() -> be.instanceNormForward(y, mean, rstd, x, planes, hw, 1e-5f, true, 0f)), 2.0 * n + 2.0 * planes);
     }
 
     /** Reads dOut, x, mean and rstd, writes dIn: 3n + 2 planes floats. */
     @Benchmark
     public void backward(Bytes bytes) {
-        bytes.add(repeat(() -> be.instanceNormBackward(dx, dy, x, mean, rstd, planes, hw)), 3.0 * n + 2.0 * planes);
+        bytes.add(repeat(() -> be.instanceNormBackward(dx, dy, x, mean, rstd, planes, hw, true, 0f)), 3.0 * n + 2.0 * planes);
     }
 }
