@@ -50,34 +50,30 @@ public final class Adam implements AutoCloseable {
         return b;
     }
 
-    /** Applies one update from the current gradients. */
+    /** Applies one update from the current gradients: one backend call for all the parameters. */
     public void step() {
         step++;
-        int k = params.size();
-        if (k == 0) {
-            return;
-        }
-        Buffer[] data = new Buffer[k], grads = new Buffer[k];
-        long[] n = new long[k];
-        for (int i = 0; i < k; i++) {
-            data[i] = params.get(i).data();
-            grads[i] = params.get(i).grad();
-            n[i] = params.get(i).numel();
-        }
-        params.get(0).backend().adamUpdate(data, grads, m.toArray(new Buffer[0]), v.toArray(new Buffer[0]), n, lr, beta1, beta2, eps, step);
-    }
-
-    public void zeroGrad() {
         if (params.isEmpty()) {
             return;
         }
-        Buffer[] grads = new Buffer[params.size()];
-        long[] n = new long[params.size()];
-        for (int i = 0; i < grads.length; i++) {
-            grads[i] = params.get(i).grad();
-            n[i] = params.get(i).numel();
+        Buffer[] data = params.stream().map(Tensor::data).toArray(Buffer[]::new);
+        params.get(0).backend().adamUpdate(data, grads(), m.toArray(new Buffer[0]), v.toArray(new Buffer[0]), sizes(),
+                lr, beta1, beta2, eps, step);
+    }
+
+    /** Sets every gradient to zero: one backend call for all of them. */
+    public void zeroGrad() {
+        if (!params.isEmpty()) {
+            params.get(0).backend().zero(grads(), sizes());
         }
-        params.get(0).backend().zero(grads, n);
+    }
+
+    private Buffer[] grads() {
+        return params.stream().map(Tensor::grad).toArray(Buffer[]::new);
+    }
+
+    private long[] sizes() {
+        return params.stream().mapToLong(Tensor::numel).toArray();
     }
 
     /** The parameters this optimizer updates, in its order. */
