@@ -107,19 +107,16 @@ public final class ImageTranslator implements AutoCloseable {
         return open(checkpoint, direction, "auto");
     }
 
-    /** The {@code direction} generator of a loaded checkpoint, on {@code backend} (the commands share one read file). */
+    /**
+     * The {@code direction} generator of a loaded checkpoint, on {@code backend} (the commands share
+     * one read file), shaped like the checkpoint's: channels and residual blocks read off its tensors.
+     */
     public static ImageTranslator load(Checkpoint ck, Direction direction, Backend backend) throws CheckpointFormatException {
         String prefix = direction.generator() + ".";
-        GeneratorResNet g = generatorFor(ck, prefix, backend);
-        return new ImageTranslator(g, backend, direction, ck.tensor(prefix + "model.1.weight").shape()[1]);
-    }
-
-    /** A generator shaped like the checkpoint's (channels and residual blocks read off the tensors), loaded. */
-    private static GeneratorResNet generatorFor(Checkpoint ck, String prefix, Backend backend) throws CheckpointFormatException {
         if (!ck.hasTensor(prefix + "model.1.weight")) {
-            String want = prefix.substring(0, 4), other = want.equals("G_AB") ? "G_BA" : "G_AB";
+            String other = direction == Direction.A_TO_B ? Direction.B_TO_A.generator() : Direction.A_TO_B.generator();
             throw new CheckpointFormatException(ck.source() + (ck.hasTensor(other + ".model.1.weight")
-                    ? ": holds only the " + other + " generator (exported with one --direction), not " + want
+                    ? ": holds only the " + other + " generator (exported with one --direction), not " + direction.generator()
                     : ": not a CycleGAN checkpoint (no tensor " + prefix + "model.1.weight)"));
         }
         int channels = ck.tensor(prefix + "model.1.weight").shape()[1];
@@ -134,7 +131,7 @@ public final class ImageTranslator implements AutoCloseable {
             g.close();
             throw e;
         }
-        return g;
+        return new ImageTranslator(g, backend, direction, channels);
     }
 
     /** Image channels the generator was trained on: 3 (RGB) or 1 (gray). */

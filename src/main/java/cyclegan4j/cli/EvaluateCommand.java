@@ -81,8 +81,8 @@ final class EvaluateCommand {
         try (ImageTranslator ab = ImageTranslator.load(ck, Direction.A_TO_B, backend);
              ImageTranslator ba = ImageTranslator.load(ck, Direction.B_TO_A, backend)) {
             List<ImageCodec.Planes[]> images = read(pairs, ab.channels());
-            results.add(score("AtoB", ab, images, 0, err));
-            results.add(score("BtoA", ba, images, 1, err));
+            results.add(score(ab, images, 0, err));
+            results.add(score(ba, images, 1, err));
         }
         out.printf(Locale.ROOT, "evaluated %s on %s: %d test pairs (pixels in [0, 1]; L1 and PSNR per image, averaged)%n",
                 checkpoint, root, pairs.size());
@@ -165,7 +165,8 @@ final class EvaluateCommand {
     }
 
     /** Scores one direction: source = pair[from], target = the other image of the pair. */
-    private static Result score(String direction, ImageTranslator t, List<ImageCodec.Planes[]> images, int from, PrintStream err) {
+    private static Result score(ImageTranslator t, List<ImageCodec.Planes[]> images, int from, PrintStream err) {
+        String direction = t.direction().label();
         double l1 = 0, l1Id = 0, psnr = 0, psnrId = 0;
         Progress progress = new Progress(err, System.console() != null, "evaluate " + direction, 0, images.size(), "img");
         int done = 0;

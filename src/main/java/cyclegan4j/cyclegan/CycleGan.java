@@ -2,7 +2,6 @@ package cyclegan4j.cyclegan;
 
 import cyclegan4j.autograd.Autograd;
 import cyclegan4j.backend.Backend;
-import cyclegan4j.backend.Buffer;
 import cyclegan4j.nn.Adam;
 import cyclegan4j.nn.Module;
 import cyclegan4j.ops.F;
@@ -115,22 +114,16 @@ public final class CycleGan implements AutoCloseable {
             float[] v = Tensor.items(g.loss, g.gan, g.cycle, identity, lossDA, lossDB);
             return new StepLosses(v[0], v[1], v[2], v[3], (v[4] + v[5]) / 2f);
         }
-        float[] v = Tensor.items(g.loss, g.gan, g.cycle, identity, lossDA, lossDB, squaredGradientNorm(optG.parameters()),
-                squaredGradientNorm(optDA.parameters()), squaredGradientNorm(optDB.parameters()));
+        float[] v = Tensor.items(g.loss, g.gan, g.cycle, identity, lossDA, lossDB, squaredGradientNorm(optG),
+                squaredGradientNorm(optDA), squaredGradientNorm(optDB));
         return new StepLosses(v[0], v[1], v[2], v[3], (v[4] + v[5]) / 2f,
                 new StepLosses.GradientNorms((float) Math.sqrt(v[6]), (float) Math.sqrt(v[7]), (float) Math.sqrt(v[8])));
     }
 
-    /** The sum of the squares of the parameters' gradients, a scalar left on the device. */
-    private Tensor squaredGradientNorm(List<Tensor> params) {
+    /** The sum of the squares of an optimizer's gradients, a scalar left on the device. */
+    private Tensor squaredGradientNorm(Adam opt) {
         Tensor sum = Tensor.zeros(backend, 1);
-        Buffer[] grads = new Buffer[params.size()];
-        long[] n = new long[params.size()];
-        for (int i = 0; i < grads.length; i++) {
-            grads[i] = params.get(i).grad();
-            n[i] = params.get(i).numel();
-        }
-        backend.sumOfSquares(sum.data(), grads, n);
+        backend.sumOfSquares(sum.data(), opt.gradients(), opt.sizes());
         return sum;
     }
 

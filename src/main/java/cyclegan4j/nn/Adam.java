@@ -57,22 +57,24 @@ public final class Adam implements AutoCloseable {
             return;
         }
         Buffer[] data = params.stream().map(Tensor::data).toArray(Buffer[]::new);
-        params.get(0).backend().adamUpdate(data, grads(), m.toArray(new Buffer[0]), v.toArray(new Buffer[0]), sizes(),
+        params.get(0).backend().adamUpdate(data, gradients(), m.toArray(new Buffer[0]), v.toArray(new Buffer[0]), sizes(),
                 lr, beta1, beta2, eps, step);
     }
 
     /** Sets every gradient to zero: one backend call for all of them. */
     public void zeroGrad() {
         if (!params.isEmpty()) {
-            params.get(0).backend().zero(grads(), sizes());
+            params.get(0).backend().zero(gradients(), sizes());
         }
     }
 
-    private Buffer[] grads() {
+    /** The parameters' gradient buffers, in {@link #parameters()} order. */
+    public Buffer[] gradients() {
         return params.stream().map(Tensor::grad).toArray(Buffer[]::new);
     }
 
-    private long[] sizes() {
+    /** The parameters' sizes in floats, in {@link #parameters()} order. */
+    public long[] sizes() {
         return params.stream().mapToLong(Tensor::numel).toArray();
     }
 
