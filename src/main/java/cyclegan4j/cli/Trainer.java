@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 
 /**
  * The training loop behind `cyclegan4j train`: epochs of steps with the reference's LR schedule, a
- * progress bar, a CSV loss log, sample grids, atomic checkpoints ('latest' at every epoch end,
+ * progress bar, a CSV loss log, sample grids, a report page (index.html), atomic checkpoints ('latest' at every epoch end,
  * every --autosave-minutes, on --max-steps, on Ctrl-C; one per --checkpoint-every), exact --resume,
  * and a stop with a clear message when a loss stops being finite (the last good checkpoint is kept).
  *
@@ -152,7 +152,7 @@ public final class Trainer {
                 out.printf(Locale.ROOT, "samples every %d steps also show %d test image(s) of each domain (testA, testB)%n",
                         o.sampleEvery(), testSamples.count());
             }
-            return loop(gan, dataset, schedule, at, testSamples);
+            return loop(gan, dataset, schedule, at, testSamples, backend.name());
         } finally {
             finished.countDown();
             try {
@@ -163,12 +163,15 @@ public final class Trainer {
         }
     }
 
-    private Outcome loop(CycleGan gan, UnalignedDataset dataset, LrSchedule schedule, Position at, TestSamples testSamples)
-            throws IOException {
+    private Outcome loop(CycleGan gan, UnalignedDataset dataset, LrSchedule schedule, Position at, TestSamples testSamples,
+                         String device) throws IOException {
         try (PrefetchLoader loader = new PrefetchLoader(dataset, o.batchSize(), o.workers(), 2 * o.workers(), at.epoch(), at.iteration());
              LossLog log = new LossLog(o.runDir().resolve("loss.csv"), at.step())) {
             int perEpoch = loader.batchesPerEpoch();
             long step = at.step();
+            Report report = new Report(pastLosses(), perEpoch, device);
+            report.write("starting", at.epoch(), at.iteration(), step);
+            out.println("follow the run in " + report.page.file().toAbsolutePath().toUri());
             for (int epoch = at.epoch(); epoch < o.epochs(); epoch++) {
                 float lr = schedule.at(epoch);
                 gan.setLr(lr);
@@ -193,10 +196,13 @@ public final class Trainer {
                                         + "The last good checkpoint is %s (try a lower --lr).%n",
                                 bad, losses.value(bad), epoch + 1, i + 1, step + 1,
                                 Files.exists(latest()) ? latest() : "(none yet)");
+                        report.write("stopped: " + bad + " became " + losses.value(bad) + " at step " + (step + 1)
+                                + " (the last good checkpoint is kept)", epoch, i, step);
                         return Outcome.DIVERGED;
                     }
                     step++;
                     log.append(epoch, i, step, lr, losses, seconds);
+                    report.add(step, losses, seconds);
                     listener.accept(new Step(epoch, i, step, lr, losses, seconds));
                     if (sample) {
                         String name = String.format(Locale.ROOT, "epoch%03d_iter%05d", epoch + 1, i + 1);
@@ -204,6 +210,7 @@ public final class Trainer {
                         if (testSamples != null) {
                             testSamples.write(gan, o.runDir().resolve("samples").resolve(name + "_test.png"));
                         }
+                        report.write("training", epoch, i + 1, step);
                     }
                     progress.update(i + 1, losses.terms());
                     Position next = i + 1 < perEpoch ? new Position(epoch, i + 1, step) : new Position(epoch + 1, 0, step);
@@ -213,11 +220,13 @@ public final class Trainer {
                     if (o.maxSteps() > 0 && step >= o.maxSteps()) {
                         save(gan, next, latest());
                         out.printf(Locale.ROOT, "stopped after %d steps (--max-steps); checkpoint %s%n", step, latest());
+                        report.write("stopped at --max-steps", epoch, i + 1, step);
                         return Outcome.MAX_STEPS;
                     }
                     if (stopRequested) {
                         save(gan, next, latest());
                         err.printf(Locale.ROOT, "%ninterrupted: checkpoint saved to %s (continue with --resume)%n", latest());
+                        report.write("stopped (continue with --resume)", epoch, i + 1, step);
                         return Outcome.STOPPED;
                     }
                     if (o.autosaveMinutes() > 0 && System.nanoTime() - latestSaved >= o.autosaveMinutes() * 60e9
@@ -228,7 +237,61 @@ public final class Trainer {
                 save(gan, new Position(epoch + 1, 0, step), latest());
             }
             out.printf(Locale.ROOT, "done: %d epochs, %d steps; checkpoint %s%n", o.epochs(), step, latest());
+            report.write("finished", o.epochs() - 1, perEpoch, step);
             return Outcome.FINISHED;
+        }
+    }
+
+    /** The losses of the steps loss.csv kept (a resumed run's), for the report's curves; none when it cannot be read. */
+    private LossHistory pastLosses() {
+        try {
+            return LossHistory.read(o.runDir().resolve("loss.csv"));
+        } catch (IOException e) {
+            err.println("warning: the report's curves start at this step: " + e.getMessage());
+            return new LossHistory();
+        }
+    }
+
+    /**
+     * The run's index.html and what it shows. A page that cannot be written is a warning, once:
+     * training goes on (the checkpoints and loss.csv are what matter).
+     */
+    private final class Report {
+        final RunReport page = new RunReport(o.runDir(), o.name(), o.toMap());
+        final LossHistory history;
+        final int perEpoch;
+        final String device;
+        double seconds;
+        int steps;
+        boolean warned;
+
+        Report(LossHistory history, int perEpoch, String device) {
+            this.history = history;
+            this.perEpoch = perEpoch;
+            this.device = device;
+        }
+
+        void add(long step, StepLosses losses, double stepSeconds) {
+            history.add(step, losses);
+            seconds += stepSeconds;
+            steps++;
+        }
+
+        /** {@code iteration} iterations of the (0-based) epoch are done. */
+        void write(String state, int epoch, int iteration, long step) {
+            String speed = steps == 0 ? "" : String.format(Locale.ROOT, "; %.3f s/step over the last %d steps", seconds / steps, steps);
+            String status = String.format(Locale.ROOT, "%s: epoch %d/%d, iteration %d/%d, step %d; device %s%s",
+                    state, epoch + 1, o.epochs(), iteration, perEpoch, step, device, speed);
+            seconds = 0;
+            steps = 0;
+            try {
+                page.write(status, history);
+            } catch (IOException | RuntimeException e) {
+                if (!warned) {
+                    err.println("warning: could not write " + page.file() + " (" + e.getMessage() + "); training goes on");
+                    warned = true;
+                }
+            }
         }
     }
 

@@ -44,11 +44,12 @@ final class TranslateCommand {
             return Main.OK;
         }
         Path checkpoint = c.path("checkpoint");
-        String direction = c.string("direction", "AtoB");
-        if (!direction.equals("AtoB") && !direction.equals("BtoA")) {
-            throw new UsageException("--direction must be AtoB or BtoA, got '" + direction + "'");
+        Direction d;
+        try {
+            d = Direction.parse(c.string("direction", "AtoB"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + e.getMessage());
         }
-        Direction d = Direction.parse(direction);
         Path input = c.path("input");
         Path output = c.path("output");
         int maxSize = c.integer("max-size", 0);
@@ -71,19 +72,23 @@ final class TranslateCommand {
         try (ImageTranslator t = ImageTranslator.load(ck, d, backend)) {
             int done = 0;
             List<String> failed = new ArrayList<>();
-            Progress progress = new Progress(err, System.console() != null, "translate " + direction, 0, files.size(), "img");
+            Progress progress = new Progress(err, System.console() != null, "translate " + d.label(), 0, files.size(), "img");
             int largestFailed = 0; // the longer side of the largest image that did not fit in memory
             for (Path f : files) {
-                ImageCodec.Planes img = null;
+                ImageCodec.Planes decoded = null, img = null;
                 try {
-                    img = fitWithin(ImageCodec.read(f, t.channels()), maxSize);
+                    decoded = ImageCodec.read(f, t.channels());
+                    img = fitWithin(decoded, maxSize);
                     ImageWriter.writePng(output.resolve(baseName(f) + ".png"), t.apply(img), t.channels(), img.height(), img.width());
                     done++;
                 } catch (IOException e) {
                     failed.add(f.getFileName() + " (" + e.getMessage() + ")");
                 } catch (OutOfMemoryError | DeviceOutOfMemoryException e) { // the step's memory is freed: go on with the others
-                    if (img == null) { // while decoding: shrinking after it would not help
+                    if (decoded == null) { // while decoding: shrinking after it would not help
                         failed.add(f.getFileName() + " (out of memory while decoding it)");
+                    } else if (img == null) { // while shrinking: a smaller --max-size needs no more memory than this
+                        failed.add(String.format(Locale.ROOT, "%s (%dx%d: out of memory while shrinking it)", f.getFileName(),
+                                decoded.width(), decoded.height()));
                     } else {
                         failed.add(String.format(Locale.ROOT, "%s (%dx%d: out of memory)", f.getFileName(), img.width(), img.height()));
                         largestFailed = Math.max(largestFailed, Math.max(img.width(), img.height()));
@@ -91,7 +96,7 @@ final class TranslateCommand {
                 }
                 progress.update(done + failed.size());
             }
-            out.printf(Locale.ROOT, "translated %d image(s) %s into %s%n", done, direction, output);
+            out.printf(Locale.ROOT, "translated %d image(s) %s into %s%n", done, d.label(), output);
             if (!failed.isEmpty()) {
                 err.println("warning: skipped " + failed.size() + " file(s): " + String.join(", ", failed));
             }

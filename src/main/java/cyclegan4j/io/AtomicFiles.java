@@ -1,7 +1,9 @@
 package cyclegan4j.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -16,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * or an exception while writing leaves the previous file untouched; the temporary file is deleted on
  * failure. Temporary names are {@code .<name>.<random>.tmp}.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     /** Writes the whole content through the channel (positioned at 0 on an empty file). */
     @FunctionalInterface
@@ -27,6 +29,16 @@ final class AtomicFiles {
     static final String TEMP_SUFFIX = ".tmp";
 
     private AtomicFiles() {
+    }
+
+    /** Replaces {@code target} with the text, as UTF-8, all at once. */
+    public static void writeText(Path target, String text) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        write(target, ch -> {
+            while (bytes.hasRemaining()) {
+                ch.write(bytes);
+            }
+        });
     }
 
     static void write(Path target, Body body) throws IOException {

@@ -113,6 +113,21 @@ class TranslateCliTest {
     }
 
     @Test
+    void directionIgnoresCaseAndRefusesAnythingElse() throws Exception {
+        Path img = tmp.resolve("x.png");
+        CliHarness.writeImage(img, 16, 16, 1);
+        CliHarness.Result ok = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--direction", "btoa",
+                "--input", img.toString(), "--output", tmp.resolve("o").toString(), "--device", "cpu");
+        assertEquals(0, ok.code(), ok.toString());
+        assertTrue(ok.out().contains("translated 1 image(s) BtoA"), ok.toString());
+
+        CliHarness.Result bad = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--direction", "sideways",
+                "--input", img.toString(), "--output", tmp.resolve("o").toString(), "--device", "cpu");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--direction must be AtoB or BtoA, got 'sideways'"), bad.toString());
+    }
+
+    @Test
     void anImageTooLargeForMemoryIsSkippedWithAHintAndTheOthersAreTranslated() throws Exception {
         Path in = tmp.resolve("in");
         CliHarness.writeImage(in.resolve("a_small.png"), 16, 16, 3);
