@@ -10,13 +10,17 @@ import cyclegan4j.data.Transforms;
 import cyclegan4j.io.Checkpoint;
 import cyclegan4j.io.CheckpointFormatException;
 import cyclegan4j.io.Checkpoints;
+import cyclegan4j.onnx.OnnxGraph;
 import cyclegan4j.tensor.Scope;
 import cyclegan4j.tensor.Tensor;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -71,6 +75,9 @@ public final class ImageTranslator implements AutoCloseable {
             throw new IllegalArgumentException("direction must be AtoB or BtoA, got '" + label + "'");
         }
     }
+
+    /** The ONNX model's input and output names ({@link #toOnnx}). */
+    public static final String ONNX_INPUT = "image", ONNX_OUTPUT = "translated";
 
     private final GeneratorResNet generator;
     private final Backend backend;
@@ -192,6 +199,27 @@ public final class ImageTranslator implements AutoCloseable {
             }
         }
         return cropped;
+    }
+
+    /**
+     * The generator as an ONNX model (opset {@value OnnxGraph#OPSET}) for ONNX Runtime, TensorRT and
+     * the like. Input "image": [N, C, H, W] float32 in [-1, 1] (a pixel level v as v / 127.5 - 1), H and
+     * W multiples of 4 and at least 8 ({@link #apply} pads other sizes by repeating the last row and
+     * column, then crops); output "translated": the same shape, in [-1, 1]. The file's metadata holds
+     * the direction, the generator and {@code metadata} (e.g. the run's options).
+     */
+    public synchronized byte[] toOnnx(Map<String, String> metadata) {
+        if (closed) {
+            throw new IllegalStateException("this ImageTranslator is closed");
+        }
+        OnnxGraph graph = new OnnxGraph(ONNX_INPUT, channels);
+        String out = graph.node(ONNX_OUTPUT, "Identity", List.of(generator.toOnnx(graph, ONNX_INPUT, direction.generator() + ".")));
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.put("direction", direction.label());
+        meta.put("generator", direction.generator());
+        meta.put("input", "image: N x " + channels + " x H x W float32 in [-1, 1] (level / 127.5 - 1); H, W multiples of 4, >= 8");
+        return graph.toModel("cyclegan4j " + direction.generator(), out,
+                "CycleGAN ResNet generator " + direction.generator() + " (" + direction.label() + "), written by cyclegan4j", meta);
     }
 
     /** Frees the generator's memory; later calls to {@link #apply} fail. Closing twice is harmless. */

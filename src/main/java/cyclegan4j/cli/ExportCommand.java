@@ -1,21 +1,29 @@
 package cyclegan4j.cli;
 
+import cyclegan4j.ImageTranslator;
+import cyclegan4j.ImageTranslator.Direction;
+import cyclegan4j.backend.cpu.CpuBackend;
 import cyclegan4j.cyclegan.TrainingCheckpoint;
+import cyclegan4j.io.AtomicFiles;
 import cyclegan4j.io.Checkpoint;
 import cyclegan4j.io.Checkpoints;
+import cyclegan4j.onnx.OnnxGraph;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * `cyclegan4j export`: the generators of a training checkpoint alone, for translate and evaluate
  * (or PyTorch) without the discriminators, optimizer moments and image pools that only resuming
  * needs: a quarter of the file for the seed's model. Tensor names and the run's options stay as they
- * were, so everything that reads generators reads the export too.
+ * were, so everything that reads generators reads the export too. An output named *.onnx gets one
+ * generator as an ONNX model instead ({@link ImageTranslator#toOnnx}), for other runtimes.
  */
 final class ExportCommand {
 
@@ -26,10 +34,13 @@ final class ExportCommand {
     }
 
     static CommandLineSpec spec() {
-        return new CommandLineSpec("export", "Write a checkpoint's generators alone (what translate and evaluate need).")
+        return new CommandLineSpec("export", "Write a checkpoint's generators alone (what translate and evaluate need),"
+                + " or one generator as an ONNX model.")
                 .value("checkpoint", "FILE", "a checkpoint written by train (required)")
-                .value("output", "FILE", "the .safetensors file to write (required; not the checkpoint itself)")
-                .value("direction", "DIR", "both, AtoB (G_AB only) or BtoA (G_BA only) (default: both)");
+                .value("output", "FILE", "the .safetensors file to write, or a .onnx file for one generator as an ONNX model"
+                        + " (opset " + OnnxGraph.OPSET + ") (required; not the checkpoint itself)")
+                .value("direction", "DIR", "both, AtoB (G_AB only) or BtoA (G_BA only); an ONNX file holds one"
+                        + " (default: both)");
     }
 
     static int run(String[] args, PrintStream out) throws IOException {
@@ -51,7 +62,14 @@ final class ExportCommand {
         if (Files.exists(output) && Files.isSameFile(checkpoint, output)) {
             throw new UsageException("--output is the checkpoint itself; write the export to another file");
         }
-        Checkpoint from = Checkpoint.load(checkpoint), to = new Checkpoint();
+        Checkpoint from = Checkpoint.load(checkpoint);
+        if (output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+            if (prefixes.size() != 1) {
+                throw new UsageException("an ONNX file holds one generator: pass --direction AtoB or BtoA");
+            }
+            return writeOnnx(from, Direction.parse(direction), output, out);
+        }
+        Checkpoint to = new Checkpoint();
         for (String prefix : prefixes) {
             if (!from.hasTensor(prefix + "model.1.weight")) {
                 throw new UsageException(checkpoint + " has no " + prefix.substring(0, 4) + " generator (no tensor "
@@ -74,6 +92,25 @@ final class ExportCommand {
         out.printf(Locale.ROOT, "wrote %s: %s, %d tensors, %.1f MB (the checkpoint: %.1f MB)%n", output,
                 direction.equals("both") ? "G_AB and G_BA" : prefixes.get(0).substring(0, 4), to.tensors().size(),
                 Files.size(output) / 1e6, Files.size(checkpoint) / 1e6);
+        return Main.OK;
+    }
+
+    private static int writeOnnx(Checkpoint from, Direction direction, Path output, PrintStream out) throws IOException {
+        Map<String, String> provenance = new LinkedHashMap<>(); // the run's options and where in training: not its optimizer state
+        from.metadata().forEach((k, v) -> {
+            if (k.startsWith(Checkpoints.OPTION_PREFIX) || PROVENANCE.contains(k)) {
+                provenance.put(k, v);
+            }
+        });
+        provenance.put("exported_from", from.source().getFileName().toString());
+        byte[] model;
+        try (ImageTranslator t = ImageTranslator.load(from, direction, CpuBackend.get())) {
+            model = t.toOnnx(provenance);
+        }
+        AtomicFiles.writeBytes(output, model);
+        out.printf(Locale.ROOT, "wrote %s: %s as ONNX (opset %d), %.1f MB; input '%s' [N, C, H, W] in [-1, 1],"
+                        + " H and W multiples of 4 (at least 8), output '%s'%n", output, direction.generator(), OnnxGraph.OPSET,
+                model.length / 1e6, ImageTranslator.ONNX_INPUT, ImageTranslator.ONNX_OUTPUT);
         return Main.OK;
     }
 }

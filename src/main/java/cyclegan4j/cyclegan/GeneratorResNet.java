@@ -5,6 +5,7 @@ import cyclegan4j.nn.Conv2d;
 import cyclegan4j.nn.Layers;
 import cyclegan4j.nn.Module;
 import cyclegan4j.nn.Sequential;
+import cyclegan4j.onnx.OnnxGraph;
 import cyclegan4j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -60,5 +61,10 @@ public final class GeneratorResNet extends Module {
                     + java.util.Arrays.toString(x.shape()));
         }
         return model.forward(x);
+    }
+
+    @Override
+    public String toOnnx(OnnxGraph graph, String input, String prefix) {
+        return model.toOnnx(graph, input, prefix + "model.");
     }
 }

@@ -5,9 +5,11 @@ import cyclegan4j.nn.Conv2d;
 import cyclegan4j.nn.Layers;
 import cyclegan4j.nn.Module;
 import cyclegan4j.nn.Sequential;
+import cyclegan4j.onnx.OnnxGraph;
 import cyclegan4j.ops.F;
 import cyclegan4j.tensor.Tensor;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 /** x + block(x), block = pad, conv3, IN, ReLU, pad, conv3, IN (parameters named block.1.*, block.5.*). */
@@ -32,5 +34,10 @@ public final class ResidualBlock extends Module {
         Tensor out = F.add(x, y);
         y.freeIfUnsaved(); // the sum's backward needs neither addend
         return out;
+    }
+
+    @Override
+    public String toOnnx(OnnxGraph graph, String input, String prefix) {
+        return graph.node(prefix + "Add", "Add", List.of(input, block.toOnnx(graph, input, prefix + "block.")));
     }
 }

@@ -33,7 +33,12 @@ public final class AtomicFiles {
 
     /** Replaces {@code target} with the text, as UTF-8, all at once. */
     public static void writeText(Path target, String text) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Replaces {@code target} with the bytes, all at once. */
+    public static void writeBytes(Path target, byte[] content) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(content);
         write(target, ch -> {
             while (bytes.hasRemaining()) {
                 ch.write(bytes);

@@ -1,9 +1,12 @@
 package cyclegan4j.nn;
 
 import cyclegan4j.backend.Backend;
+import cyclegan4j.onnx.OnnxGraph;
 import cyclegan4j.ops.F;
 import cyclegan4j.tensor.Tensor;
 
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -47,6 +50,16 @@ public final class Conv2d extends Module {
     @Override
     public Tensor forward(Tensor x) {
         return F.conv2d(x, weight, bias, stride, padding);
+    }
+
+    @Override
+    public String toOnnx(OnnxGraph graph, String input, String prefix) {
+        String out = graph.node(prefix + "Conv", "Conv", List.of(input, graph.weights(prefix + "weight", weight),
+                        graph.weights(prefix + "bias", bias)),
+                Map.of("kernel_shape", new long[]{kernel, kernel}, "strides", new long[]{stride, stride},
+                        "pads", new long[]{padding, padding, padding, padding}));
+        graph.setChannels(out, weight.dim(0));
+        return out;
     }
 
     /** Whether {@link #forwardUpsampled} serves this layer after {@code up}: 2x, then 3x3 stride 1 pad 1. */

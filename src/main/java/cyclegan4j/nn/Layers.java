@@ -1,7 +1,12 @@
 package cyclegan4j.nn;
 
+import cyclegan4j.onnx.OnnxGraph;
 import cyclegan4j.ops.F;
 import cyclegan4j.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /** The parameter-free layers, each a thin Module over one op of {@link F}. */
 public final class Layers {
@@ -16,6 +21,17 @@ public final class Layers {
         @Override
         public Tensor forward(Tensor x) {
             return F.instanceNorm2d(x, EPS);
+        }
+
+        /** ONNX's InstanceNormalization with scale 1 and bias 0 (affine=False). */
+        @Override
+        public String toOnnx(OnnxGraph graph, String input, String prefix) {
+            int c = graph.channels(input);
+            float[] ones = new float[c];
+            Arrays.fill(ones, 1f);
+            return graph.node(prefix + "InstanceNormalization", "InstanceNormalization",
+                    List.of(input, graph.floats("ones_" + c, ones, c), graph.floats("zeros_" + c, new float[c], c)),
+                    Map.of("epsilon", EPS));
         }
 
         /** This layer and the activation after it as one op ({@link Sequential} fuses such a pair). */
@@ -43,6 +59,11 @@ public final class Layers {
         public Tensor forward(Tensor x) {
             return F.reflectionPad2d(x, left, right, top, bottom);
         }
+
+        @Override
+        public String toOnnx(OnnxGraph graph, String input, String prefix) {
+            return pad(graph, input, prefix, "reflect", left, right, top, bottom);
+        }
     }
 
     /** ZeroPad2d with (left, right, top, bottom) padding. */
@@ -59,6 +80,11 @@ public final class Layers {
         @Override
         public Tensor forward(Tensor x) {
             return F.zeroPad2d(x, left, right, top, bottom);
+        }
+
+        @Override
+        public String toOnnx(OnnxGraph graph, String input, String prefix) {
+            return pad(graph, input, prefix, "constant", left, right, top, bottom);
         }
     }
 
@@ -78,6 +104,14 @@ public final class Layers {
         public Tensor forward(Tensor x) {
             return F.upsampleNearest(x, factor);
         }
+
+        /** Resize: output pixel (y, x) reads input (floor(y / f), floor(x / f)), as nearest upsampling does. */
+        @Override
+        public String toOnnx(OnnxGraph graph, String input, String prefix) {
+            String scales = graph.floats("scales_" + factor, new float[]{1, 1, factor, factor}, 4);
+            return graph.node(prefix + "Resize", "Resize", List.of(input, "", scales), Map.of("mode", "nearest",
+                    "coordinate_transformation_mode", "asymmetric", "nearest_mode", "floor"));
+        }
     }
 
     /**
@@ -94,6 +128,11 @@ public final class Layers {
         @Override
         public Tensor forward(Tensor x) {
             return inPlace ? F.leakyReluInPlace(x, 0f) : F.relu(x);
+        }
+
+        @Override
+        public String toOnnx(OnnxGraph graph, String input, String prefix) {
+            return graph.node(prefix + "Relu", "Relu", List.of(input));
         }
 
         float slope() {
@@ -116,6 +155,11 @@ public final class Layers {
             return inPlace ? F.leakyReluInPlace(x, slope) : F.leakyRelu(x, slope);
         }
 
+        @Override
+        public String toOnnx(OnnxGraph graph, String input, String prefix) {
+            return graph.node(prefix + "LeakyRelu", "LeakyRelu", List.of(input), Map.of("alpha", slope));
+        }
+
         float slope() {
             return slope;
         }
@@ -126,5 +170,16 @@ public final class Layers {
         public Tensor forward(Tensor x) {
             return F.tanh(x);
         }
+
+        @Override
+        public String toOnnx(OnnxGraph graph, String input, String prefix) {
+            return graph.node(prefix + "Tanh", "Tanh", List.of(input));
+        }
+    }
+
+    /** ONNX Pad over H and W; its pads list every axis's start, then every axis's end. */
+    private static String pad(OnnxGraph graph, String input, String prefix, String mode, int left, int right, int top, int bottom) {
+        String pads = graph.int64s("pads_" + left + "_" + right + "_" + top + "_" + bottom, 0, 0, top, left, 0, 0, bottom, right);
+        return graph.node(prefix + "Pad", "Pad", List.of(input, pads), Map.of("mode", mode));
     }
 }

@@ -1,5 +1,6 @@
 package cyclegan4j.nn;
 
+import cyclegan4j.onnx.OnnxGraph;
 import cyclegan4j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -20,6 +21,17 @@ public abstract class Module implements AutoCloseable {
     private final Map<String, Module> children = new LinkedHashMap<>();
 
     public abstract Tensor forward(Tensor x);
+
+    /**
+     * Adds what {@link #forward} computes to an ONNX graph: reads the graph value {@code input} and
+     * returns the name of its output. {@code prefix} is this module's state_dict path (e.g.
+     * "model.10."): its weights keep their state_dict names and its nodes are named after it.
+     *
+     * @throws UnsupportedOperationException for a module with no ONNX form
+     */
+    public String toOnnx(OnnxGraph graph, String input, String prefix) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no ONNX form");
+    }
 
     protected final Tensor registerParameter(String name, Tensor p) {
         if (parameters.put(name, p) != null) {

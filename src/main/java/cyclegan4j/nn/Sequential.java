@@ -1,8 +1,10 @@
 package cyclegan4j.nn;
 
+import cyclegan4j.onnx.OnnxGraph;
 import cyclegan4j.tensor.Tensor;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs its children in order; they are named "0", "1", ... as in torch.nn.Sequential. Each
@@ -49,6 +51,16 @@ public final class Sequential extends Module {
                 h.freeIfUnsaved(); // our own intermediate: only a backward pass could want it again
             }
             h = next;
+        }
+        return h;
+    }
+
+    /** Each layer in turn (runtimes fuse what they can themselves). */
+    @Override
+    public String toOnnx(OnnxGraph graph, String input, String prefix) {
+        String h = input;
+        for (Map.Entry<String, Module> layer : children().entrySet()) {
+            h = layer.getValue().toOnnx(graph, h, prefix + layer.getKey() + ".");
         }
         return h;
     }

@@ -1,12 +1,20 @@
 package cyclegan4j.cli;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import cyclegan4j.ImageTranslator;
+import cyclegan4j.data.ImageCodec;
+import cyclegan4j.data.Transforms;
 import cyclegan4j.io.Checkpoint;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +38,44 @@ class ExportCliTest {
     private CliHarness.Result translate(Path ck, String direction, String outDir) {
         return CliHarness.run("translate", "--checkpoint", ck.toString(), "--direction", direction,
                 "--input", image.toString(), "--output", tmp.resolve(outDir).toString(), "--device", "cpu");
+    }
+
+    @Test
+    void anOnnxExportRunsInOnnxRuntimeAsTranslateDoes() throws Exception {
+        Path onnx = tmp.resolve("g_ab.onnx");
+        CliHarness.Result both = CliHarness.run("export", "--checkpoint", checkpoint.toString(), "--output", onnx.toString());
+        assertEquals(2, both.code(), both.toString());
+        assertTrue(both.err().contains("an ONNX file holds one generator: pass --direction AtoB or BtoA"), both.toString());
+
+        CliHarness.Result r = CliHarness.run("export", "--checkpoint", checkpoint.toString(), "--output", onnx.toString(),
+                "--direction", "BtoA");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("G_BA as ONNX (opset 13)"), r.toString());
+
+        Path square = tmp.resolve("in/square.png"); // a size the model takes as it is: H, W multiples of 4
+        CliHarness.writeImage(square, 20, 12, 5);
+        ImageCodec.Planes img = ImageCodec.read(square, 1);
+        float[] ours;
+        try (ImageTranslator t = ImageTranslator.open(checkpoint, ImageTranslator.Direction.B_TO_A, "cpu")) {
+            ours = t.apply(img);
+        }
+        float[] x = new float[img.data().length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Transforms.normalize(img.data()[i]);
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(onnx.toString(), new OrtSession.SessionOptions());
+             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[]{1, 1, 12, 20});
+             OrtSession.Result out = session.run(Map.of(ImageTranslator.ONNX_INPUT, in))) {
+            assertEquals(ImageTranslator.ONNX_OUTPUT, session.getOutputNames().iterator().next());
+            assertEquals("BtoA", session.getMetadata().getCustomMetadata().get("direction"));
+            assertEquals("1", session.getMetadata().getCustomMetadata().get("option.channels"), "the run's options come along");
+            FloatBuffer y = ((OnnxTensor) out.get(0)).getFloatBuffer();
+            assertEquals(ours.length, y.remaining());
+            for (int i = 0; i < ours.length; i++) {
+                assertEquals(ours[i], y.get(i), 1e-4, "pixel " + i);
+            }
+        }
     }
 
     @Test
