@@ -16,11 +16,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
  * `cyclegan4j translate`: runs one generator of a checkpoint over an image or a folder of images.
- * Any size works (see {@link ImageTranslator}). Outputs keep the input's base name, as PNG.
+ * Any size works (see {@link ImageTranslator}). Outputs keep the input's base name, as PNG. Images
+ * are decoded ahead and written behind the model on other threads ({@link TranslatePipeline}).
  */
 final class TranslateCommand {
 
@@ -35,7 +37,8 @@ final class TranslateCommand {
                 .value("output", "DIR", "folder for the translated PNGs (required)")
                 .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)")
                 .value("max-size", "PX", "shrink larger images (bicubic, aspect kept) so that their longer side is PX;"
-                        + " the output has the shrunk size (default: 0, every image at its own size)");
+                        + " the output has the shrunk size (default: 0, every image at its own size)")
+                .value("workers", "N", "image decoding threads, ahead of the model; one more writes the PNGs (default: 2)");
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
@@ -53,6 +56,10 @@ final class TranslateCommand {
         Path input = c.path("input");
         Path output = c.path("output");
         int maxSize = c.integer("max-size", 0);
+        int workers = c.integer("workers", 2);
+        if (workers < 1) {
+            throw new UsageException("--workers must be at least 1, got " + workers);
+        }
         if (maxSize != 0 && maxSize < 8) {
             throw new UsageException("--max-size must be 0 (no limit) or at least 8, got " + maxSize);
         }
@@ -69,42 +76,69 @@ final class TranslateCommand {
         Backend backend = Devices.select(c.string("device", "auto"), out);
         Checkpoint ck = Checkpoint.load(checkpoint);
         Files.createDirectories(output);
-        try (ImageTranslator t = ImageTranslator.load(ck, d, backend)) {
-            int done = 0;
-            List<String> failed = new ArrayList<>();
+        try (ImageTranslator t = ImageTranslator.load(ck, d, backend);
+             TranslatePipeline pipe = new TranslatePipeline(workers)) {
             Progress progress = new Progress(err, System.console() != null, "translate " + d.label(), 0, files.size(), "img");
-            int largestFailed = 0; // the longer side of the largest image that did not fit in memory
-            for (Path f : files) {
-                ImageCodec.Planes decoded = null, img = null;
-                try {
-                    decoded = ImageCodec.read(f, t.channels());
-                    img = fitWithin(decoded, maxSize);
-                    ImageWriter.writePng(output.resolve(baseName(f) + ".png"), t.apply(img), t.channels(), img.height(), img.width());
-                    done++;
-                } catch (IOException e) {
-                    failed.add(f.getFileName() + " (" + e.getMessage() + ")");
-                } catch (OutOfMemoryError | DeviceOutOfMemoryException e) { // the step's memory is freed: go on with the others
-                    if (decoded == null) { // while decoding: shrinking after it would not help
-                        failed.add(f.getFileName() + " (out of memory while decoding it)");
-                    } else if (img == null) { // while shrinking: a smaller --max-size needs no more memory than this
-                        failed.add(String.format(Locale.ROOT, "%s (%dx%d: out of memory while shrinking it)", f.getFileName(),
-                                decoded.width(), decoded.height()));
-                    } else {
-                        failed.add(String.format(Locale.ROOT, "%s (%dx%d: out of memory)", f.getFileName(), img.width(), img.height()));
-                        largestFailed = Math.max(largestFailed, Math.max(img.width(), img.height()));
+            TranslatePipeline.Outcomes outcomes = new TranslatePipeline.Outcomes();
+            List<Future<Loaded>> ahead = new ArrayList<>(); // decoded (and shrunk) on the workers, taken in input order
+            int next = 0;
+            for (int i = 0; i < files.size(); i++) {
+                while (next < files.size() && next <= i + workers) {
+                    Path f = files.get(next++);
+                    ahead.add(pipe.ahead(() -> load(f, t.channels(), maxSize)));
+                }
+                Path f = files.get(i);
+                Loaded in = TranslatePipeline.get(ahead.set(i, null));
+                if (in.failure() != null) {
+                    outcomes.failed(i, f, in.failure(), 0);
+                } else {
+                    ImageCodec.Planes img = in.img();
+                    float[] result = null;
+                    try {
+                        result = t.apply(img);
+                    } catch (OutOfMemoryError | DeviceOutOfMemoryException e) { // the step's memory is freed: go on with the others
+                        outcomes.failed(i, f, String.format(Locale.ROOT, "%dx%d: out of memory", img.width(), img.height()),
+                                Math.max(img.width(), img.height()));
+                    }
+                    if (result != null) {
+                        float[] chw = result;
+                        pipe.write(i, f, () -> ImageWriter.writePng(output.resolve(baseName(f) + ".png"), chw, t.channels(),
+                                img.height(), img.width()), outcomes);
                     }
                 }
-                progress.update(done + failed.size());
+                progress.update(outcomes.count() + pipe.pendingWrites());
             }
-            out.printf(Locale.ROOT, "translated %d image(s) %s into %s%n", done, d.label(), output);
-            if (!failed.isEmpty()) {
-                err.println("warning: skipped " + failed.size() + " file(s): " + String.join(", ", failed));
+            pipe.finishWrites(outcomes, progress);
+            out.printf(Locale.ROOT, "translated %d image(s) %s into %s%n", outcomes.done, d.label(), output);
+            if (!outcomes.failed.isEmpty()) {
+                err.println("warning: skipped " + outcomes.failed.size() + " file(s): " + String.join(", ", outcomes.failed.values()));
             }
-            if (largestFailed > 0) {
+            if (outcomes.largestFailed > 0) {
                 err.printf(Locale.ROOT, "(images of that size need more memory than %s has: pass --max-size %d to shrink them, "
-                        + "or give it more (JAVA_OPTS=-Xmx16g on the CPU))%n", backend.name(), Math.max(8, largestFailed / 2));
+                        + "or give it more (JAVA_OPTS=-Xmx16g on the CPU))%n", backend.name(), Math.max(8, outcomes.largestFailed / 2));
             }
-            return done > 0 ? Main.OK : Main.FAILED;
+            return outcomes.done > 0 ? Main.OK : Main.FAILED;
+        }
+    }
+
+    /** A decoded and fitted image, or why there is none. */
+    private record Loaded(ImageCodec.Planes img, String failure) {
+    }
+
+    /** Reads and shrinks one image (on a worker thread); a file that cannot be is a failure, not an exception. */
+    private static Loaded load(Path f, int channels, int maxSize) {
+        ImageCodec.Planes decoded;
+        try {
+            decoded = ImageCodec.read(f, channels);
+        } catch (IOException e) {
+            return new Loaded(null, e.getMessage());
+        } catch (OutOfMemoryError e) { // shrinking after it would not help
+            return new Loaded(null, "out of memory while decoding it");
+        }
+        try {
+            return new Loaded(fitWithin(decoded, maxSize), null);
+        } catch (OutOfMemoryError e) { // a smaller --max-size needs no more memory than this
+            return new Loaded(null, String.format(Locale.ROOT, "%dx%d: out of memory while shrinking it", decoded.width(), decoded.height()));
         }
     }
 

@@ -113,6 +113,43 @@ class TranslateCliTest {
     }
 
     @Test
+    void failuresAreReportedInInputOrderWhateverTheThreadsAndAWriteFailureSkipsOnlyItsFile() throws Exception {
+        Path in = tmp.resolve("in");
+        for (int i = 0; i < 9; i++) {
+            if (i % 3 == 1) {
+                Files.createDirectories(in);
+                Files.writeString(in.resolve("img" + i + ".png"), "not an image " + i);
+            } else {
+                CliHarness.writeImage(in.resolve("img" + i + ".png"), 12 + i, 16, i + 1);
+            }
+        }
+        String expected = null;
+        for (String workers : new String[]{"1", "4"}) {
+            Path out = tmp.resolve("out" + workers);
+            Files.createDirectories(out.resolve("img6.png")); // a folder where img6's output should go: its write fails
+            Files.writeString(out.resolve("img6.png/keep"), "so that the folder is not empty");
+            CliHarness.Result r = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input", in.toString(),
+                    "--output", out.toString(), "--device", "cpu", "--workers", workers);
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("translated 5 image(s)"), r.toString());
+            for (int i : new int[]{0, 2, 3, 5, 8}) {
+                assertEquals(12 + i, ImageIO.read(out.resolve("img" + i + ".png").toFile()).getWidth(), "img" + i + ": " + r);
+            }
+            String warning = r.err().lines().filter(l -> l.startsWith("warning: skipped")).findFirst().orElseThrow();
+            assertTrue(warning.startsWith("warning: skipped 4 file(s): img1.png (") && warning.indexOf("img4.png") < warning.indexOf("img6.png (writing it")
+                    && warning.indexOf("img6.png") < warning.indexOf("img7.png"), warning);
+            if (expected != null) {
+                assertEquals(expected, warning.replace("out4", "out1"), "the same report with 1 and 4 workers");
+            }
+            expected = warning;
+        }
+        CliHarness.Result bad = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input", in.toString(),
+                "--output", tmp.resolve("o").toString(), "--device", "cpu", "--workers", "0");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--workers must be at least 1"), bad.toString());
+    }
+
+    @Test
     void directionIgnoresCaseAndRefusesAnythingElse() throws Exception {
         Path img = tmp.resolve("x.png");
         CliHarness.writeImage(img, 16, 16, 1);
