@@ -1,5 +1,7 @@
 package cyclegan4j.cli;
 
+import cyclegan4j.data.DataOptions.Preprocess;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 
@@ -26,6 +28,9 @@ final class TrainCommand {
                 .value("channels", "C", "image channels, 3 or 1 (default: 3)")
                 .value("load-size", "PX", "resize images to this square size first (default: crop-size * 1.12)")
                 .value("crop-size", "PX", "random crop size, a multiple of 4, >= 32 (default: 256)")
+                .value("preprocess", "MODE", "before the random crop: resize_and_crop (to a load-size square), "
+                        + "scale_width_and_crop (to width load-size, aspect kept) or crop (at each image's own size; "
+                        + "smaller images are skipped) (default: resize_and_crop)")
                 .flag("no-flip", "no random horizontal flips")
                 .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)")
                 .value("seed", "N", "random seed (default: 0)")
@@ -47,10 +52,19 @@ final class TrainCommand {
                 c.real("lr", 2e-4f), c.real("beta1", 0.5f), c.real("beta2", 0.999f),
                 c.real("lambda-cyc", 10f), c.real("lambda-id", 5f),
                 c.integer("n-residual-blocks", 9), c.integer("channels", 3),
-                c.integer("load-size", (int) (crop * 1.12)), crop, !c.has("no-flip"),
+                c.integer("load-size", (int) (crop * 1.12)), crop, preprocess(c.string("preprocess", "resize_and_crop")),
+                !c.has("no-flip"),
                 c.string("device", "auto"), c.longValue("seed", 0), c.integer("sample-every", 100),
                 c.integer("checkpoint-every", 0), c.real("autosave-minutes", 10f), c.longValue("max-steps", 0), c.has("resume"),
                 c.integer("pool-size", 50), c.integer("workers", 2));
+    }
+
+    private static Preprocess preprocess(String label) {
+        try {
+            return Preprocess.parse(label);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + e.getMessage());
+        }
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {

@@ -1,6 +1,8 @@
 package cyclegan4j.cli;
 
 import cyclegan4j.cyclegan.CycleGanConfig;
+import cyclegan4j.data.DataOptions;
+import cyclegan4j.data.DataOptions.Preprocess;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,7 +11,7 @@ import java.util.Map;
 /** Everything `train` needs, parsed and checked; {@link #toMap()} is what checkpoints record. */
 record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayEpoch, int batchSize,
                     float lr, float beta1, float beta2, float lambdaCycle, float lambdaIdentity,
-                    int residualBlocks, int channels, int loadSize, int cropSize, boolean flip,
+                    int residualBlocks, int channels, int loadSize, int cropSize, Preprocess preprocess, boolean flip,
                     String device, long seed, int sampleEvery, int checkpointEvery, float autosaveMinutes,
                     long maxSteps, boolean resume, int poolSize, int workers) {
 
@@ -41,6 +43,10 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed);
     }
 
+    DataOptions dataOptions() {
+        return new DataOptions(loadSize, cropSize, channels, flip, true, preprocess);
+    }
+
     Path runDir() {
         return out.resolve(name);
     }
@@ -61,6 +67,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         m.put("channels", Integer.toString(channels));
         m.put("load_size", Integer.toString(loadSize));
         m.put("crop_size", Integer.toString(cropSize));
+        m.put("preprocess", preprocess.label());
         m.put("flip", Boolean.toString(flip));
         m.put("seed", Long.toString(seed));
         m.put("pool_size", Integer.toString(poolSize));

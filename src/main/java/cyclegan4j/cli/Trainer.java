@@ -7,7 +7,6 @@ import cyclegan4j.cyclegan.StepLosses;
 import cyclegan4j.cyclegan.TrainingCheckpoint;
 import cyclegan4j.cyclegan.TrainingCheckpoint.Position;
 import cyclegan4j.data.Batch;
-import cyclegan4j.data.DataOptions;
 import cyclegan4j.data.ImageWriter;
 import cyclegan4j.data.PrefetchLoader;
 import cyclegan4j.data.UnalignedDataset;
@@ -130,8 +129,7 @@ public final class Trainer {
                     + " (continue it with --resume, or choose another --name or --out)");
         }
         Backend backend = Devices.select(o.device(), out);
-        DataOptions data = new DataOptions(o.loadSize(), o.cropSize(), o.channels(), o.flip(), true);
-        UnalignedDataset dataset = UnalignedDataset.open(o.dataroot(), "train", data, o.seed(), w -> err.println("warning: " + w));
+        UnalignedDataset dataset = UnalignedDataset.open(o.dataroot(), "train", o.dataOptions(), o.seed(), w -> err.println("warning: " + w));
         LrSchedule schedule = new LrSchedule(o.lr(), o.epochs(), o.decayEpoch());
 
         TestSamples testSamples = o.sampleEvery() > 0

@@ -1,21 +1,54 @@
 package cyclegan4j.data;
 
+import java.util.Locale;
+import java.util.Objects;
+
 /**
- * How images become model inputs, as the reference's {@code get_transform} with
- * {@code --preprocess resize_and_crop}: optional grayscale, bicubic resize to
- * {@code loadSize x loadSize}, random crop to {@code cropSize x cropSize}, random horizontal flip,
- * scale to [-1, 1].
+ * How images become model inputs, as the reference's {@code get_transform}: optional grayscale,
+ * a bicubic resize as {@code preprocess} says, random crop to {@code cropSize x cropSize}, random
+ * horizontal flip, scale to [-1, 1].
  *
- * @param loadSize side of the square every image is resized to (bicubic)
- * @param cropSize side of the random square crop taken from the resized image (≤ loadSize)
+ * @param loadSize   side of the square every image is resized to (resize_and_crop), or the width
+ *                   it is scaled to (scale_width_and_crop); unused by crop
+ * @param cropSize   side of the random square crop taken from the resized image (≤ loadSize)
  * @param channels 3 (RGB) or 1 (grayscale, PIL's ITU-R 601-2 luma)
  * @param flip     random horizontal flip with probability 1/2 (the reference's default; off with --no_flip)
  * @param shuffle  visit the items of each epoch in a seeded random order (the reference's
  *                 DataLoader shuffle; off with --serial_batches, which also pairs B[i % |B|])
  */
-public record DataOptions(int loadSize, int cropSize, int channels, boolean flip, boolean shuffle) {
+public record DataOptions(int loadSize, int cropSize, int channels, boolean flip, boolean shuffle, Preprocess preprocess) {
+
+    /** The reference's --preprocess choices that give every image the crop's size. */
+    public enum Preprocess {
+        /** Resize to loadSize x loadSize (aspect not kept), then crop: the reference's default. */
+        RESIZE_AND_CROP,
+        /** Scale to width loadSize, aspect kept (height at least cropSize), then crop. */
+        SCALE_WIDTH_AND_CROP,
+        /** Crop at the image's own size (images smaller than the crop are skipped). */
+        CROP;
+
+        /** The command-line name, e.g. "scale_width_and_crop". */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Preprocess parse(String label) {
+            for (Preprocess p : values()) {
+                if (p.label().equals(label)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("preprocess must be resize_and_crop, scale_width_and_crop or crop, got '" + label + "'");
+        }
+    }
+
+    /** resize_and_crop, the reference's default. */
+    public DataOptions(int loadSize, int cropSize, int channels, boolean flip, boolean shuffle) {
+        this(loadSize, cropSize, channels, flip, shuffle, Preprocess.RESIZE_AND_CROP);
+    }
 
     public DataOptions {
+        Objects.requireNonNull(preprocess, "preprocess");
         if (cropSize <= 0 || loadSize < cropSize) {
             throw new IllegalArgumentException("data: need 0 < crop size (" + cropSize + ") <= load size (" + loadSize + ")");
         }
@@ -35,14 +68,18 @@ public record DataOptions(int loadSize, int cropSize, int channels, boolean flip
     }
 
     public DataOptions withLoadSize(int v) {
-        return new DataOptions(v, cropSize, channels, flip, shuffle);
+        return new DataOptions(v, cropSize, channels, flip, shuffle, preprocess);
     }
 
     public DataOptions withFlip(boolean v) {
-        return new DataOptions(loadSize, cropSize, channels, v, shuffle);
+        return new DataOptions(loadSize, cropSize, channels, v, shuffle, preprocess);
     }
 
     public DataOptions withShuffle(boolean v) {
-        return new DataOptions(loadSize, cropSize, channels, flip, v);
+        return new DataOptions(loadSize, cropSize, channels, flip, v, preprocess);
+    }
+
+    public DataOptions withPreprocess(Preprocess v) {
+        return new DataOptions(loadSize, cropSize, channels, flip, shuffle, v);
     }
 }

@@ -109,17 +109,19 @@ public final class UnalignedDataset {
         }
         SplittableRandom rng = itemRandom(seed, epoch, index);
         int ib = options.shuffle() ? rng.nextInt(b.size()) : index % b.size();
-        Transforms.Params pa = Transforms.draw(options, rng);
-        Transforms.Params pb = Transforms.draw(options, rng);
         Loaded la = load(a, index % a.size());
         Loaded lb = load(b, ib);
-        return new Item(Transforms.apply(la.planes, options, pa), Transforms.apply(lb.planes, options, pb), la.path, lb.path);
+        ImageCodec.Planes ra = Transforms.resized(la.planes, options), rb = Transforms.resized(lb.planes, options);
+        Transforms.Params pa = Transforms.draw(options, ra.height(), ra.width(), rng); // the offsets' range is the resized size
+        Transforms.Params pb = Transforms.draw(options, rb.height(), rb.width(), rng);
+        return new Item(Transforms.cropFlipNormalize(ra, pa.top(), pa.left(), options.cropSize(), pa.flip()),
+                Transforms.cropFlipNormalize(rb, pb.top(), pb.left(), options.cropSize(), pb.flip()), la.path, lb.path);
     }
 
     private record Loaded(Path path, ImageCodec.Planes planes) {
     }
 
-    /** Decodes image {@code i} of a domain, or the next one that decodes. */
+    /** Decodes image {@code i} of a domain, or the next one that decodes and is large enough for the crop. */
     private Loaded load(ImageFolder folder, int i) {
         List<Path> files = folder.files();
         for (int k = 0; k < files.size(); k++) {
@@ -128,14 +130,23 @@ public final class UnalignedDataset {
                 continue;
             }
             try {
-                return new Loaded(p, ImageCodec.read(p, options.channels()));
+                ImageCodec.Planes img = ImageCodec.read(p, options.channels());
+                if (Transforms.fits(img, options)) {
+                    return new Loaded(p, img);
+                }
+                if (broken.add(p)) {
+                    warn.accept(p + ": " + img.width() + "x" + img.height() + " is smaller than the " + options.cropSize() + "x"
+                            + options.cropSize() + " crop (--preprocess crop); skipped, using another image");
+                }
             } catch (IOException | RuntimeException e) {
                 if (broken.add(p)) {
                     warn.accept(p + ": cannot decode (" + ImageCodec.describe(e) + "); skipped, using another image");
                 }
             }
         }
-        throw new DataException("image folder " + folder.dir() + ": no image could be decoded");
+        throw new DataException("image folder " + folder.dir() + ": no image could be decoded"
+                + (options.preprocess() == DataOptions.Preprocess.CROP ? " at " + options.cropSize() + "x" + options.cropSize()
+                + " or larger (--preprocess crop)" : ""));
     }
 
     /** Decodes and transforms a single file with fixed choices (translation of one image). */

@@ -1,5 +1,6 @@
 package cyclegan4j.cli;
 
+import cyclegan4j.io.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -142,12 +143,33 @@ class TrainCliTest {
     }
 
     @Test
+    void preprocessIsUsedAndRecorded() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 2); // 16x16 images: a 32 crop only fits when scaled
+        Path ck = CliHarness.tinyCheckpoint(data, tmp.resolve("runs"), 1);
+        assertEquals("resize_and_crop", Checkpoint.load(ck).metadata().get("option.preprocess"), "the default");
+        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("runs2"), "--max-steps", "1",
+                "--preprocess", "scale_width_and_crop"));
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("scale_width_and_crop",
+                Checkpoint.load(tmp.resolve("runs2/t/checkpoints/latest.safetensors")).metadata().get("option.preprocess"));
+        CliHarness.Result small = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("runs3"), "--max-steps", "1",
+                "--preprocess", "crop"));
+        assertEquals(1, small.code(), small.toString());
+        assertTrue(small.err().contains("16x16 is smaller than the 32x32 crop (--preprocess crop)")
+                && small.err().contains("32x32 or larger"), small.toString());
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         CliHarness.Result r = CliHarness.run("train", "--name", "x");
         assertEquals(2, r.code(), r.toString());
         assertTrue(r.err().contains("--dataroot"), r.toString());
         assertEquals(2, CliHarness.run("train", "--dataroot", "d", "--name", "x", "--crop-size", "30").code());
         assertEquals(2, CliHarness.run("train", "--dataroot", "d", "--name", "x", "--epochs", "ten").code());
+        CliHarness.Result mode = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--preprocess", "scale_width");
+        assertEquals(2, mode.code(), mode.toString());
+        assertTrue(mode.err().contains("--preprocess must be resize_and_crop, scale_width_and_crop or crop, got 'scale_width'"),
+                mode.toString());
         assertEquals(2, CliHarness.run("frobnicate").code());
         assertEquals(2, CliHarness.run().code());
         CliHarness.Result help = CliHarness.run("train", "--help");

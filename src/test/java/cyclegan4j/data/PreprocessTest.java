@@ -1,0 +1,109 @@
+package cyclegan4j.data;
+
+import cyclegan4j.data.DataOptions.Preprocess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** --preprocess: what each mode resizes to, and that items crop from it with the item's own draws. */
+class PreprocessTest {
+
+    @TempDir
+    Path root;
+
+    private static ImageCodec.Planes planes(int w, int h) {
+        float[] v = new float[3 * w * h];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (i * 37) % 256;
+        }
+        return new ImageCodec.Planes(3, h, w, v);
+    }
+
+    @Test
+    void scaleWidthKeepsTheAspectAndTheCropFitting() {
+        DataOptions o = new DataOptions(32, 16, 3, false, false, Preprocess.SCALE_WIDTH_AND_CROP);
+        ImageCodec.Planes wide = Transforms.resized(planes(40, 20), o);
+        assertEquals(32, wide.width());
+        assertEquals(16, wide.height()); // int(32 * 20 / 40)
+        ImageCodec.Planes tall = Transforms.resized(planes(20, 40), o);
+        assertEquals(32, tall.width());
+        assertEquals(64, tall.height());
+        ImageCodec.Planes flat = Transforms.resized(planes(60, 10), o); // int(32 * 10 / 60) = 5: raised to the crop
+        assertEquals(32, flat.width());
+        assertEquals(16, flat.height());
+        ImageCodec.Planes already = planes(32, 50);
+        assertSame(already, Transforms.resized(already, o), "an image of that width is left as it is");
+        ImageCodec.Planes odd = Transforms.resized(planes(45, 31), o); // int(32 * 31 / 45) = int(22.04)
+        assertEquals(22, odd.height());
+        assertArrayEquals(Bicubic.resize(planes(45, 31), 22, 32).data(), odd.data());
+    }
+
+    @Test
+    void resizeAndCropAndCropModes() {
+        DataOptions square = new DataOptions(24, 16, 3, false, false);
+        ImageCodec.Planes r = Transforms.resized(planes(40, 20), square);
+        assertEquals(24, r.width());
+        assertEquals(24, r.height());
+
+        DataOptions crop = square.withPreprocess(Preprocess.CROP);
+        ImageCodec.Planes big = planes(40, 20);
+        assertSame(big, Transforms.resized(big, crop));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Transforms.resized(planes(40, 15), crop));
+        assertTrue(e.getMessage().contains("40x15 is smaller than the 16x16 crop"), e.getMessage());
+        assertEquals(Preprocess.SCALE_WIDTH_AND_CROP, Preprocess.parse("scale_width_and_crop"));
+        assertThrows(IllegalArgumentException.class, () -> Preprocess.parse("scale_width"));
+    }
+
+    @Test
+    void itemsCropTheResizedImageAtOffsetsDrawnForItsSize() throws IOException {
+        TestImages.write(TestImages.noise(40, 20, 1), "png", root.resolve("trainA/a0.png"));
+        TestImages.write(TestImages.noise(20, 44, 2), "png", root.resolve("trainB/b0.png"));
+        DataOptions o = new DataOptions(32, 16, 3, true, true, Preprocess.SCALE_WIDTH_AND_CROP);
+        UnalignedDataset d = UnalignedDataset.open(root, "train", o, 5, null);
+        ImageCodec.Planes a = Transforms.resized(ImageCodec.read(root.resolve("trainA/a0.png"), 3), o);
+        ImageCodec.Planes b = Transforms.resized(ImageCodec.read(root.resolve("trainB/b0.png"), 3), o);
+        boolean sawOffsetInB = false;
+        for (int i = 0; i < 20; i++) {
+            UnalignedDataset.Item item = d.get(i, 0);
+            SplittableRandom rng = UnalignedDataset.itemRandom(5, i, 0);
+            rng.nextInt(1); // the B index
+            Transforms.Params pa = Transforms.draw(o, a.height(), a.width(), rng), pb = Transforms.draw(o, b.height(), b.width(), rng);
+            assertEquals(0, pa.top(), "a 32x16 image has no vertical room");
+            assertArrayEquals(Transforms.cropFlipNormalize(a, pa.top(), pa.left(), 16, pa.flip()), item.a());
+            assertArrayEquals(Transforms.cropFlipNormalize(b, pb.top(), pb.left(), 16, pb.flip()), item.b());
+            sawOffsetInB |= pb.top() > 16; // B is 32x70: offsets beyond a square's range
+        }
+        assertTrue(sawOffsetInB, "crops come from the whole scaled image");
+    }
+
+    @Test
+    void cropModeSkipsImagesSmallerThanTheCropAndSaysSo() throws IOException {
+        TestImages.write(TestImages.noise(10, 30, 1), "png", root.resolve("trainA/a0_small.png"));
+        TestImages.write(TestImages.noise(20, 24, 2), "png", root.resolve("trainA/a1.png"));
+        TestImages.write(TestImages.noise(12, 12, 3), "png", root.resolve("trainB/b0_small.png"));
+        DataOptions o = new DataOptions(16, 16, 3, false, false, Preprocess.CROP);
+        List<String> warnings = new ArrayList<>();
+        UnalignedDataset d = UnalignedDataset.open(root, "train", o, 5, warnings::add);
+        DataException e = assertThrows(DataException.class, () -> d.get(0, 0));
+        assertTrue(e.getMessage().contains("trainB") && e.getMessage().contains("16x16 or larger (--preprocess crop)"), e.getMessage());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("a0_small.png: 10x30 is smaller than the 16x16 crop")), warnings.toString());
+
+        TestImages.write(TestImages.noise(16, 16, 4), "png", root.resolve("trainB/b1.png"));
+        UnalignedDataset ok = UnalignedDataset.open(root, "train", o, 5, warnings::add);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(3 * 16 * 16, ok.get(0, i).a().length);
+            assertTrue(ok.get(0, i).pathA().endsWith("a1.png"), "the small A is replaced by the next one");
+        }
+    }
+}
