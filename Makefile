@@ -15,7 +15,7 @@ ifeq ($(origin OPENBLAS_CORETYPE), undefined)
   endif
 endif
 
-.PHONY: help build install test parity demo data-emoji quality bench bench-compile bench-fake-gpu bench-host clean ptx ptx-check compat compat-symbols dist gpu-test
+.PHONY: help build install test parity parity-authors demo data-emoji quality bench bench-compile bench-fake-gpu bench-host clean ptx ptx-check compat compat-symbols dist gpu-test
 
 help:
 	@echo "make demo    - build, train on the bundled Fashion-MNIST sneakers <-> boots, translate the test images"
@@ -25,6 +25,7 @@ help:
 	@echo "make quality - data-emoji, train with the recorded budget, score the checkpoints with evaluate (~20-25 min on 2 cores)"
 	@echo "make test    - run the CPU test suite (gradient checks, forward values, memory)"
 	@echo "make parity  - one training step against the PyTorch reference (needs torch for /usr/bin/python3)"
+	@echo "make parity-authors - a generator of the paper's authors' layout, converted from .pth, against PyTorch"
 	@echo "make bench   - run the JMH CPU benchmarks (benchmarks/), results in benchmarks/RESULTS.md"
 	@echo "make bench-fake-gpu - the CUDA op benchmarks from the dist bundle on the fake GPU (kernels/emu), toy shapes"
 	@echo "make bench-host     - the host side of the 256x256 CUDA training step (fake GPU, no device work): ms/step, memory peaks"
@@ -121,6 +122,12 @@ PARITY_PYTHON ?= /usr/bin/python3
 parity:
 	$(MVN_TEST) test -Dgroups=pytorch -DexcludedGroups=gpu -Dtest=PyTorchParityTest -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dparity.python=$(PARITY_PYTHON) $(if $(PARITY_KEEP),-Dparity.keep=$(PARITY_KEEP))
+
+# The authors' ResnetGenerator (transposed convolutions) in PyTorch, saved as .pth, converted by
+# convert_authors_generator.py and run by `translate`: at most 1 level of 255 apart (rounding).
+parity-authors: build
+	rm -rf target/authors-check
+	$(PARITY_PYTHON) benchmarks/reference/check_authors_generator.py target/cyclegan4j target/authors-check
 
 bench: build
 	$(MVN) -DskipTests install

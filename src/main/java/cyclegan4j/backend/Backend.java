@@ -144,9 +144,16 @@ public interface Backend {
 
     /**
      * dIn = conv_transpose(dOut, weight) (written), dWeight += corr(in, dOut), dBias += sum(dOut).
-     * Any of dIn, dWeight, dBias may be null when that gradient is not needed.
+     * Any of dIn, dWeight, dBias may be null when that gradient is not needed; {@code in} may be
+     * null when dWeight is (a transposed convolution's forward pass has no such input).
      */
     void conv2dBackward(Buffer dIn, Buffer dWeight, Buffer dBias, Buffer dOut, Buffer in, Buffer weight, ConvShape s);
+
+    /** out[i][c][y][x] += bias[c] for the n images of c planes of h x w (a transposed convolution's bias). */
+    void channelBiasForward(Buffer out, Buffer bias, int n, int c, int h, int w);
+
+    /** dBias[c] += the sum of dOut[i][c][j] over the n images and hw positions (accumulates). */
+    void channelBiasBackward(Buffer dBias, Buffer dOut, int n, int c, int hw);
 
     /**
      * out = conv(upsampleNearest(in, 2), weight) + bias (bias may be null) for a 3x3, stride-1,

@@ -1,5 +1,6 @@
 package cyclegan4j.cli;
 
+import cyclegan4j.cyclegan.GeneratorResNet.Upsampling;
 import cyclegan4j.data.DataOptions.Preprocess;
 
 import java.io.PrintStream;
@@ -25,6 +26,8 @@ final class TrainCommand {
                 .value("lambda-cyc", "W", "cycle loss weight (default: 10)")
                 .value("lambda-id", "W", "identity loss weight; 0 disables the identity pass (default: 5)")
                 .value("n-residual-blocks", "N", "residual blocks in each generator (default: 9)")
+                .value("upsampling", "HOW", "the generators' u128 and u64: nearest (2x nearest + 3x3 conv, as PyTorch-GAN) or "
+                        + "transposed (stride-2 transposed conv, as the paper and its authors' code) (default: nearest)")
                 .value("channels", "C", "image channels, 3 or 1 (default: 3)")
                 .value("load-size", "PX", "resize images to this square size first (default: crop-size * 1.12)")
                 .value("crop-size", "PX", "random crop size, a multiple of 4, >= 32 (default: 256)")
@@ -51,12 +54,20 @@ final class TrainCommand {
                 c.integer("epochs", 200), c.integer("decay-epoch", 100), c.integer("batch-size", 1),
                 c.real("lr", 2e-4f), c.real("beta1", 0.5f), c.real("beta2", 0.999f),
                 c.real("lambda-cyc", 10f), c.real("lambda-id", 5f),
-                c.integer("n-residual-blocks", 9), c.integer("channels", 3),
+                c.integer("n-residual-blocks", 9), upsampling(c.string("upsampling", "nearest")), c.integer("channels", 3),
                 c.integer("load-size", (int) (crop * 1.12)), crop, preprocess(c.string("preprocess", "resize_and_crop")),
                 !c.has("no-flip"),
                 c.string("device", "auto"), c.longValue("seed", 0), c.integer("sample-every", 100),
                 c.integer("checkpoint-every", 0), c.real("autosave-minutes", 10f), c.longValue("max-steps", 0), c.has("resume"),
                 c.integer("pool-size", 50), c.integer("workers", 2));
+    }
+
+    private static Upsampling upsampling(String label) {
+        try {
+            return Upsampling.parse(label);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + e.getMessage());
+        }
     }
 
     private static Preprocess preprocess(String label) {

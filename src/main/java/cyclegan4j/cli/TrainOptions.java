@@ -1,6 +1,7 @@
 package cyclegan4j.cli;
 
 import cyclegan4j.cyclegan.CycleGanConfig;
+import cyclegan4j.cyclegan.GeneratorResNet.Upsampling;
 import cyclegan4j.data.DataOptions;
 import cyclegan4j.data.DataOptions.Preprocess;
 
@@ -11,7 +12,7 @@ import java.util.Map;
 /** Everything `train` needs, parsed and checked; {@link #toMap()} is what checkpoints record. */
 record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayEpoch, int batchSize,
                     float lr, float beta1, float beta2, float lambdaCycle, float lambdaIdentity,
-                    int residualBlocks, int channels, int loadSize, int cropSize, Preprocess preprocess, boolean flip,
+                    int residualBlocks, Upsampling upsampling, int channels, int loadSize, int cropSize, Preprocess preprocess, boolean flip,
                     String device, long seed, int sampleEvery, int checkpointEvery, float autosaveMinutes,
                     long maxSteps, boolean resume, int poolSize, int workers) {
 
@@ -40,7 +41,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
     }
 
     CycleGanConfig modelConfig() {
-        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed);
+        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling);
     }
 
     DataOptions dataOptions() {
@@ -64,6 +65,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         m.put("lambda_cyc", Float.toString(lambdaCycle));
         m.put("lambda_id", Float.toString(lambdaIdentity));
         m.put("n_residual_blocks", Integer.toString(residualBlocks));
+        m.put("upsampling", upsampling.label());
         m.put("channels", Integer.toString(channels));
         m.put("load_size", Integer.toString(loadSize));
         m.put("crop_size", Integer.toString(cropSize));

@@ -309,8 +309,8 @@ public final class Trainer {
     /** Refuses to resume with an architecture or data geometry other than the checkpoint's. */
     private void checkCompatible(Map<String, String> saved) {
         Map<String, String> now = o.toMap();
-        for (String key : List.of("channels", "n_residual_blocks", "crop_size", "pool_size")) {
-            String was = saved.get(key);
+        for (String key : List.of("channels", "n_residual_blocks", "upsampling", "crop_size", "pool_size")) {
+            String was = saved.getOrDefault(key, key.equals("upsampling") ? "nearest" : null); // before the option: nearest
             if (was != null && !was.equals(now.get(key))) {
                 throw new UsageException("--resume: the checkpoint was trained with " + key + "=" + was + " but this run asks for "
                         + now.get(key) + " (pass the same value)");

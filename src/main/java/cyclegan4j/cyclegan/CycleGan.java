@@ -41,8 +41,8 @@ public final class CycleGan implements AutoCloseable {
         this.backend = backend;
         this.config = config;
         SplittableRandom init = new SplittableRandom(config.seed());
-        gAB = new GeneratorResNet(backend, config.channels(), config.residualBlocks(), init);
-        gBA = new GeneratorResNet(backend, config.channels(), config.residualBlocks(), init);
+        gAB = new GeneratorResNet(backend, config.channels(), config.residualBlocks(), config.upsampling(), init);
+        gBA = new GeneratorResNet(backend, config.channels(), config.residualBlocks(), config.upsampling(), init);
         dA = new Discriminator(backend, config.channels(), init);
         dB = new Discriminator(backend, config.channels(), init);
         List<Tensor> gParams = new ArrayList<>(gAB.parameters());

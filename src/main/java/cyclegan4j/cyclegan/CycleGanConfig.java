@@ -1,11 +1,19 @@
 package cyclegan4j.cyclegan;
 
+import cyclegan4j.cyclegan.GeneratorResNet.Upsampling;
+
 /**
  * The model and optimisation settings, defaults as the PyTorch-GAN reference: 3 channels, 9
  * residual blocks, Adam 2e-4 with betas (0.5, 0.999), lambda_cyc 10, lambda_id 5, a 50-image pool.
  */
 public record CycleGanConfig(int channels, int residualBlocks, float lr, float beta1, float beta2,
-                             float lambdaCycle, float lambdaIdentity, int poolSize, long seed) {
+                             float lambdaCycle, float lambdaIdentity, int poolSize, long seed, Upsampling upsampling) {
+
+    /** With the default nearest-upsampling generators. */
+    public CycleGanConfig(int channels, int residualBlocks, float lr, float beta1, float beta2,
+                          float lambdaCycle, float lambdaIdentity, int poolSize, long seed) {
+        this(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, Upsampling.NEAREST);
+    }
 
     public static CycleGanConfig defaults() {
         return new CycleGanConfig(3, 9, 2e-4f, 0.5f, 0.999f, 10f, 5f, 50, 0L);
@@ -15,28 +23,32 @@ public record CycleGanConfig(int channels, int residualBlocks, float lr, float b
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
-        if (residualBlocks < 0 || !(lr > 0) || !(lambdaCycle >= 0) || !(lambdaIdentity >= 0) || poolSize < 0) {
+        if (upsampling == null || residualBlocks < 0 || !(lr > 0) || !(lambdaCycle >= 0) || !(lambdaIdentity >= 0) || poolSize < 0) {
             throw new IllegalArgumentException("invalid CycleGAN settings: " + this);
         }
     }
 
     public CycleGanConfig withChannels(int c) {
-        return new CycleGanConfig(c, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed);
+        return new CycleGanConfig(c, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling);
     }
 
     public CycleGanConfig withResidualBlocks(int n) {
-        return new CycleGanConfig(channels, n, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed);
+        return new CycleGanConfig(channels, n, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling);
     }
 
     public CycleGanConfig withLr(float v) {
-        return new CycleGanConfig(channels, residualBlocks, v, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed);
+        return new CycleGanConfig(channels, residualBlocks, v, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling);
     }
 
     public CycleGanConfig withLambdas(float cyc, float id) {
-        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, cyc, id, poolSize, seed);
+        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, cyc, id, poolSize, seed, upsampling);
+    }
+
+    public CycleGanConfig withUpsampling(Upsampling u) {
+        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, u);
     }
 
     public CycleGanConfig withSeed(long s) {
-        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, s);
+        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, s, upsampling);
     }
 }

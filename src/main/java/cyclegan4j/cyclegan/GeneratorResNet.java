@@ -2,6 +2,7 @@ package cyclegan4j.cyclegan;
 
 import cyclegan4j.backend.Backend;
 import cyclegan4j.nn.Conv2d;
+import cyclegan4j.nn.ConvTranspose2d;
 import cyclegan4j.nn.Layers;
 import cyclegan4j.nn.Module;
 import cyclegan4j.nn.Sequential;
@@ -10,19 +11,52 @@ import cyclegan4j.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
  * The CycleGAN ResNet generator (c7s1-64, d128, d256, n residual blocks, u128, u64, c7s1-C, tanh)
  * in the layer order of the PyTorch-GAN reference, so parameter names match its state_dict
- * ({@code model.1.weight}, {@code model.10.block.1.weight}, ...). Input height and width must be
- * multiples of 4.
+ * ({@code model.1.weight}, {@code model.10.block.1.weight}, ...); or, with
+ * {@link Upsampling#TRANSPOSED}, in the layout of the paper's authors' code. Input height and width
+ * must be multiples of 4.
  */
 public final class GeneratorResNet extends Module {
+
+    /** How u128 and u64 double the resolution. */
+    public enum Upsampling {
+        /** Nearest 2x upsampling, then a 3x3 convolution: the PyTorch-GAN reference's (the default). */
+        NEAREST,
+        /**
+         * A 3x3 transposed convolution of stride 2 (output padding 1): the paper's fractionally
+         * strided layers. Residual blocks are named conv_block, so the state_dict of the authors'
+         * ResnetGenerator (instance norm, no dropout) loads as it is ({@code model.19.weight} is
+         * the first transposed convolution with 9 blocks).
+         */
+        TRANSPOSED;
+
+        /** The command-line name: "nearest" or "transposed". */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Upsampling parse(String label) {
+            for (Upsampling u : values()) {
+                if (u.label().equals(label)) {
+                    return u;
+                }
+            }
+            throw new IllegalArgumentException("upsampling must be nearest or transposed, got '" + label + "'");
+        }
+    }
 
     private final Sequential model;
 
     public GeneratorResNet(Backend backend, int channels, int residualBlocks, SplittableRandom rng) {
+        this(backend, channels, residualBlocks, Upsampling.NEAREST, rng);
+    }
+
+    public GeneratorResNet(Backend backend, int channels, int residualBlocks, Upsampling upsampling, SplittableRandom rng) {
         if (channels <= 0 || residualBlocks < 0) {
             throw new IllegalArgumentException("GeneratorResNet: channels=" + channels + " residualBlocks=" + residualBlocks);
         }
@@ -38,12 +72,17 @@ public final class GeneratorResNet extends Module {
             layers.add(new Layers.ReLU(true));
             features *= 2;
         }
+        String blockName = upsampling == Upsampling.TRANSPOSED ? "conv_block" : "block";
         for (int i = 0; i < residualBlocks; i++) {
-            layers.add(new ResidualBlock(backend, features, rng));
+            layers.add(new ResidualBlock(backend, features, blockName, rng));
         }
         for (int i = 0; i < 2; i++) { // upsampling
-            layers.add(new Layers.Upsample(2));
-            layers.add(new Conv2d(backend, features, features / 2, 3, 1, 1, rng));
+            if (upsampling == Upsampling.TRANSPOSED) {
+                layers.add(new ConvTranspose2d(backend, features, features / 2, 3, 2, 1, 1, rng));
+            } else {
+                layers.add(new Layers.Upsample(2));
+                layers.add(new Conv2d(backend, features, features / 2, 3, 1, 1, rng));
+            }
             layers.add(new Layers.InstanceNorm2d());
             layers.add(new Layers.ReLU(true));
             features /= 2;

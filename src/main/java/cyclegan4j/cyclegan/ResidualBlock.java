@@ -12,13 +12,22 @@ import cyclegan4j.tensor.Tensor;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** x + block(x), block = pad, conv3, IN, ReLU, pad, conv3, IN (parameters named block.1.*, block.5.*). */
+/**
+ * x + block(x), block = pad, conv3, IN, ReLU, pad, conv3, IN (parameters named block.1.*, block.5.*,
+ * or with another name for the inner Sequential, e.g. conv_block.1.* as the paper's authors' code).
+ */
 public final class ResidualBlock extends Module {
 
     private final Sequential block;
+    private final String name;
 
     public ResidualBlock(Backend backend, int channels, SplittableRandom rng) {
-        block = registerModule("block", new Sequential(
+        this(backend, channels, "block", rng);
+    }
+
+    public ResidualBlock(Backend backend, int channels, String name, SplittableRandom rng) {
+        this.name = name;
+        block = registerModule(name, new Sequential(
                 new Layers.ReflectionPad2d(1),
                 new Conv2d(backend, channels, channels, 3, 1, 0, rng),
                 new Layers.InstanceNorm2d(),
@@ -38,6 +47,6 @@ public final class ResidualBlock extends Module {
 
     @Override
     public String toOnnx(OnnxGraph graph, String input, String prefix) {
-        return graph.node(prefix + "Add", "Add", List.of(input, block.toOnnx(graph, input, prefix + "block.")));
+        return graph.node(prefix + "Add", "Add", List.of(input, block.toOnnx(graph, input, prefix + name + ".")));
     }
 }

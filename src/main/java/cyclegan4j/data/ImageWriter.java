@@ -1,9 +1,13 @@
 package cyclegan4j.data;
 
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -133,8 +137,13 @@ public final class ImageWriter {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        if (!ImageIO.write(img, "png", file.toFile())) {
-            throw new IOException("no PNG writer available");
+        // our own stream: a file that cannot be opened is an IOException naming it (ImageIO's File
+        // overload prints a stack trace and says only "Can't create an ImageOutputStream!")
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file));
+             ImageOutputStream ios = new MemoryCacheImageOutputStream(os)) {
+            if (!ImageIO.write(img, "png", ios)) {
+                throw new IOException("no PNG writer available");
+            }
         }
     }
 }

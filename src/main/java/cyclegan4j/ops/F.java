@@ -50,6 +50,11 @@ public final class F {
         return Upsample.apply(x, factor);
     }
 
+    /** PyTorch's conv_transpose2d: weight [cIn, cOut, k, k], bias [cOut] or null, 0 &lt;= outputPadding &lt; stride. */
+    public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias, int stride, int pad, int outputPadding) {
+        return ConvTranspose2d.apply(x, weight, bias, stride, pad, outputPadding);
+    }
+
     /** conv2d(upsampleNearest(x, 2), weight, bias, 1, 1) for a 3x3 weight, as one op (the decoder's layers). */
     public static Tensor upsampleConv2d(Tensor x, Tensor weight, Tensor bias) {
         return Conv2d.applyUpsampled(x, weight, bias);

@@ -143,6 +143,33 @@ class TrainCliTest {
     }
 
     @Test
+    void transposedUpsamplingTrainsResumesAndTranslates() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 2);
+        Path runs = tmp.resolve("runs");
+        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "2", "--upsampling", "transposed"));
+        assertEquals(0, r.code(), r.toString());
+        Path ck = runs.resolve("t/checkpoints/latest.safetensors");
+        Checkpoint saved = Checkpoint.load(ck);
+        assertEquals("transposed", saved.metadata().get("option.upsampling"));
+        assertTrue(saved.hasTensor("G_AB.model.11.weight") && saved.hasTensor("G_AB.model.10.conv_block.1.weight"),
+                "the authors' layout: conv_block, then the transposed convolution");
+
+        CliHarness.Result other = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume"));
+        assertEquals(2, other.code(), "resuming with the default nearest upsampling is refused: " + other);
+        assertTrue(other.err().contains("upsampling=transposed"), other.toString());
+        CliHarness.Result resumed = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume", "--upsampling",
+                "transposed"));
+        assertEquals(0, resumed.code(), resumed.toString());
+
+        Path img = tmp.resolve("x.png");
+        CliHarness.writeImage(img, 13, 9, 2);
+        CliHarness.Result t = CliHarness.run("translate", "--checkpoint", ck.toString(), "--input", img.toString(),
+                "--output", tmp.resolve("out").toString(), "--device", "cpu");
+        assertEquals(0, t.code(), t.toString());
+        assertEquals(13, ImageIO.read(tmp.resolve("out/x.png").toFile()).getWidth(), "translate reads the layout off the names");
+    }
+
+    @Test
     void preprocessIsUsedAndRecorded() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 2); // 16x16 images: a 32 crop only fits when scaled
         Path ck = CliHarness.tinyCheckpoint(data, tmp.resolve("runs"), 1);

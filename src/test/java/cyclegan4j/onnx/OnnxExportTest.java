@@ -16,6 +16,7 @@ import cyclegan4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -38,6 +39,19 @@ class OnnxExportTest {
         byte[] model = export(g, 3);
         for (int[] shape : new int[][]{{1, 3, 16, 16}, {2, 3, 12, 20}}) { // symbolic N, H, W
             assertClose(ours(g, shape, 1), onnxRuntime(model, shape, 1), 1e-4, java.util.Arrays.toString(shape));
+        }
+    }
+
+    @Test
+    void theAuthorsLayoutWithTransposedConvolutionsMatchesToo() throws Exception {
+        GeneratorResNet g = new GeneratorResNet(CPU, 3, 2, GeneratorResNet.Upsampling.TRANSPOSED, new SplittableRandom(8));
+        randomizeBiases(g, 10);
+        assertEquals(List.of(256, 128, 3, 3), java.util.Arrays.stream(g.namedParameters().get("model.12.weight").shape()).boxed().toList(),
+                "the first transposed convolution follows the residual blocks, [in, out, k, k]");
+        assertTrue(g.namedParameters().containsKey("model.10.conv_block.5.weight"), g.namedParameters().keySet().toString());
+        byte[] model = export(g, 3);
+        for (int[] shape : new int[][]{{1, 3, 16, 16}, {2, 3, 12, 20}}) {
+            assertClose(ours(g, shape, 3), onnxRuntime(model, shape, 3), 1e-4, "transposed " + java.util.Arrays.toString(shape));
         }
     }
 

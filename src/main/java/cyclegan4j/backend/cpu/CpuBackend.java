@@ -311,7 +311,24 @@ public final class CpuBackend implements Backend {
     @Override
     public void conv2dBackward(Buffer dIn, Buffer dWeight, Buffer dBias, Buffer dOut, Buffer in, Buffer weight, ConvShape s) {
         conv.backward(dIn == null ? null : a(dIn), dWeight == null ? null : a(dWeight), dBias == null ? null : a(dBias),
-                a(dOut), a(in), a(weight), s);
+                a(dOut), in == null ? null : a(in), a(weight), s);
+    }
+
+    @Override
+    public void channelBiasForward(Buffer out, Buffer bias, int n, int c, int h, int w) {
+        float[] o = a(out), b = a(bias);
+        int hw = h * w;
+        Parallel.forEach(n * c, hw, p -> {
+            float v = b[p % c];
+            for (int j = p * hw, end = j + hw; j < end; j++) {
+                o[j] += v;
+            }
+        });
+    }
+
+    @Override
+    public void channelBiasBackward(Buffer dBias, Buffer dOut, int n, int c, int hw) {
+        CpuConv.biasGradient(a(dBias), a(dOut), n, c, hw);
     }
 
     @Override

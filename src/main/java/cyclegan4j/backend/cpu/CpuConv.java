@@ -102,12 +102,16 @@ final class CpuConv {
 
     /** dB[co] += the sum of dOut over channel co of every image. */
     static void biasGradient(float[] dB, float[] dOut, ConvShape s) {
-        int ohw = s.outH() * s.outW();
-        Parallel.forEach(s.cOut(), (long) s.n() * ohw, co -> {
+        biasGradient(dB, dOut, s.n(), s.cOut(), s.outH() * s.outW());
+    }
+
+    /** dB[co] += the sum of dOut[i][co][j] over the images i and positions j. */
+    static void biasGradient(float[] dB, float[] dOut, int images, int channels, int hw) {
+        Parallel.forEach(channels, (long) images * hw, co -> {
             double acc = 0;
-            for (int n = 0; n < s.n(); n++) {
-                int base = (n * s.cOut() + co) * ohw;
-                for (int j = 0; j < ohw; j++) {
+            for (int n = 0; n < images; n++) {
+                int base = (n * channels + co) * hw;
+                for (int j = 0; j < hw; j++) {
                     acc += dOut[base + j];
                 }
             }

@@ -736,6 +736,18 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    @Override
+    public void channelBiasForward(Buffer out, Buffer bias, int n, int c, int h, int w) {
+        bind();
+        ops.channelBiasForward(b(out), b(bias), n, c, h, w);
+    }
+
+    @Override
+    public void channelBiasBackward(Buffer dBias, Buffer dOut, int n, int c, int hw) {
+        bind();
+        ops.channelBiasBackward(b(dBias), b(dOut), n, c, hw);
+    }
+
     /** The phase form ({@link PhaseUpsampleConv}) unless -Dcyclegan4j.cuda.phaseUpsampleConv=false. */
     @Override
     public void upsampleConv2dForward(Buffer out, Buffer in, Buffer weight, Buffer bias, ConvShape s) {

@@ -193,14 +193,23 @@ final class KernelOps {
 
     /** out[n][c][j] += bias[c] */
     void convBiasForward(Buffer out, Buffer bias, ConvShape s) {
-        long planes = (long) s.n() * s.cOut();
-        rowwise(KernelSpec.CONV_BIAS_FORWARD, planes * s.outH(), out, bias, s.cOut(), s.outH(), s.outW(), planes);
+        channelBiasForward(out, bias, s.n(), s.cOut(), s.outH(), s.outW());
+    }
+
+    /** out[i][c][y][x] += bias[c] over n images of c planes of h x w */
+    void channelBiasForward(Buffer out, Buffer bias, int n, int c, int h, int w) {
+        long planes = (long) n * c;
+        rowwise(KernelSpec.CONV_BIAS_FORWARD, planes * h, out, bias, c, h, w, planes);
     }
 
     /** dBias[c] += sum over n, j of dOut[n][c][j] (one block per channel) */
     void convBiasBackward(Buffer dBias, Buffer dOut, ConvShape s) {
-        long hw = (long) s.outH() * s.outW();
-        launcher.launch(KernelSpec.CONV_BIAS_BACKWARD, s.cOut(), planeThreads(hw * s.n()), dBias, dOut, s.n(), s.cOut(), hw);
+        channelBiasBackward(dBias, dOut, s.n(), s.cOut(), (long) s.outH() * s.outW());
+    }
+
+    /** dBias[c] += sum over i, j of dOut[i][c][j] for n images of c planes of hw values (one block per channel) */
+    void channelBiasBackward(Buffer dBias, Buffer dOut, int n, int c, long hw) {
+        launcher.launch(KernelSpec.CONV_BIAS_BACKWARD, c, planeThreads(hw * n), dBias, dOut, n, c, hw);
     }
 
     // ---- the phase form of upsampling + 3x3 convolution (kernels/upsample_conv.cu) -------------

@@ -395,6 +395,16 @@ final class EmulatedBackend implements Backend {
         PhaseUpsampleConv.backward(this, ops, dIn, dWeight, dBias, dOut, in, weight, s);
     }
 
+    @Override
+    public void channelBiasForward(Buffer out, Buffer bias, int n, int c, int h, int w) {
+        ops.channelBiasForward(out, bias, n, c, h, w);
+    }
+
+    @Override
+    public void channelBiasBackward(Buffer dBias, Buffer dOut, int n, int c, int hw) {
+        ops.channelBiasBackward(dBias, dOut, n, c, hw);
+    }
+
     /** The convolution itself on the CPU (stands in for cuDNN), the bias through the emulated kernel. */
     @Override
     public void conv2dForward(Buffer out, Buffer in, Buffer weight, Buffer bias, ConvShape s) {
@@ -415,7 +425,9 @@ final class EmulatedBackend implements Backend {
         back(di, dIn);
         back(dw, dWeight);
         dy.close();
-        x.close();
+        if (x != null) {
+            x.close();
+        }
         w.close();
         if (dBias != null) {
             ops.convBiasBackward(dBias, dOut, s);

@@ -363,6 +363,22 @@ final class ParityCases {
                     s.flops() > 2e8 || (long) s.cOut() * KernelOps.planeThreads((long) s.n() * s.outH() * s.outW()) > 16384));
         }
 
+        // ---- a per-channel bias on its own (the transposed convolution's) ----
+        int[][] biases = {{1, 128, 128, 128}, {1, 64, 256, 256}, {3, 5, 7, 9}, {2, 1, 1, 1}}; // {n, c, h, w}
+        for (int[] r : biases) {
+            cases.add(new Case(Set.of("channelBiasForward", "channelBiasBackward"), "channel bias " + java.util.Arrays.toString(r), p -> {
+                long n = (long) r[0] * r[1] * r[2] * r[3];
+                Parity.Pair y = p.rand(n), b = p.rand(r[1]);
+                p.cpu.channelBiasForward(y.cpu(), b.cpu(), r[0], r[1], r[2], r[3]);
+                p.gpu.channelBiasForward(y.gpu(), b.gpu(), r[0], r[1], r[2], r[3]);
+                p.check("forward (added)", y, 1e-6, 1e-6);
+                Parity.Pair dy = p.rand(n), db = p.rand(r[1], 0.01f, 0f);
+                p.cpu.channelBiasBackward(db.cpu(), dy.cpu(), r[0], r[1], r[2] * r[3]);
+                p.gpu.channelBiasBackward(db.gpu(), dy.gpu(), r[0], r[1], r[2] * r[3]);
+                p.checkScaled("backward (accumulated)", db, 1e-5, 1e-4);
+            }));
+        }
+
         // ---- nearest 2x upsampling + 3x3 convolution as one call (the decoder's u128, u64) ----
         int[][] upConvs = { // {n, cIn, h, w, cOut} of the small input
                 {1, 256, 64, 64, 128}, {1, 128, 128, 128, 64}, // the seed's decoder
