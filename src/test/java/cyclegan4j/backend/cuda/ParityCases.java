@@ -359,7 +359,15 @@ final class ParityCases {
                 new ConvShape(2, 5, 5, 5, 7, 5, 5, 2, 2)};
         for (ConvShape s : convs) {
             cases.add(new Case(Set.of("conv2dForward", "conv2dBackward"), "conv " + s,
-                    p -> convLike(p, s, (long) s.n() * s.cIn() * s.h() * s.w(), Backend::conv2dForward, Backend::conv2dBackward),
+                    p -> {
+                        convLike(p, s, (long) s.n() * s.cIn() * s.h() * s.w(), Backend::conv2dForward, Backend::conv2dBackward);
+                        // the input gradient alone needs no input: a transposed convolution's forward pass
+                        Parity.Pair dy = p.rand((long) s.n() * s.cOut() * s.outH() * s.outW()), w = p.rand((long) s.cOut() * s.patch(), 0.02f, 0f);
+                        Parity.Pair dx = p.out((long) s.n() * s.cIn() * s.h() * s.w());
+                        p.cpu.conv2dBackward(dx.cpu(), null, null, dy.cpu(), null, w.cpu(), s);
+                        p.gpu.conv2dBackward(dx.gpu(), null, null, dy.gpu(), null, w.gpu(), s);
+                        p.checkScaled("backward dIn without the input", dx, 1e-4, 1e-3);
+                    },
                     s.flops() > 2e8 || (long) s.cOut() * KernelOps.planeThreads((long) s.n() * s.outH() * s.outW()) > 16384));
         }
 
