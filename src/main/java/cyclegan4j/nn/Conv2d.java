@@ -28,15 +28,21 @@ public final class Conv2d extends Module {
             throw new IllegalArgumentException("Conv2d: invalid arguments in=" + in + " out=" + out + " kernel=" + kernel
                     + " stride=" + stride + " padding=" + padding);
         }
-        float[] w = new float[out * in * kernel * kernel];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) (Tensor.gaussian(rng) * INIT_STD);
-        }
-        this.weight = registerParameter("weight", Tensor.parameter(backend, w, out, in, kernel, kernel));
+        this.weight = registerParameter("weight", Tensor.parameter(backend, initialWeights(rng, out * in * kernel * kernel),
+                out, in, kernel, kernel));
         this.bias = registerParameter("bias", Tensor.parameter(backend, new float[out], out));
         this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
+    }
+
+    /** n weights drawn from N(0, INIT_STD^2), the reference's init for convolutions and transposed ones. */
+    static float[] initialWeights(SplittableRandom rng, int n) {
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = (float) (Tensor.gaussian(rng) * INIT_STD);
+        }
+        return w;
     }
 
     public Tensor weight() {

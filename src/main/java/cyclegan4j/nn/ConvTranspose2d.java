@@ -30,11 +30,8 @@ public final class ConvTranspose2d extends Module {
             throw new IllegalArgumentException("ConvTranspose2d: invalid arguments in=" + in + " out=" + out + " kernel=" + kernel
                     + " stride=" + stride + " padding=" + padding + " outputPadding=" + outputPadding);
         }
-        float[] w = new float[in * out * kernel * kernel];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) (Tensor.gaussian(rng) * Conv2d.INIT_STD);
-        }
-        this.weight = registerParameter("weight", Tensor.parameter(backend, w, in, out, kernel, kernel));
+        this.weight = registerParameter("weight", Tensor.parameter(backend, Conv2d.initialWeights(rng, in * out * kernel * kernel),
+                in, out, kernel, kernel));
         this.bias = registerParameter("bias", Tensor.parameter(backend, new float[out], out));
         this.kernel = kernel;
         this.stride = stride;
