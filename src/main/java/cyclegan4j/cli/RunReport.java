@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 
 /**
  * OUT/NAME/index.html: one page to follow a run in a browser, rewritten (atomically) when training
- * starts, at every sample step and when it ends. It shows the run's state, the loss and
+ * starts, at every sample step, at each epoch's end and when it ends. It shows the run's state, the loss and
  * gradient-norm curves ({@link LossHistory}: bucket means, so long runs stay readable), every sample
  * grid newest first (with the test-image grid next to it) and the options. Self-contained apart
  * from the grids it links: inline SVG, no scripts.

@@ -233,6 +233,9 @@ public final class Trainer {
                     }
                 }
                 save(gan, new Position(epoch + 1, 0, step), latest());
+                if (epoch + 1 < o.epochs()) {
+                    report.write("training", epoch, perEpoch, step);
+                }
             }
             out.printf(Locale.ROOT, "done: %d epochs, %d steps; checkpoint %s%n", o.epochs(), step, latest());
             report.write("finished", o.epochs() - 1, perEpoch, step);
