@@ -4,6 +4,8 @@ import cyclegan4j.autograd.Autograd;
 import cyclegan4j.backend.Backend;
 import cyclegan4j.cyclegan.CycleGan;
 import cyclegan4j.cyclegan.CycleGanConfig;
+import cyclegan4j.cyclegan.Discriminator;
+import cyclegan4j.cyclegan.GeneratorResNet.Upsampling;
 import cyclegan4j.tensor.Scope;
 import cyclegan4j.tensor.Tensor;
 
@@ -28,6 +30,8 @@ final class BenchCommand {
                 .value("batch-size", "N", "images per domain per step (default: 1)")
                 .value("n-residual-blocks", "N", "residual blocks per generator (default: 9)")
                 .value("channels", "C", "3 or 1 (default: 3)")
+                .value("upsampling", "HOW", "the generators' u128/u64: nearest or transposed, as train (default: nearest)")
+                .value("discriminator", "KIND", "pytorch-gan or patch70, as train (default: pytorch-gan)")
                 .value("lambda-id", "W", "identity loss weight; 0 skips the identity pass (default: 5)")
                 .value("warmup", "N", "untimed steps first (default: 3)")
                 .value("steps", "N", "timed steps (default: 10)")
@@ -46,7 +50,8 @@ final class BenchCommand {
             throw new UsageException("bench needs --size a multiple of 4 and >= 32, --batch-size >= 1, --steps >= 1, --warmup >= 0");
         }
         CycleGanConfig config = CycleGanConfig.defaults().withChannels(channels).withResidualBlocks(blocks)
-                .withLambdas(10f, lambdaId);
+                .withLambdas(10f, lambdaId).withUpsampling(c.choice("upsampling", "nearest", Upsampling::parse))
+                .withDiscriminator(c.choice("discriminator", "pytorch-gan", Discriminator.Layout::parse));
         Backend backend = Devices.select(c.string("device", "auto"), out);
         SplittableRandom rng = new SplittableRandom(1);
         float[] a = random(rng, batch * channels * size * size), b = random(rng, a.length);

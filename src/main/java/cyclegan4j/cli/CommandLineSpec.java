@@ -10,6 +10,7 @@ import org.apache.commons.cli.ParseException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /** One command's options (commons-cli), with typed getters that turn bad values into usage errors. */
 final class CommandLineSpec {
@@ -73,6 +74,15 @@ final class CommandLineSpec {
     String string(String name, String fallback) {
         String v = value(name);
         return v == null ? fallback : v;
+    }
+
+    /** A named choice read by {@code parse}, whose IllegalArgumentException ("x must be ...") becomes the usage error "--x must be ...". */
+    <T> T choice(String name, String fallback, Function<String, T> parse) {
+        try {
+            return parse.apply(string(name, fallback));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + e.getMessage());
+        }
     }
 
     String required(String name) {

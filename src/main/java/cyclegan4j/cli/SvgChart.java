@@ -17,7 +17,7 @@ final class SvgChart {
 
     static final int WIDTH = 640;
     static final int HEIGHT = 240;
-    private static final int LEFT = 56, RIGHT = 12, TOP = 28, BOTTOM = 30;
+    private static final int LEFT = 56, RIGHT = 20, TOP = 28, BOTTOM = 30; // RIGHT: room for half the last tick label
 
     private SvgChart() {
     }

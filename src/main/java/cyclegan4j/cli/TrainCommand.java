@@ -1,5 +1,6 @@
 package cyclegan4j.cli;
 
+import cyclegan4j.cyclegan.Discriminator;
 import cyclegan4j.cyclegan.GeneratorResNet.Upsampling;
 import cyclegan4j.data.DataOptions.Preprocess;
 
@@ -28,6 +29,8 @@ final class TrainCommand {
                 .value("n-residual-blocks", "N", "residual blocks in each generator (default: 9)")
                 .value("upsampling", "HOW", "the generators' u128 and u64: nearest (2x nearest + 3x3 conv, as PyTorch-GAN) or "
                         + "transposed (stride-2 transposed conv, as the paper and its authors' code) (default: nearest)")
+                .value("discriminator", "KIND", "pytorch-gan (4 stride-2 blocks, 94x94 patches, as PyTorch-GAN) or patch70 "
+                        + "(the paper's 70x70 PatchGAN, as its authors' code) (default: pytorch-gan)")
                 .value("channels", "C", "image channels, 3 or 1 (default: 3)")
                 .value("load-size", "PX", "resize images to this square size first (default: crop-size * 1.12)")
                 .value("crop-size", "PX", "random crop size, a multiple of 4, >= 32 (default: 256)")
@@ -54,28 +57,13 @@ final class TrainCommand {
                 c.integer("epochs", 200), c.integer("decay-epoch", 100), c.integer("batch-size", 1),
                 c.real("lr", 2e-4f), c.real("beta1", 0.5f), c.real("beta2", 0.999f),
                 c.real("lambda-cyc", 10f), c.real("lambda-id", 5f),
-                c.integer("n-residual-blocks", 9), upsampling(c.string("upsampling", "nearest")), c.integer("channels", 3),
-                c.integer("load-size", (int) (crop * 1.12)), crop, preprocess(c.string("preprocess", "resize_and_crop")),
+                c.integer("n-residual-blocks", 9), c.choice("upsampling", "nearest", Upsampling::parse),
+                c.choice("discriminator", "pytorch-gan", Discriminator.Layout::parse), c.integer("channels", 3),
+                c.integer("load-size", (int) (crop * 1.12)), crop, c.choice("preprocess", "resize_and_crop", Preprocess::parse),
                 !c.has("no-flip"),
                 c.string("device", "auto"), c.longValue("seed", 0), c.integer("sample-every", 100),
                 c.integer("checkpoint-every", 0), c.real("autosave-minutes", 10f), c.longValue("max-steps", 0), c.has("resume"),
                 c.integer("pool-size", 50), c.integer("workers", 2));
-    }
-
-    private static Upsampling upsampling(String label) {
-        try {
-            return Upsampling.parse(label);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--" + e.getMessage());
-        }
-    }
-
-    private static Preprocess preprocess(String label) {
-        try {
-            return Preprocess.parse(label);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--" + e.getMessage());
-        }
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {

@@ -1,6 +1,7 @@
 package cyclegan4j.cli;
 
 import cyclegan4j.cyclegan.CycleGanConfig;
+import cyclegan4j.cyclegan.Discriminator;
 import cyclegan4j.cyclegan.GeneratorResNet.Upsampling;
 import cyclegan4j.data.DataOptions;
 import cyclegan4j.data.DataOptions.Preprocess;
@@ -12,7 +13,7 @@ import java.util.Map;
 /** Everything `train` needs, parsed and checked; {@link #toMap()} is what checkpoints record. */
 record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayEpoch, int batchSize,
                     float lr, float beta1, float beta2, float lambdaCycle, float lambdaIdentity,
-                    int residualBlocks, Upsampling upsampling, int channels, int loadSize, int cropSize, Preprocess preprocess, boolean flip,
+                    int residualBlocks, Upsampling upsampling, Discriminator.Layout discriminator, int channels, int loadSize, int cropSize, Preprocess preprocess, boolean flip,
                     String device, long seed, int sampleEvery, int checkpointEvery, float autosaveMinutes,
                     long maxSteps, boolean resume, int poolSize, int workers) {
 
@@ -41,7 +42,8 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
     }
 
     CycleGanConfig modelConfig() {
-        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling);
+        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling,
+                discriminator);
     }
 
     DataOptions dataOptions() {
@@ -66,6 +68,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         m.put("lambda_id", Float.toString(lambdaIdentity));
         m.put("n_residual_blocks", Integer.toString(residualBlocks));
         m.put("upsampling", upsampling.label());
+        m.put("discriminator", discriminator.label());
         m.put("channels", Integer.toString(channels));
         m.put("load_size", Integer.toString(loadSize));
         m.put("crop_size", Integer.toString(cropSize));

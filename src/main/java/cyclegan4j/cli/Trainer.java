@@ -312,8 +312,9 @@ public final class Trainer {
     /** Refuses to resume with an architecture or data geometry other than the checkpoint's. */
     private void checkCompatible(Map<String, String> saved) {
         Map<String, String> now = o.toMap();
-        for (String key : List.of("channels", "n_residual_blocks", "upsampling", "crop_size", "pool_size")) {
-            String was = saved.getOrDefault(key, key.equals("upsampling") ? "nearest" : null); // before the option: nearest
+        Map<String, String> before = Map.of("upsampling", "nearest", "discriminator", "pytorch-gan"); // checkpoints older than the options
+        for (String key : List.of("channels", "n_residual_blocks", "upsampling", "discriminator", "crop_size", "pool_size")) {
+            String was = saved.getOrDefault(key, before.get(key));
             if (was != null && !was.equals(now.get(key))) {
                 throw new UsageException("--resume: the checkpoint was trained with " + key + "=" + was + " but this run asks for "
                         + now.get(key) + " (pass the same value)");

@@ -43,8 +43,8 @@ public final class CycleGan implements AutoCloseable {
         SplittableRandom init = new SplittableRandom(config.seed());
         gAB = new GeneratorResNet(backend, config.channels(), config.residualBlocks(), config.upsampling(), init);
         gBA = new GeneratorResNet(backend, config.channels(), config.residualBlocks(), config.upsampling(), init);
-        dA = new Discriminator(backend, config.channels(), init);
-        dB = new Discriminator(backend, config.channels(), init);
+        dA = new Discriminator(backend, config.channels(), config.discriminator(), init);
+        dB = new Discriminator(backend, config.channels(), config.discriminator(), init);
         List<Tensor> gParams = new ArrayList<>(gAB.parameters());
         gParams.addAll(gBA.parameters());
         optG = new Adam(gParams, config.lr(), config.beta1(), config.beta2());
@@ -95,7 +95,7 @@ public final class CycleGan implements AutoCloseable {
      */
     public StepLosses step(Tensor realA, Tensor realB, boolean captureSample) {
         int n = realA.dim(0);
-        int[] patch = Discriminator.outputShape(realA.dim(2), realA.dim(3));
+        int[] patch = Discriminator.outputShape(dA.layout(), realA.dim(2), realA.dim(3));
         Tensor valid = Tensor.full(backend, 1f, n, patch[0], patch[1], patch[2]);
         Tensor fake = Tensor.full(backend, 0f, n, patch[0], patch[1], patch[2]);
 

@@ -7,12 +7,14 @@ import cyclegan4j.cyclegan.GeneratorResNet.Upsampling;
  * residual blocks, Adam 2e-4 with betas (0.5, 0.999), lambda_cyc 10, lambda_id 5, a 50-image pool.
  */
 public record CycleGanConfig(int channels, int residualBlocks, float lr, float beta1, float beta2,
-                             float lambdaCycle, float lambdaIdentity, int poolSize, long seed, Upsampling upsampling) {
+                             float lambdaCycle, float lambdaIdentity, int poolSize, long seed, Upsampling upsampling,
+                             Discriminator.Layout discriminator) {
 
-    /** With the default nearest-upsampling generators. */
+    /** With the default generators (nearest upsampling) and discriminators (PyTorch-GAN's). */
     public CycleGanConfig(int channels, int residualBlocks, float lr, float beta1, float beta2,
                           float lambdaCycle, float lambdaIdentity, int poolSize, long seed) {
-        this(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, Upsampling.NEAREST);
+        this(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, Upsampling.NEAREST,
+                Discriminator.Layout.PYTORCH_GAN);
     }
 
     public static CycleGanConfig defaults() {
@@ -23,32 +25,36 @@ public record CycleGanConfig(int channels, int residualBlocks, float lr, float b
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
-        if (upsampling == null || residualBlocks < 0 || !(lr > 0) || !(lambdaCycle >= 0) || !(lambdaIdentity >= 0) || poolSize < 0) {
+        if (upsampling == null || discriminator == null || residualBlocks < 0 || !(lr > 0) || !(lambdaCycle >= 0) || !(lambdaIdentity >= 0) || poolSize < 0) {
             throw new IllegalArgumentException("invalid CycleGAN settings: " + this);
         }
     }
 
     public CycleGanConfig withChannels(int c) {
-        return new CycleGanConfig(c, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling);
+        return new CycleGanConfig(c, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling, discriminator);
     }
 
     public CycleGanConfig withResidualBlocks(int n) {
-        return new CycleGanConfig(channels, n, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling);
+        return new CycleGanConfig(channels, n, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling, discriminator);
     }
 
     public CycleGanConfig withLr(float v) {
-        return new CycleGanConfig(channels, residualBlocks, v, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling);
+        return new CycleGanConfig(channels, residualBlocks, v, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling, discriminator);
     }
 
     public CycleGanConfig withLambdas(float cyc, float id) {
-        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, cyc, id, poolSize, seed, upsampling);
+        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, cyc, id, poolSize, seed, upsampling, discriminator);
     }
 
     public CycleGanConfig withUpsampling(Upsampling u) {
-        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, u);
+        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, u, discriminator);
+    }
+
+    public CycleGanConfig withDiscriminator(Discriminator.Layout d) {
+        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling, d);
     }
 
     public CycleGanConfig withSeed(long s) {
-        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, s, upsampling);
+        return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, s, upsampling, discriminator);
     }
 }

@@ -146,19 +146,26 @@ class TrainCliTest {
     void transposedUpsamplingTrainsResumesAndTranslates() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 2);
         Path runs = tmp.resolve("runs");
-        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "2", "--upsampling", "transposed"));
+        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "2", "--upsampling", "transposed",
+                "--discriminator", "patch70"));
         assertEquals(0, r.code(), r.toString());
         Path ck = runs.resolve("t/checkpoints/latest.safetensors");
         Checkpoint saved = Checkpoint.load(ck);
         assertEquals("transposed", saved.metadata().get("option.upsampling"));
+        assertEquals("patch70", saved.metadata().get("option.discriminator"));
+        assertTrue(saved.hasTensor("D_A.model.11.weight") && !saved.hasTensor("D_A.model.12.weight"), "the 70x70 PatchGAN's layout");
         assertTrue(saved.hasTensor("G_AB.model.11.weight") && saved.hasTensor("G_AB.model.10.conv_block.1.weight"),
                 "the authors' layout: conv_block, then the transposed convolution");
 
         CliHarness.Result other = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume"));
         assertEquals(2, other.code(), "resuming with the default nearest upsampling is refused: " + other);
         assertTrue(other.err().contains("upsampling=transposed"), other.toString());
-        CliHarness.Result resumed = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume", "--upsampling",
+        CliHarness.Result otherD = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume", "--upsampling",
                 "transposed"));
+        assertEquals(2, otherD.code(), "and with the default discriminator: " + otherD);
+        assertTrue(otherD.err().contains("discriminator=patch70"), otherD.toString());
+        CliHarness.Result resumed = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume", "--upsampling",
+                "transposed", "--discriminator", "patch70"));
         assertEquals(0, resumed.code(), resumed.toString());
 
         Path img = tmp.resolve("x.png");
@@ -193,6 +200,9 @@ class TrainCliTest {
         assertTrue(r.err().contains("--dataroot"), r.toString());
         assertEquals(2, CliHarness.run("train", "--dataroot", "d", "--name", "x", "--crop-size", "30").code());
         assertEquals(2, CliHarness.run("train", "--dataroot", "d", "--name", "x", "--epochs", "ten").code());
+        CliHarness.Result kind = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--discriminator", "patch94");
+        assertEquals(2, kind.code(), kind.toString());
+        assertTrue(kind.err().contains("--discriminator must be pytorch-gan or patch70, got 'patch94'"), kind.toString());
         CliHarness.Result mode = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--preprocess", "scale_width");
         assertEquals(2, mode.code(), mode.toString());
         assertTrue(mode.err().contains("--preprocess must be resize_and_crop, scale_width_and_crop or crop, got 'scale_width'"),

@@ -73,6 +73,31 @@ class ModelStructureTest {
     }
 
     @Test
+    void the70x70DiscriminatorHasTheAuthorsLayoutAndPatchGrid() {
+        // 0 conv s2, 1 LeakyReLU, 2 conv s2, 3 IN, 4 LeakyReLU, 5 conv s2, 6 IN, 7 LeakyReLU, 8 conv s1, 9 IN,
+        // 10 LeakyReLU, 11 conv s1: NLayerDiscriminator(n_layers=3)'s state_dict names
+        Map<String, int[]> want = new LinkedHashMap<>();
+        expect(want, "model.0", new int[]{64, 3, 4, 4});
+        expect(want, "model.2", new int[]{128, 64, 4, 4});
+        expect(want, "model.5", new int[]{256, 128, 4, 4});
+        expect(want, "model.8", new int[]{512, 256, 4, 4});
+        expect(want, "model.11", new int[]{1, 512, 4, 4});
+        try (Discriminator d = new Discriminator(CPU, 3, Discriminator.Layout.PATCH70, new SplittableRandom(1));
+             Scope s = Scope.open(); Autograd.NoGrad ng = Autograd.noGrad()) {
+            assertNamesAndShapes(want, d.namedParameters());
+            assertArrayEquals(new int[]{1, 30, 30}, Discriminator.outputShape(Discriminator.Layout.PATCH70, 256, 256), "30x30 patches");
+            for (int[] hw : new int[][]{{32, 32}, {48, 64}, {40, 36}, {24, 24}}) {
+                int[] o = Discriminator.outputShape(Discriminator.Layout.PATCH70, hw[0], hw[1]);
+                assertArrayEquals(new int[]{2, o[0], o[1], o[2]}, d.forward(Tensor.zeros(CPU, 2, 3, hw[0], hw[1])).shape(),
+                        "D on " + Arrays.toString(hw));
+            }
+            IllegalArgumentException tooSmall = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> d.forward(Tensor.zeros(CPU, 1, 3, 20, 32)));
+            org.junit.jupiter.api.Assertions.assertTrue(tooSmall.getMessage().contains("patch70"), tooSmall.getMessage());
+        }
+    }
+
+    @Test
     void outputShapes() {
         try (GeneratorResNet g = new GeneratorResNet(CPU, 3, 1, new SplittableRandom(2));
              GeneratorResNet g1 = new GeneratorResNet(CPU, 1, 1, new SplittableRandom(3));
