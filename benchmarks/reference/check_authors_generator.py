@@ -2,7 +2,7 @@
 
     python3 check_authors_generator.py LAUNCHER WORKDIR
 
-Builds the authors' ResnetGenerator (authors_generator.py) with random weights and biases, saves its
+Builds the authors' ResnetGenerator (authors_models.py) with random weights and biases, saves its
 state_dict as .pth, converts it, has cyclegan4j translate a random 64x48 image with it, and
 compares the PNG with PyTorch's output quantised the same way. Prints the largest difference in
 8-bit levels and exits 1 if it is more than 1.
@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from authors_generator import AuthorsResnetGenerator  # noqa: E402
+from authors_models import AuthorsResnetGenerator  # noqa: E402
 
 
 def write_png(path, rgb):

@@ -16,10 +16,12 @@ import random
 import torch
 import torch.nn as nn
 
+from authors_models import AuthorsNLayerDiscriminator, AuthorsResnetGenerator
+
 
 def weights_init_normal(m):
     """Conv weights ~ N(0, 0.02), conv biases 0 (the reference's init; InstanceNorm has no affine)."""
-    if isinstance(m, nn.Conv2d):
+    if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
         nn.init.normal_(m.weight, 0.0, 0.02)
         if m.bias is not None:
             nn.init.zeros_(m.bias)
@@ -120,11 +122,16 @@ class CycleGAN:
     NETWORKS = ("G_AB", "G_BA", "D_A", "D_B")
 
     def __init__(self, channels=3, num_residual_blocks=9, lr=2e-4, betas=(0.5, 0.999),
-                 lambda_cyc=10.0, lambda_id=5.0, pool_size=50, device="cpu", init=True):
-        self.G_AB = GeneratorResNet(channels, num_residual_blocks).to(device)
-        self.G_BA = GeneratorResNet(channels, num_residual_blocks).to(device)
-        self.D_A = Discriminator(channels).to(device)
-        self.D_B = Discriminator(channels).to(device)
+                 lambda_cyc=10.0, lambda_id=5.0, pool_size=50, device="cpu", init=True,
+                 upsampling="nearest", discriminator="pytorch-gan"):
+        # cyclegan4j's --upsampling transposed and --discriminator patch70: the paper's networks (authors_models.py)
+        gen = AuthorsResnetGenerator if upsampling == "transposed" else GeneratorResNet
+        disc = AuthorsNLayerDiscriminator if discriminator == "patch70" else Discriminator
+        self.patch_shape = disc.patch_shape if disc is AuthorsNLayerDiscriminator else (lambda h, w: (1, h // 16, w // 16))
+        self.G_AB = gen(channels, num_residual_blocks).to(device)
+        self.G_BA = gen(channels, num_residual_blocks).to(device)
+        self.D_A = disc(channels).to(device)
+        self.D_B = disc(channels).to(device)
         if init:
             for net in self.networks().values():
                 net.apply(weights_init_normal)
@@ -158,8 +165,8 @@ class CycleGAN:
     def step(self, real_A, real_B):
         """One training step in the reference's order; returns the losses as Python floats."""
         n, _, h, w = real_A.shape
-        valid = torch.ones((n, 1, h // 16, w // 16), dtype=real_A.dtype, device=real_A.device)
-        fake = torch.zeros((n, 1, h // 16, w // 16), dtype=real_A.dtype, device=real_A.device)
+        valid = torch.ones((n,) + tuple(self.patch_shape(h, w)), dtype=real_A.dtype, device=real_A.device)
+        fake = torch.zeros((n,) + tuple(self.patch_shape(h, w)), dtype=real_A.dtype, device=real_A.device)
 
         # ---- generators
         self.optimizer_G.zero_grad()

@@ -73,7 +73,7 @@ def bias_before_instance_norm(net, prefix):
         if isinstance(mod, torch.nn.Sequential):
             children = list(mod.named_children())
             for (name, child), (_, nxt) in zip(children, children[1:]):
-                if isinstance(child, torch.nn.Conv2d) and isinstance(nxt, torch.nn.InstanceNorm2d):
+                if isinstance(child, (torch.nn.Conv2d, torch.nn.ConvTranspose2d)) and isinstance(nxt, torch.nn.InstanceNorm2d):
                     names.add(prefix + (mod_name + "." if mod_name else "") + name + ".bias")
     return names
 
@@ -123,7 +123,8 @@ def main():
         cfg = dict(channels=channels, num_residual_blocks=blocks, lr=lr,
                    betas=(float(meta["beta1"]), float(meta["beta2"])),
                    lambda_cyc=float(meta["lambda_cyc"]), lambda_id=float(meta["lambda_id"]),
-                   pool_size=int(meta["pool_size"]))
+                   pool_size=int(meta["pool_size"]), upsampling=meta.get("upsampling", "nearest"),
+                   discriminator=meta.get("discriminator", "pytorch-gan"))
     except KeyError as e:
         print("parity.py: %s lacks metadata %s" % (args.java, e), file=sys.stderr)
         return 2
@@ -148,9 +149,10 @@ def main():
     real_A = torch.from_numpy(java["input.real_A"].copy()).to(dev)
     real_B = torch.from_numpy(java["input.real_B"].copy()).to(dev)
     print("PyTorch parity: %s, torch %s, device %s (TF32 off), %d threads; config: %d channels, %d residual blocks, "
-          "%s, Java step %s ms" % (os.path.basename(os.path.dirname(os.path.abspath(args.java))), torch.__version__,
-                                   dev, torch.get_num_threads(), channels, blocks, "x".join(map(str, real_A.shape)),
-                                   meta.get("java_step_ms", "?")))
+          "%s, %s upsampling, %s discriminator, Java step %s ms"
+          % (os.path.basename(os.path.dirname(os.path.abspath(args.java))), torch.__version__, dev, torch.get_num_threads(),
+             channels, blocks, "x".join(map(str, real_A.shape)), cfg["upsampling"], cfg["discriminator"],
+             meta.get("java_step_ms", "?")))
 
     failures = []
 

@@ -4,6 +4,8 @@ import cyclegan4j.backend.Backend;
 import cyclegan4j.backend.Devices;
 import cyclegan4j.cyclegan.CycleGan;
 import cyclegan4j.cyclegan.CycleGanConfig;
+import cyclegan4j.cyclegan.Discriminator;
+import cyclegan4j.cyclegan.GeneratorResNet;
 import cyclegan4j.cyclegan.StepLosses;
 import cyclegan4j.cyclegan.TrainingCheckpoint;
 import cyclegan4j.io.Checkpoint;
@@ -39,14 +41,22 @@ import java.util.SplittableRandom;
  */
 public final class ParityCase {
 
-    /** One configuration; the loss weights default to the reference's (cycle 10, identity 5). */
-    public record Spec(int channels, int residualBlocks, int size, int batch, long seed, float lambdaCycle, float lambdaIdentity) {
+    /**
+     * One configuration; the loss weights default to the reference's (cycle 10, identity 5); with
+     * {@code paper}, the paper's networks (--upsampling transposed, --discriminator patch70).
+     */
+    public record Spec(int channels, int residualBlocks, int size, int batch, long seed, float lambdaCycle, float lambdaIdentity,
+                       boolean paper) {
         public Spec(int channels, int residualBlocks, int size, int batch, long seed) {
-            this(channels, residualBlocks, size, batch, seed, 10f, 5f);
+            this(channels, residualBlocks, size, batch, seed, 10f, 5f, false);
+        }
+
+        public Spec(int channels, int residualBlocks, int size, int batch, long seed, float lambdaCycle, float lambdaIdentity) {
+            this(channels, residualBlocks, size, batch, seed, lambdaCycle, lambdaIdentity, false);
         }
 
         public String label() {
-            String base = channels + "ch-" + residualBlocks + "blocks-" + size + "px-batch" + batch;
+            String base = channels + "ch-" + residualBlocks + "blocks-" + size + "px-batch" + batch + (paper ? "-paper" : "");
             return lambdaCycle == 10f && lambdaIdentity == 5f ? base : base + "-cyc" + lambdaCycle + "-id" + lambdaIdentity;
         }
     }
@@ -66,6 +76,9 @@ public final class ParityCase {
                 .withResidualBlocks(spec.residualBlocks())
                 .withSeed(spec.seed())
                 .withLambdas(spec.lambdaCycle(), spec.lambdaIdentity());
+        if (spec.paper()) {
+            cfg = cfg.withUpsampling(GeneratorResNet.Upsampling.TRANSPOSED).withDiscriminator(Discriminator.Layout.PATCH70);
+        }
         int[] shape = {spec.batch(), spec.channels(), spec.size(), spec.size()};
         SplittableRandom data = new SplittableRandom(spec.seed() + 1);
         float[] a = uniform(data, Tensor.numel(shape));
@@ -83,6 +96,8 @@ public final class ParityCase {
         meta.put("lambda_cyc", Float.toString(cfg.lambdaCycle()));
         meta.put("lambda_id", Float.toString(cfg.lambdaIdentity()));
         meta.put("pool_size", Integer.toString(cfg.poolSize()));
+        meta.put("upsampling", cfg.upsampling().label());
+        meta.put("discriminator", cfg.discriminator().label());
 
         Checkpoint out = new Checkpoint();
         out.put("input.real_A", new TensorData(shape, a));
