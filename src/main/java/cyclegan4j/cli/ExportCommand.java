@@ -81,13 +81,7 @@ final class ExportCommand {
                 to.put(name, t);
             }
         });
-        to.putMetadata(Checkpoints.OPTION_PREFIX, from.metadataWithPrefix(Checkpoints.OPTION_PREFIX));
-        for (String key : PROVENANCE) {
-            if (from.hasMetadata(key)) {
-                to.setString(key, from.metadata().get(key));
-            }
-        }
-        to.setString("exported_from", checkpoint.getFileName().toString());
+        provenance(from).forEach(to::setString);
         to.save(output);
         out.printf(Locale.ROOT, "wrote %s: %s, %d tensors, %.1f MB (the checkpoint: %.1f MB)%n", output,
                 direction.equals("both") ? "G_AB and G_BA" : prefixes.get(0).substring(0, 4), to.tensors().size(),
@@ -95,17 +89,23 @@ final class ExportCommand {
         return Main.OK;
     }
 
-    private static int writeOnnx(Checkpoint from, Direction direction, Path output, PrintStream out) throws IOException {
-        Map<String, String> provenance = new LinkedHashMap<>(); // the run's options and where in training: not its optimizer state
-        from.metadata().forEach((k, v) -> {
-            if (k.startsWith(Checkpoints.OPTION_PREFIX) || PROVENANCE.contains(k)) {
-                provenance.put(k, v);
+    /** The metadata both kinds of export keep: the run's options, where in training, and the file (not the optimizer state). */
+    private static Map<String, String> provenance(Checkpoint from) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        from.metadataWithPrefix(Checkpoints.OPTION_PREFIX).forEach((k, v) -> kept.put(Checkpoints.OPTION_PREFIX + k, v));
+        for (String key : PROVENANCE) {
+            if (from.hasMetadata(key)) {
+                kept.put(key, from.metadata().get(key));
             }
-        });
-        provenance.put("exported_from", from.source().getFileName().toString());
+        }
+        kept.put("exported_from", from.source().getFileName().toString());
+        return kept;
+    }
+
+    private static int writeOnnx(Checkpoint from, Direction direction, Path output, PrintStream out) throws IOException {
         byte[] model;
         try (ImageTranslator t = ImageTranslator.load(from, direction, CpuBackend.get())) {
-            model = t.toOnnx(provenance);
+            model = t.toOnnx(provenance(from));
         }
         AtomicFiles.writeBytes(output, model);
         out.printf(Locale.ROOT, "wrote %s: %s as ONNX (opset %d), %.1f MB; input '%s' [N, C, H, W] in [-1, 1],"

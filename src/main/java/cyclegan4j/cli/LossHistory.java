@@ -71,11 +71,9 @@ final class LossHistory {
         }
         if (buckets.isEmpty() || buckets.get(buckets.size() - 1).steps >= width) {
             if (buckets.size() == MAX_BUCKETS) {
-                mergeNeighbours();
+                mergeNeighbours(); // MAX_BUCKETS is even and every bucket full: the merged ones are full too
             }
-            if (buckets.isEmpty() || buckets.get(buckets.size() - 1).steps >= width) {
-                buckets.add(new Bucket());
-            }
+            buckets.add(new Bucket());
         }
         buckets.get(buckets.size() - 1).add(step, values);
     }

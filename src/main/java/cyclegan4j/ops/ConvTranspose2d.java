@@ -53,9 +53,6 @@ public final class ConvTranspose2d extends Function {
             throw new IllegalArgumentException("convTranspose2d: " + e.getMessage() + " (input " + Arrays.toString(x.shape())
                     + ", weight " + Arrays.toString(weight.shape()) + ")", e);
         }
-        if (s.outH() != x.dim(2) || s.outW() != x.dim(3)) { // cannot happen for outputPadding < stride
-            throw new IllegalStateException("convTranspose2d: " + s + " does not map back to " + Arrays.toString(x.shape()));
-        }
         Tensor out = Tensor.empty(be, s.n(), s.cIn(), oh, ow);
         be.conv2dBackward(out.data(), null, null, x.data(), null, weight.data(), s);
         if (bias != null) {
