@@ -152,9 +152,21 @@ public final class CpuBackend implements Backend {
         float[] o = a(out), x = a(in);
         Parallel.forChunks(n, (c, s, e) -> {
             for (int i = s; i < e; i++) {
-                o[i] = (float) Math.tanh(x[i]);
+                o[i] = tanh(x[i]);
             }
         });
+    }
+
+    /**
+     * tanh through {@code Math.exp}, which the JIT turns into an inlined CPU routine, where
+     * {@code Math.tanh} is a native call per value: 11.5 ms for the generator's 3x256x256 output on
+     * the 2-vCPU VM, 60 ns a value. Computed in double, so the float result is Math.tanh's to within
+     * an ulp; below 2^-12, where 1 - 2/(e^2a + 1) would cancel, a - a^3/3 is exact to the float.
+     */
+    static float tanh(float x) {
+        double a = Math.abs((double) x);
+        double t = a < 0x1p-12 ? a - a * a * a / 3 : 1 - 2 / (Math.exp(2 * a) + 1);
+        return (float) Math.copySign(t, x);
     }
 
     @Override
