@@ -24,10 +24,10 @@ class AuthorsResnetBlock(nn.Module):
 
 
 class AuthorsResnetGenerator(nn.Module):
-    def __init__(self, channels=3, blocks=9):
+    def __init__(self, channels=3, blocks=9, ngf=64):
         super().__init__()
-        layers = [nn.ReflectionPad2d(3), nn.Conv2d(channels, 64, 7), nn.InstanceNorm2d(64), nn.ReLU(True)]
-        features = 64
+        layers = [nn.ReflectionPad2d(3), nn.Conv2d(channels, ngf, 7), nn.InstanceNorm2d(ngf), nn.ReLU(True)]
+        features = ngf
         for _ in range(2):
             layers += [nn.Conv2d(features, features * 2, 3, stride=2, padding=1), nn.InstanceNorm2d(features * 2), nn.ReLU(True)]
             features *= 2
@@ -46,10 +46,10 @@ class AuthorsResnetGenerator(nn.Module):
 class AuthorsNLayerDiscriminator(nn.Module):
     """The 70x70 PatchGAN: three stride-2 Conv4 blocks, a stride-1 one, a Conv4 to one channel (N x 1 x H/8-2 x W/8-2)."""
 
-    def __init__(self, channels=3):
+    def __init__(self, channels=3, ndf=64):
         super().__init__()
-        layers = [nn.Conv2d(channels, 64, 4, stride=2, padding=1), nn.LeakyReLU(0.2, True)]
-        features = 64
+        layers = [nn.Conv2d(channels, ndf, 4, stride=2, padding=1), nn.LeakyReLU(0.2, True)]
+        features = ndf
         for stride in (2, 2, 1):
             layers += [nn.Conv2d(features, features * 2, 4, stride=stride, padding=1), nn.InstanceNorm2d(features * 2),
                        nn.LeakyReLU(0.2, True)]

@@ -43,6 +43,7 @@ def main():
     prefix = "G_AB." if args.direction == "AtoB" else "G_BA."
     tensors = {prefix + k: v.detach().float().numpy() for k, v in state.items()}
     save(args.output, tensors, {"option.channels": channels, "option.n_residual_blocks": blocks,
+                                "option.ngf": state["model.1.weight"].shape[0],
                                 "option.upsampling": "transposed", "converted_from": os.path.basename(args.pth)})
     print("wrote %s: %s, %d channel(s), %d residual blocks, %d tensors" % (args.output, prefix[:-1], channels, blocks, len(tensors)))
 

@@ -47,11 +47,11 @@ class ResidualBlock(nn.Module):
 
 
 class GeneratorResNet(nn.Module):
-    """c7s1-64, d128, d256, n residual blocks, u128, u64, c7s1-C, tanh; one nn.Sequential `model`."""
+    """c7s1-64, d128, d256, n residual blocks, u128, u64, c7s1-C, tanh (widths scale with ngf); one nn.Sequential `model`."""
 
-    def __init__(self, channels=3, num_residual_blocks=9):
+    def __init__(self, channels=3, num_residual_blocks=9, ngf=64):
         super().__init__()
-        features = 64
+        features = ngf
         layers = [nn.ReflectionPad2d(3), nn.Conv2d(channels, features, 7),
                   nn.InstanceNorm2d(features), nn.ReLU(inplace=True)]
         for _ in range(2):  # downsampling
@@ -71,19 +71,20 @@ class GeneratorResNet(nn.Module):
 
 
 class Discriminator(nn.Module):
-    """PatchGAN: C64 (no norm), C128, C256, C512 (conv4 stride 2, IN, LeakyReLU 0.2), zero pad (1,0,1,0), conv4 -> 1."""
+    """PatchGAN: C64 (no norm), C128, C256, C512 (conv4 stride 2, IN, LeakyReLU 0.2; widths scale with ndf),
+    zero pad (1,0,1,0), conv4 -> 1."""
 
-    def __init__(self, channels=3):
+    def __init__(self, channels=3, ndf=64):
         super().__init__()
         layers = []
         in_features = channels
-        for i, out_features in enumerate((64, 128, 256, 512)):
+        for i, out_features in enumerate((ndf, 2 * ndf, 4 * ndf, 8 * ndf)):
             layers.append(nn.Conv2d(in_features, out_features, 4, stride=2, padding=1))
             if i > 0:
                 layers.append(nn.InstanceNorm2d(out_features))
             layers.append(nn.LeakyReLU(0.2, inplace=True))
             in_features = out_features
-        layers += [nn.ZeroPad2d((1, 0, 1, 0)), nn.Conv2d(512, 1, 4, padding=1)]
+        layers += [nn.ZeroPad2d((1, 0, 1, 0)), nn.Conv2d(in_features, 1, 4, padding=1)]
         self.model = nn.Sequential(*layers)
 
     def forward(self, img):
@@ -123,15 +124,15 @@ class CycleGAN:
 
     def __init__(self, channels=3, num_residual_blocks=9, lr=2e-4, betas=(0.5, 0.999),
                  lambda_cyc=10.0, lambda_id=5.0, pool_size=50, device="cpu", init=True,
-                 upsampling="nearest", discriminator="pytorch-gan"):
+                 upsampling="nearest", discriminator="pytorch-gan", ngf=64, ndf=64):
         # cyclegan4j's --upsampling transposed and --discriminator patch70: the paper's networks (authors_models.py)
         gen = AuthorsResnetGenerator if upsampling == "transposed" else GeneratorResNet
         disc = AuthorsNLayerDiscriminator if discriminator == "patch70" else Discriminator
         self.patch_shape = disc.patch_shape if disc is AuthorsNLayerDiscriminator else (lambda h, w: (1, h // 16, w // 16))
-        self.G_AB = gen(channels, num_residual_blocks).to(device)
-        self.G_BA = gen(channels, num_residual_blocks).to(device)
-        self.D_A = disc(channels).to(device)
-        self.D_B = disc(channels).to(device)
+        self.G_AB = gen(channels, num_residual_blocks, ngf).to(device)
+        self.G_BA = gen(channels, num_residual_blocks, ngf).to(device)
+        self.D_A = disc(channels, ndf).to(device)
+        self.D_B = disc(channels, ndf).to(device)
         if init:
             for net in self.networks().values():
                 net.apply(weights_init_normal)

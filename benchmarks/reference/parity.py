@@ -124,7 +124,8 @@ def main():
                    betas=(float(meta["beta1"]), float(meta["beta2"])),
                    lambda_cyc=float(meta["lambda_cyc"]), lambda_id=float(meta["lambda_id"]),
                    pool_size=int(meta["pool_size"]), upsampling=meta.get("upsampling", "nearest"),
-                   discriminator=meta.get("discriminator", "pytorch-gan"))
+                   discriminator=meta.get("discriminator", "pytorch-gan"),
+                   ngf=int(meta.get("ngf", 64)), ndf=int(meta.get("ndf", 64)))
     except KeyError as e:
         print("parity.py: %s lacks metadata %s" % (args.java, e), file=sys.stderr)
         return 2
@@ -149,10 +150,10 @@ def main():
     real_A = torch.from_numpy(java["input.real_A"].copy()).to(dev)
     real_B = torch.from_numpy(java["input.real_B"].copy()).to(dev)
     print("PyTorch parity: %s, torch %s, device %s (TF32 off), %d threads; config: %d channels, %d residual blocks, "
-          "%s, %s upsampling, %s discriminator, Java step %s ms"
+          "%s, %s upsampling, %s discriminator, ngf %d, ndf %d, Java step %s ms"
           % (os.path.basename(os.path.dirname(os.path.abspath(args.java))), torch.__version__, dev, torch.get_num_threads(),
              channels, blocks, "x".join(map(str, real_A.shape)), cfg["upsampling"], cfg["discriminator"],
-             meta.get("java_step_ms", "?")))
+             cfg["ngf"], cfg["ndf"], meta.get("java_step_ms", "?")))
 
     failures = []
 

@@ -36,6 +36,8 @@ def main():
     ap.add_argument("--batch", type=int, nargs="+", default=[1, 4])
     ap.add_argument("--channels", type=int, default=3)
     ap.add_argument("--blocks", type=int, default=9, help="residual blocks per generator")
+    ap.add_argument("--ngf", type=int, default=64, help="filters in each generator's first layer")
+    ap.add_argument("--ndf", type=int, default=64, help="filters in each discriminator's first layer")
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--cudnn-benchmark", action="store_true", help="torch.backends.cudnn.benchmark = True")
@@ -59,19 +61,21 @@ def main():
         init = {k: torch.from_numpy(v.copy()) for k, v in tensors.items()}
         args.channels = int(meta.get("option.channels", args.channels))
         args.blocks = int(meta.get("option.n_residual_blocks", meta.get("option.residual_blocks", args.blocks)))
+        args.ngf = int(meta.get("option.ngf", args.ngf))
+        args.ndf = int(meta.get("option.ndf", args.ndf))
 
     def sync():
         if cuda:
             torch.cuda.synchronize()
 
     where = torch.cuda.get_device_name(dev) if cuda else "CPU, %d threads" % torch.get_num_threads()
-    print("PyTorch %s on %s; %d residual blocks, %d channels, %dx%d, fp32%s, eager, cudnn.benchmark=%s, weights: %s"
-          % (torch.__version__, where, args.blocks, args.channels, args.size, args.size,
+    print("PyTorch %s on %s; %d residual blocks, %d channels, ngf %d, ndf %d, %dx%d, fp32%s, eager, cudnn.benchmark=%s, weights: %s"
+          % (torch.__version__, where, args.blocks, args.channels, args.ngf, args.ndf, args.size, args.size,
              " (TF32 allowed)" if args.tf32 else " (TF32 off)", args.cudnn_benchmark, args.init or "N(0, 0.02)"))
     print("%6s %12s %12s %10s %24s" % ("batch", "ms/step", "min ms", "images/s", "peak allocated / reserved"))
     results = []
     for n in args.batch:
-        gan = CycleGAN(args.channels, args.blocks, device=dev, init=init is None)
+        gan = CycleGAN(args.channels, args.blocks, device=dev, init=init is None, ngf=args.ngf, ndf=args.ndf)
         if init is not None:
             gan.load_checkpoint_tensors(init)
         gan.train()

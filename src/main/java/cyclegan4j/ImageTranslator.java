@@ -117,7 +117,7 @@ public final class ImageTranslator implements AutoCloseable {
 
     /**
      * The {@code direction} generator of a loaded checkpoint, on {@code backend} (the commands share
-     * one read file), shaped like the checkpoint's: channels and residual blocks read off its tensors.
+     * one read file), shaped like the checkpoint's: channels, width and residual blocks read off its tensors.
      */
     public static ImageTranslator load(Checkpoint ck, Direction direction, Backend backend) throws CheckpointFormatException {
         String prefix = direction.generator() + ".";
@@ -127,7 +127,8 @@ public final class ImageTranslator implements AutoCloseable {
                     ? ": holds only the " + other + " generator (exported with one --direction), not " + direction.generator()
                     : ": not a CycleGAN checkpoint (no tensor " + prefix + "model.1.weight)"));
         }
-        int channels = ck.tensor(prefix + "model.1.weight").shape()[1];
+        int[] first = ck.tensor(prefix + "model.1.weight").shape(); // [ngf][channels][7][7]
+        int channels = first[1], ngf = first[0];
         // the layout from the names: PyTorch-GAN's residual blocks are "block", the authors' "conv_block",
         // and after them comes an upsampling layer without parameters or a transposed convolution
         String blockName = ck.hasTensor(prefix + "model.10.conv_block.1.weight") ? "conv_block" : "block";
@@ -136,7 +137,7 @@ public final class ImageTranslator implements AutoCloseable {
             blocks++;
         }
         Upsampling upsampling = ck.hasTensor(prefix + "model." + (10 + blocks) + ".weight") ? Upsampling.TRANSPOSED : Upsampling.NEAREST;
-        GeneratorResNet g = new GeneratorResNet(backend, channels, blocks, upsampling, new SplittableRandom(0));
+        GeneratorResNet g = new GeneratorResNet(backend, channels, blocks, ngf, upsampling, new SplittableRandom(0));
         try {
             Checkpoints.loadModule(prefix, g, ck);
         } catch (CheckpointFormatException e) {

@@ -5,6 +5,7 @@ import cyclegan4j.backend.Backend;
 import cyclegan4j.cyclegan.CycleGan;
 import cyclegan4j.cyclegan.CycleGanConfig;
 import cyclegan4j.cyclegan.Discriminator;
+import cyclegan4j.cyclegan.GeneratorResNet;
 import cyclegan4j.cyclegan.GeneratorResNet.Upsampling;
 import cyclegan4j.tensor.Scope;
 import cyclegan4j.tensor.Tensor;
@@ -32,6 +33,8 @@ final class BenchCommand {
                 .value("channels", "C", "3 or 1 (default: 3)")
                 .value("upsampling", "HOW", "the generators' u128/u64: nearest or transposed, as train (default: nearest)")
                 .value("discriminator", "KIND", "pytorch-gan or patch70, as train (default: pytorch-gan)")
+                .value("ngf", "N", "filters in each generator's first layer, as train (default: 64)")
+                .value("ndf", "N", "filters in each discriminator's first layer, as train (default: 64)")
                 .value("lambda-id", "W", "identity loss weight; 0 skips the identity pass (default: 5)")
                 .value("warmup", "N", "untimed steps first (default: 3)")
                 .value("steps", "N", "timed steps (default: 10)")
@@ -46,12 +49,14 @@ final class BenchCommand {
         int size = c.integer("size", 256), batch = c.integer("batch-size", 1), warmup = c.integer("warmup", 3);
         int steps = c.integer("steps", 10), blocks = c.integer("n-residual-blocks", 9), channels = c.integer("channels", 3);
         float lambdaId = c.real("lambda-id", 5f);
-        if (size < 32 || size % 4 != 0 || batch < 1 || steps < 1 || warmup < 0 || blocks < 0 || lambdaId < 0) {
-            throw new UsageException("bench needs --size a multiple of 4 and >= 32, --batch-size >= 1, --steps >= 1, --warmup >= 0");
+        int ngf = c.integer("ngf", GeneratorResNet.DEFAULT_WIDTH), ndf = c.integer("ndf", Discriminator.DEFAULT_WIDTH);
+        if (size < 32 || size % 4 != 0 || batch < 1 || steps < 1 || warmup < 0 || blocks < 0 || lambdaId < 0 || ngf < 1 || ndf < 1) {
+            throw new UsageException("bench needs --size a multiple of 4 and >= 32, --batch-size >= 1, --steps >= 1, --warmup >= 0, "
+                    + "--ngf and --ndf >= 1");
         }
         CycleGanConfig config = CycleGanConfig.defaults().withChannels(channels).withResidualBlocks(blocks)
                 .withLambdas(10f, lambdaId).withUpsampling(c.choice("upsampling", "nearest", Upsampling::parse))
-                .withDiscriminator(c.choice("discriminator", "pytorch-gan", Discriminator.Layout::parse));
+                .withDiscriminator(c.choice("discriminator", "pytorch-gan", Discriminator.Layout::parse)).withWidths(ngf, ndf);
         Backend backend = Devices.select(c.string("device", "auto"), out);
         SplittableRandom rng = new SplittableRandom(1);
         float[] a = random(rng, batch * channels * size * size), b = random(rng, a.length);
@@ -85,8 +90,8 @@ final class BenchCommand {
                 }
             }
             double step = median(stepMs);
-            out.printf(Locale.ROOT, "device %s, %dx%d, batch %d, %d residual blocks, %d channels, lambda_id %s%s%n",
-                    backend.name(), size, size, batch, blocks, channels, lambdaId, c.has("grad-norms") ? ", with gradient norms" : "");
+            out.printf(Locale.ROOT, "device %s, %dx%d, batch %d, %d residual blocks, %d channels, ngf %d, ndf %d, lambda_id %s%s%n",
+                    backend.name(), size, size, batch, blocks, channels, ngf, ndf, lambdaId, c.has("grad-norms") ? ", with gradient norms" : "");
             out.printf(Locale.ROOT, "training step: median %.1f ms (min %.1f, max %.1f over %d steps), %.2f images/s%n",
                     step, Arrays.stream(stepMs).min().orElse(0), Arrays.stream(stepMs).max().orElse(0), steps, batch * 1000.0 / step);
             out.printf(Locale.ROOT, "peak memory of live buffers during the steps: %.1f MiB%n", peak / 1048576.0);

@@ -1,6 +1,7 @@
 package cyclegan4j.cli;
 
 import cyclegan4j.cyclegan.Discriminator;
+import cyclegan4j.cyclegan.GeneratorResNet;
 import cyclegan4j.cyclegan.GeneratorResNet.Upsampling;
 import cyclegan4j.data.DataOptions.Preprocess;
 
@@ -31,6 +32,9 @@ final class TrainCommand {
                         + "transposed (stride-2 transposed conv, as the paper and its authors' code) (default: nearest)")
                 .value("discriminator", "KIND", "pytorch-gan (4 stride-2 blocks, 94x94 patches, as PyTorch-GAN) or patch70 "
                         + "(the paper's 70x70 PatchGAN, as its authors' code) (default: pytorch-gan)")
+                .value("ngf", "N", "filters in each generator's first layer; the other layers scale with it "
+                        + "(default: 64, as the paper; 32 or 16 give smaller, faster models)")
+                .value("ndf", "N", "filters in each discriminator's first layer; the other layers scale with it (default: 64)")
                 .value("channels", "C", "image channels, 3 or 1 (default: 3)")
                 .value("load-size", "PX", "resize images to this square size first (default: crop-size * 1.12)")
                 .value("crop-size", "PX", "random crop size, a multiple of 4, >= 32 (default: 256)")
@@ -58,7 +62,8 @@ final class TrainCommand {
                 c.real("lr", 2e-4f), c.real("beta1", 0.5f), c.real("beta2", 0.999f),
                 c.real("lambda-cyc", 10f), c.real("lambda-id", 5f),
                 c.integer("n-residual-blocks", 9), c.choice("upsampling", "nearest", Upsampling::parse),
-                c.choice("discriminator", "pytorch-gan", Discriminator.Layout::parse), c.integer("channels", 3),
+                c.choice("discriminator", "pytorch-gan", Discriminator.Layout::parse),
+                c.integer("ngf", GeneratorResNet.DEFAULT_WIDTH), c.integer("ndf", Discriminator.DEFAULT_WIDTH), c.integer("channels", 3),
                 c.integer("load-size", (int) (crop * 1.12)), crop, c.choice("preprocess", "resize_and_crop", Preprocess::parse),
                 !c.has("no-flip"),
                 c.string("device", "auto"), c.longValue("seed", 0), c.integer("sample-every", 100),

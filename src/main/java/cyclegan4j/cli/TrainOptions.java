@@ -13,7 +13,7 @@ import java.util.Map;
 /** Everything `train` needs, parsed and checked; {@link #toMap()} is what checkpoints record. */
 record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayEpoch, int batchSize,
                     float lr, float beta1, float beta2, float lambdaCycle, float lambdaIdentity,
-                    int residualBlocks, Upsampling upsampling, Discriminator.Layout discriminator, int channels, int loadSize, int cropSize, Preprocess preprocess, boolean flip,
+                    int residualBlocks, Upsampling upsampling, Discriminator.Layout discriminator, int ngf, int ndf, int channels, int loadSize, int cropSize, Preprocess preprocess, boolean flip,
                     String device, long seed, int sampleEvery, int checkpointEvery, float autosaveMinutes,
                     long maxSteps, boolean resume, int poolSize, int workers) {
 
@@ -24,6 +24,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         require(lr > 0, "--lr must be positive");
         require(lambdaCycle >= 0 && lambdaIdentity >= 0, "--lambda-cyc and --lambda-id must be >= 0");
         require(residualBlocks >= 0, "--n-residual-blocks must be >= 0");
+        require(ngf > 0 && ndf > 0, "--ngf and --ndf must be positive");
         require(channels == 1 || channels == 3, "--channels must be 1 or 3");
         require(cropSize >= 32 && cropSize % 4 == 0, "--crop-size must be a multiple of 4 and at least 32 (the discriminator downsamples by 16)");
         require(loadSize >= cropSize, "--load-size must be >= --crop-size");
@@ -43,7 +44,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
 
     CycleGanConfig modelConfig() {
         return new CycleGanConfig(channels, residualBlocks, lr, beta1, beta2, lambdaCycle, lambdaIdentity, poolSize, seed, upsampling,
-                discriminator);
+                discriminator, ngf, ndf);
     }
 
     DataOptions dataOptions() {
@@ -69,6 +70,8 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         m.put("n_residual_blocks", Integer.toString(residualBlocks));
         m.put("upsampling", upsampling.label());
         m.put("discriminator", discriminator.label());
+        m.put("ngf", Integer.toString(ngf));
+        m.put("ndf", Integer.toString(ndf));
         m.put("channels", Integer.toString(channels));
         m.put("load_size", Integer.toString(loadSize));
         m.put("crop_size", Integer.toString(cropSize));

@@ -312,8 +312,8 @@ public final class Trainer {
     /** Refuses to resume with an architecture or data geometry other than the checkpoint's. */
     private void checkCompatible(Map<String, String> saved) {
         Map<String, String> now = o.toMap();
-        Map<String, String> before = Map.of("upsampling", "nearest", "discriminator", "pytorch-gan"); // checkpoints older than the options
-        for (String key : List.of("channels", "n_residual_blocks", "upsampling", "discriminator", "crop_size", "pool_size")) {
+        Map<String, String> before = Map.of("upsampling", "nearest", "discriminator", "pytorch-gan", "ngf", "64", "ndf", "64"); // checkpoints older than the options
+        for (String key : List.of("channels", "n_residual_blocks", "upsampling", "discriminator", "ngf", "ndf", "crop_size", "pool_size")) {
             String was = saved.getOrDefault(key, before.get(key));
             if (was != null && !was.equals(now.get(key))) {
                 throw new UsageException("--resume: the checkpoint was trained with " + key + "=" + was + " but this run asks for "

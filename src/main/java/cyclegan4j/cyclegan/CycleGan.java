@@ -41,10 +41,10 @@ public final class CycleGan implements AutoCloseable {
         this.backend = backend;
         this.config = config;
         SplittableRandom init = new SplittableRandom(config.seed());
-        gAB = new GeneratorResNet(backend, config.channels(), config.residualBlocks(), config.upsampling(), init);
-        gBA = new GeneratorResNet(backend, config.channels(), config.residualBlocks(), config.upsampling(), init);
-        dA = new Discriminator(backend, config.channels(), config.discriminator(), init);
-        dB = new Discriminator(backend, config.channels(), config.discriminator(), init);
+        gAB = new GeneratorResNet(backend, config.channels(), config.residualBlocks(), config.ngf(), config.upsampling(), init);
+        gBA = new GeneratorResNet(backend, config.channels(), config.residualBlocks(), config.ngf(), config.upsampling(), init);
+        dA = new Discriminator(backend, config.channels(), config.ndf(), config.discriminator(), init);
+        dB = new Discriminator(backend, config.channels(), config.ndf(), config.discriminator(), init);
         List<Tensor> gParams = new ArrayList<>(gAB.parameters());
         gParams.addAll(gBA.parameters());
         optG = new Adam(gParams, config.lr(), config.beta1(), config.beta2());

@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
 
 /**
  * A PatchGAN discriminator: Conv4 blocks (64 without norm, 128, 256, 512 with instance norm,
- * LeakyReLU 0.2) and a Conv4 to one channel, in one of two layouts ({@link Layout}).
+ * LeakyReLU 0.2) and a Conv4 to one channel, in one of two layouts ({@link Layout}). The widths
+ * scale with {@code ndf} (the authors' --ndf: 64 in the paper; ndf, 2ndf, 4ndf, 8ndf).
  */
 public final class Discriminator extends Module {
 
@@ -47,6 +48,9 @@ public final class Discriminator extends Module {
         }
     }
 
+    /** The paper's width (ndf): 64 filters in the first layer. */
+    public static final int DEFAULT_WIDTH = 64;
+
     private final Sequential model;
     private final Layout layout;
 
@@ -55,10 +59,17 @@ public final class Discriminator extends Module {
     }
 
     public Discriminator(Backend backend, int channels, Layout layout, SplittableRandom rng) {
+        this(backend, channels, DEFAULT_WIDTH, layout, rng);
+    }
+
+    public Discriminator(Backend backend, int channels, int ndf, Layout layout, SplittableRandom rng) {
+        if (channels <= 0 || ndf <= 0) {
+            throw new IllegalArgumentException("Discriminator: channels=" + channels + " ndf=" + ndf);
+        }
         this.layout = layout;
         List<Module> layers = new ArrayList<>();
         int in = channels;
-        int[] widths = {64, 128, 256, 512};
+        int[] widths = {ndf, 2 * ndf, 4 * ndf, 8 * ndf};
         for (int i = 0; i < widths.length; i++) {
             int stride = layout == Layout.PATCH70 && i == widths.length - 1 ? 1 : 2; // the 70x70's last block keeps the size
             layers.add(new Conv2d(backend, in, widths[i], 4, stride, 1, rng));

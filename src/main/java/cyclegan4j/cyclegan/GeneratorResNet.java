@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
  * The CycleGAN ResNet generator (c7s1-64, d128, d256, n residual blocks, u128, u64, c7s1-C, tanh)
  * in the layer order of the PyTorch-GAN reference, so parameter names match its state_dict
  * ({@code model.1.weight}, {@code model.10.block.1.weight}, ...); or, with
- * {@link Upsampling#TRANSPOSED}, in the layout of the paper's authors' code. Input height and width
- * must be multiples of 4.
+ * {@link Upsampling#TRANSPOSED}, in the layout of the paper's authors' code. The widths scale with
+ * {@code ngf} (the authors' --ngf: 64 in the paper; c7s1-ngf, d2ngf, d4ngf, ...). Input height and
+ * width must be multiples of 4.
  */
 public final class GeneratorResNet extends Module {
 
@@ -50,6 +51,9 @@ public final class GeneratorResNet extends Module {
         }
     }
 
+    /** The paper's width (ngf): 64 filters in the first layer. */
+    public static final int DEFAULT_WIDTH = 64;
+
     private final Sequential model;
 
     public GeneratorResNet(Backend backend, int channels, int residualBlocks, SplittableRandom rng) {
@@ -57,11 +61,15 @@ public final class GeneratorResNet extends Module {
     }
 
     public GeneratorResNet(Backend backend, int channels, int residualBlocks, Upsampling upsampling, SplittableRandom rng) {
-        if (channels <= 0 || residualBlocks < 0) {
-            throw new IllegalArgumentException("GeneratorResNet: channels=" + channels + " residualBlocks=" + residualBlocks);
+        this(backend, channels, residualBlocks, DEFAULT_WIDTH, upsampling, rng);
+    }
+
+    public GeneratorResNet(Backend backend, int channels, int residualBlocks, int ngf, Upsampling upsampling, SplittableRandom rng) {
+        if (channels <= 0 || residualBlocks < 0 || ngf <= 0) {
+            throw new IllegalArgumentException("GeneratorResNet: channels=" + channels + " residualBlocks=" + residualBlocks + " ngf=" + ngf);
         }
         List<Module> layers = new ArrayList<>();
-        int features = 64;
+        int features = ngf;
         layers.add(new Layers.ReflectionPad2d(3));
         layers.add(new Conv2d(backend, channels, features, 7, 1, 0, rng));
         layers.add(new Layers.InstanceNorm2d());

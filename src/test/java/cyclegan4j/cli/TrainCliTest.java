@@ -177,6 +177,35 @@ class TrainCliTest {
     }
 
     @Test
+    void widthsTrainResumeAndTranslate() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 2);
+        Path runs = tmp.resolve("runs");
+        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "2", "--ngf", "8", "--ndf", "12"));
+        assertEquals(0, r.code(), r.toString());
+        Path ck = runs.resolve("t/checkpoints/latest.safetensors");
+        Checkpoint saved = Checkpoint.load(ck);
+        assertEquals("8", saved.metadata().get("option.ngf"));
+        assertEquals("12", saved.metadata().get("option.ndf"));
+        assertArrayEquals(new int[]{32, 32, 3, 3}, saved.tensor("G_AB.model.10.block.1.weight").shape(), "ngf*4 in the residual blocks");
+        assertArrayEquals(new int[]{1, 96, 4, 4}, saved.tensor("D_B.model.12.weight").shape(), "ndf*8 into the last conv");
+
+        CliHarness.Result other = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume", "--ndf", "12"));
+        assertEquals(2, other.code(), "resuming at the default ngf is refused: " + other);
+        assertTrue(other.err().contains("ngf=8"), other.toString());
+        CliHarness.Result resumed = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume", "--ngf", "8",
+                "--ndf", "12"));
+        assertEquals(0, resumed.code(), resumed.toString());
+
+        Path img = tmp.resolve("x.png");
+        CliHarness.writeImage(img, 13, 9, 2);
+        CliHarness.Result t = CliHarness.run("translate", "--checkpoint", ck.toString(), "--input", img.toString(),
+                "--output", tmp.resolve("out").toString(), "--device", "cpu");
+        assertEquals(0, t.code(), t.toString());
+        assertEquals(13, ImageIO.read(tmp.resolve("out/x.png").toFile()).getWidth(), "translate reads the width off the tensors");
+        assertEquals(2, CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("runs2"), "--ngf", "0")).code());
+    }
+
+    @Test
     void preprocessIsUsedAndRecorded() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 2); // 16x16 images: a 32 crop only fits when scaled
         Path ck = CliHarness.tinyCheckpoint(data, tmp.resolve("runs"), 1);

@@ -98,6 +98,30 @@ class ModelStructureTest {
     }
 
     @Test
+    void widthsScaleEveryLayer() {
+        // parameter counts of the reference's GeneratorResNet(3, 9, ngf=32) and Discriminator(3, ndf=32)
+        // (benchmarks/reference/models.py), the authors' layouts' the same
+        try (GeneratorResNet g = new GeneratorResNet(CPU, 3, 9, 32, GeneratorResNet.Upsampling.NEAREST, new SplittableRandom(1));
+             GeneratorResNet t = new GeneratorResNet(CPU, 3, 9, 32, GeneratorResNet.Upsampling.TRANSPOSED, new SplittableRandom(1));
+             Discriminator d = new Discriminator(CPU, 3, 32, Discriminator.Layout.PYTORCH_GAN, new SplittableRandom(1));
+             Discriminator p = new Discriminator(CPU, 3, 32, Discriminator.Layout.PATCH70, new SplittableRandom(1));
+             Scope s = Scope.open(); Autograd.NoGrad ng = Autograd.noGrad()) {
+            assertEquals(2_850_563L, g.parameterCount());
+            assertEquals(2_850_563L, t.parameterCount());
+            assertEquals(694_241L, d.parameterCount());
+            assertEquals(694_241L, p.parameterCount());
+            assertArrayEquals(new int[]{128, 128, 3, 3}, g.namedParameters().get("model.10.block.1.weight").shape());
+            assertArrayEquals(new int[]{3, 32, 7, 7}, g.namedParameters().get("model.28.weight").shape());
+            assertArrayEquals(new int[]{1, 256, 4, 4}, d.namedParameters().get("model.12.weight").shape());
+            Tensor x = Tensor.zeros(CPU, 1, 3, 32, 32);
+            assertArrayEquals(x.shape(), g.forward(x).shape());
+            assertArrayEquals(new int[]{1, 1, 2, 2}, d.forward(x).shape());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new GeneratorResNet(CPU, 3, 1, 0, GeneratorResNet.Upsampling.NEAREST, new SplittableRandom(1)));
+    }
+
+    @Test
     void outputShapes() {
         try (GeneratorResNet g = new GeneratorResNet(CPU, 3, 1, new SplittableRandom(2));
              GeneratorResNet g1 = new GeneratorResNet(CPU, 1, 1, new SplittableRandom(3));

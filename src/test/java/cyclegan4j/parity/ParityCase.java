@@ -43,10 +43,11 @@ public final class ParityCase {
 
     /**
      * One configuration; the loss weights default to the reference's (cycle 10, identity 5); with
-     * {@code paper}, the paper's networks (--upsampling transposed, --discriminator patch70).
+     * {@code paper}, the paper's networks (--upsampling transposed, --discriminator patch70); ngf and
+     * ndf the networks' widths (64 by default).
      */
     public record Spec(int channels, int residualBlocks, int size, int batch, long seed, float lambdaCycle, float lambdaIdentity,
-                       boolean paper) {
+                       boolean paper, int ngf, int ndf) {
         public Spec(int channels, int residualBlocks, int size, int batch, long seed) {
             this(channels, residualBlocks, size, batch, seed, 10f, 5f, false);
         }
@@ -55,8 +56,14 @@ public final class ParityCase {
             this(channels, residualBlocks, size, batch, seed, lambdaCycle, lambdaIdentity, false);
         }
 
+        public Spec(int channels, int residualBlocks, int size, int batch, long seed, float lambdaCycle, float lambdaIdentity,
+                    boolean paper) {
+            this(channels, residualBlocks, size, batch, seed, lambdaCycle, lambdaIdentity, paper, 64, 64);
+        }
+
         public String label() {
-            String base = channels + "ch-" + residualBlocks + "blocks-" + size + "px-batch" + batch + (paper ? "-paper" : "");
+            String base = channels + "ch-" + residualBlocks + "blocks-" + size + "px-batch" + batch + (paper ? "-paper" : "")
+                    + (ngf != 64 || ndf != 64 ? "-ngf" + ngf + "-ndf" + ndf : "");
             return lambdaCycle == 10f && lambdaIdentity == 5f ? base : base + "-cyc" + lambdaCycle + "-id" + lambdaIdentity;
         }
     }
@@ -75,7 +82,8 @@ public final class ParityCase {
                 .withChannels(spec.channels())
                 .withResidualBlocks(spec.residualBlocks())
                 .withSeed(spec.seed())
-                .withLambdas(spec.lambdaCycle(), spec.lambdaIdentity());
+                .withLambdas(spec.lambdaCycle(), spec.lambdaIdentity())
+                .withWidths(spec.ngf(), spec.ndf());
         if (spec.paper()) {
             cfg = cfg.withUpsampling(GeneratorResNet.Upsampling.TRANSPOSED).withDiscriminator(Discriminator.Layout.PATCH70);
         }
@@ -98,6 +106,8 @@ public final class ParityCase {
         meta.put("pool_size", Integer.toString(cfg.poolSize()));
         meta.put("upsampling", cfg.upsampling().label());
         meta.put("discriminator", cfg.discriminator().label());
+        meta.put("ngf", Integer.toString(cfg.ngf()));
+        meta.put("ndf", Integer.toString(cfg.ndf()));
 
         Checkpoint out = new Checkpoint();
         out.put("input.real_A", new TensorData(shape, a));

@@ -66,7 +66,8 @@ class PyTorchParityTest {
                 new ParityCase.Spec(3, 2, 64, 1, 1),   // the full step, small and quick
                 new ParityCase.Spec(3, 2, 64, 2, 2),   // batch > 1: per-image norms, batch-mean losses
                 new ParityCase.Spec(3, 9, 128, 1, 3),  // the seed's generator depth
-                new ParityCase.Spec(3, 2, 64, 1, 4, 10f, 5f, true)); // the paper's networks (transposed convs, 70x70)
+                new ParityCase.Spec(3, 2, 64, 1, 4, 10f, 5f, true), // the paper's networks (transposed convs, 70x70)
+                new ParityCase.Spec(3, 2, 48, 1, 5, 10f, 5f, false, 24, 40)); // other widths (--ngf 24, --ndf 40)
     }
 
     @ParameterizedTest(name = "{0}")
