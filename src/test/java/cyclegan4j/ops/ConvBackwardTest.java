@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The conv backward pass (input, weight and bias gradients) against direct loops, on shapes that
- * take every path: the shifted-view GEMMs (stride 1, many channels, see ShiftedConv's rules), the
- * flipped-kernel convolution
+ * take every path: the shifted-view GEMMs (stride 1, many channels, see ShiftedConv's rules; with
+ * at most 4 output channels their stacked-tap form), the flipped-kernel convolution
  * (stride 1, fewer output than input channels, square kernel, pad &lt;= k-1) and the transposed
  * GEMM + col2im (stride 2, rectangular kernel, pad &gt; k-1).
  */
@@ -32,7 +32,9 @@ class ConvBackwardTest {
             {1, 16, 40, 40, 300, 3, 3, 1, 1}, // shifted forward, padded; im2col weight gradient; col2im
             {2, 32, 12, 14, 16, 3, 3, 1, 0}, // shifted GEMMs for all three, batch 2, no padding
             {2, 17, 6, 8, 16, 2, 4, 1, 2},   // shifted input gradient, rectangular kernel, pad > k-1
-            {1, 20, 9, 9, 3, 7, 7, 1, 0},    // shifted weight gradient, flipped input gradient (c7s1-3)
+            {1, 20, 9, 9, 3, 7, 7, 1, 0},    // stacked-tap weight gradient, flipped input gradient (c7s1-3)
+            {2, 16, 60, 300, 3, 7, 7, 1, 3}, // stacked taps in two bands of output rows, batch 2, padded
+            {1, 16, 11, 13, 2, 3, 5, 1, 2},  // stacked taps, rectangular kernel
             {1, 32, 10, 10, 16, 3, 3, 1, 1}, // shifted weight gradient, padded
     };
 

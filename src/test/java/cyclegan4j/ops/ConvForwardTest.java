@@ -10,9 +10,9 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The convolution against a direct seven-deep loop: im2col + GEMM (few input channels or stride 2)
- * and the shifted-view GEMMs (stride 1, 16 or more input channels and few output channels; padded
- * and not, batch 2).
+ * The convolution against a direct seven-deep loop: im2col + GEMM (few input channels or stride 2),
+ * the shifted-view GEMMs (stride 1, 16 or more input channels) and, for at most 4 output channels,
+ * their stacked-tap form (one band and several); padded and not, batch 2.
  */
 class ConvForwardTest {
 
@@ -41,7 +41,8 @@ class ConvForwardTest {
     void matchesDirectLoopOnOddShapes() {
         CpuBackend be = CpuBackend.get();
         int[][] cases = {{2, 3, 7, 9, 5, 3, 1, 1}, {1, 4, 9, 6, 3, 4, 2, 1}, {1, 2, 5, 5, 2, 7, 1, 3}, {3, 1, 8, 7, 2, 1, 1, 0},
-                {2, 16, 7, 9, 4, 3, 1, 0}, {1, 20, 6, 5, 3, 3, 1, 2}, {2, 16, 5, 8, 4, 4, 1, 1}};
+                {2, 16, 7, 9, 4, 3, 1, 0}, {1, 20, 6, 5, 3, 3, 1, 2}, {2, 16, 5, 8, 4, 4, 1, 1}, {1, 16, 6, 7, 8, 3, 1, 1},
+                {2, 24, 9, 6, 5, 3, 1, 0}, {2, 16, 90, 290, 3, 7, 1, 3}}; // the last one in three bands of stacked taps
         SplittableRandom rng = new SplittableRandom(7);
         for (int[] c : cases) {
             try (Scope s = Scope.open()) {

@@ -13,7 +13,7 @@ final class Scratch {
      * What an array holds; arrays of different slots may be in use at the same time. PHASE_ROWS is
      * taken inside the pool tasks of a strided im2col (a few de-interleaved input rows per thread).
      */
-    enum Slot { COLUMNS, WEIGHTS, WEIGHT_GRAD, INPUT, INPUT_GRAD, OUTPUT, OUTPUT_GRAD, PHASE_ROWS }
+    enum Slot { COLUMNS, WEIGHTS, WEIGHT_GRAD, INPUT, INPUT_GRAD, OUTPUT, OUTPUT_GRAD, PHASE_ROWS, STACKED_TAPS }
 
     private static final ThreadLocal<float[][]> ARRAYS =
             ThreadLocal.withInitial(() -> new float[Slot.values().length][]);
