@@ -168,12 +168,17 @@ class TrainCliTest {
                 "transposed", "--discriminator", "patch70"));
         assertEquals(0, resumed.code(), resumed.toString());
 
+        assertTranslates(ck, "translate reads the layout off the names");
+    }
+
+    /** translate runs the checkpoint's AtoB generator on a 13x9 image, whatever its shape. */
+    private void assertTranslates(Path ck, String why) throws Exception {
         Path img = tmp.resolve("x.png");
         CliHarness.writeImage(img, 13, 9, 2);
         CliHarness.Result t = CliHarness.run("translate", "--checkpoint", ck.toString(), "--input", img.toString(),
                 "--output", tmp.resolve("out").toString(), "--device", "cpu");
         assertEquals(0, t.code(), t.toString());
-        assertEquals(13, ImageIO.read(tmp.resolve("out/x.png").toFile()).getWidth(), "translate reads the layout off the names");
+        assertEquals(13, ImageIO.read(tmp.resolve("out/x.png").toFile()).getWidth(), why);
     }
 
     @Test
@@ -196,12 +201,7 @@ class TrainCliTest {
                 "--ndf", "12"));
         assertEquals(0, resumed.code(), resumed.toString());
 
-        Path img = tmp.resolve("x.png");
-        CliHarness.writeImage(img, 13, 9, 2);
-        CliHarness.Result t = CliHarness.run("translate", "--checkpoint", ck.toString(), "--input", img.toString(),
-                "--output", tmp.resolve("out").toString(), "--device", "cpu");
-        assertEquals(0, t.code(), t.toString());
-        assertEquals(13, ImageIO.read(tmp.resolve("out/x.png").toFile()).getWidth(), "translate reads the width off the tensors");
+        assertTranslates(ck, "translate reads the width off the tensors");
         assertEquals(2, CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("runs2"), "--ngf", "0")).code());
     }
 
