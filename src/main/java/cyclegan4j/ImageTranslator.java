@@ -4,7 +4,6 @@ import cyclegan4j.autograd.Autograd;
 import cyclegan4j.backend.Backend;
 import cyclegan4j.backend.Devices;
 import cyclegan4j.cyclegan.GeneratorResNet;
-import cyclegan4j.cyclegan.GeneratorResNet.Upsampling;
 import cyclegan4j.data.ImageCodec;
 import cyclegan4j.data.ImageWriter;
 import cyclegan4j.data.Transforms;
@@ -127,17 +126,10 @@ public final class ImageTranslator implements AutoCloseable {
                     ? ": holds only the " + other + " generator (exported with one --direction), not " + direction.generator()
                     : ": not a CycleGAN checkpoint (no tensor " + prefix + "model.1.weight)"));
         }
-        int[] first = ck.tensor(prefix + "model.1.weight").shape(); // [ngf][channels][7][7]
-        int channels = first[1], ngf = first[0];
-        // the layout from the names: PyTorch-GAN's residual blocks are "block", the authors' "conv_block",
-        // and after them comes an upsampling layer without parameters or a transposed convolution
-        String blockName = ck.hasTensor(prefix + "model.10.conv_block.1.weight") ? "conv_block" : "block";
-        int blocks = 0;
-        while (ck.hasTensor(prefix + "model." + (10 + blocks) + "." + blockName + ".1.weight")) {
-            blocks++;
-        }
-        Upsampling upsampling = ck.hasTensor(prefix + "model." + (10 + blocks) + ".weight") ? Upsampling.TRANSPOSED : Upsampling.NEAREST;
-        GeneratorResNet g = new GeneratorResNet(backend, channels, blocks, ngf, upsampling, new SplittableRandom(0));
+        GeneratorResNet.Stored shape = GeneratorResNet.stored(ck, prefix);
+        int channels = shape.channels();
+        GeneratorResNet g = new GeneratorResNet(backend, channels, shape.residualBlocks(), shape.ngf(), shape.upsampling(),
+                new SplittableRandom(0));
         try {
             Checkpoints.loadModule(prefix, g, ck);
         } catch (CheckpointFormatException e) {

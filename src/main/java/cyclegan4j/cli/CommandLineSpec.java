@@ -9,6 +9,7 @@ import org.apache.commons.cli.ParseException;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
 
@@ -95,6 +96,15 @@ final class CommandLineSpec {
 
     Path path(String name) {
         return Path.of(required(name));
+    }
+
+    /** The required option {@code name} as a path that must exist. */
+    Path existingPath(String name) {
+        Path p = path(name);
+        if (!Files.exists(p)) {
+            throw new UsageException("--" + name + ": no such file " + p);
+        }
+        return p;
     }
 
     int integer(String name, int fallback) {

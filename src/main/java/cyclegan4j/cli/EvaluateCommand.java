@@ -64,13 +64,10 @@ final class EvaluateCommand {
         if (!c.parse(args, out)) {
             return Main.OK;
         }
-        Path checkpoint = c.path("checkpoint");
+        Path checkpoint = c.existingPath("checkpoint");
         Path root = c.path("dataroot");
         Path output = c.has("output") ? c.path("output") : null;
         String format = output == null ? null : format(output);
-        if (!Files.exists(checkpoint)) {
-            throw new UsageException("--checkpoint: no such file " + checkpoint);
-        }
         if (!Files.isDirectory(root)) {
             throw new UsageException("--dataroot: no such folder " + root);
         }

@@ -48,7 +48,7 @@ final class ExportCommand {
         if (!c.parse(args, out)) {
             return Main.OK;
         }
-        Path checkpoint = c.path("checkpoint"), output = c.path("output");
+        Path checkpoint = c.existingPath("checkpoint"), output = c.path("output");
         String direction = c.string("direction", "both");
         List<String> prefixes = switch (direction) {
             case "both" -> List.of("G_AB.", "G_BA.");
@@ -56,9 +56,6 @@ final class ExportCommand {
             case "BtoA" -> List.of("G_BA.");
             default -> throw new UsageException("--direction must be both, AtoB or BtoA, got '" + direction + "'");
         };
-        if (!Files.exists(checkpoint)) {
-            throw new UsageException("--checkpoint: no such file " + checkpoint);
-        }
         if (Files.exists(output) && Files.isSameFile(checkpoint, output)) {
             throw new UsageException("--output is the checkpoint itself; write the export to another file");
         }

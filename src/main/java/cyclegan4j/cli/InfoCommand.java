@@ -2,16 +2,24 @@ package cyclegan4j.cli;
 
 import cyclegan4j.backend.cpu.CpuBackend;
 
+import java.io.IOException;
 import java.io.PrintStream;
 
-/** `cyclegan4j info`: what this machine offers the trainer. */
+/** `cyclegan4j info`: what this machine offers the trainer, or what a checkpoint holds. */
 final class InfoCommand {
 
     private InfoCommand() {
     }
 
-    static int run(String[] args, PrintStream out) {
-        if (!new CommandLineSpec("info", "Show Java, CPU and GPU support on this machine.").parse(args, out)) {
+    static int run(String[] args, PrintStream out) throws IOException {
+        CommandLineSpec c = new CommandLineSpec("info", "Show Java, CPU and GPU support on this machine, or what a checkpoint holds.")
+                .value("checkpoint", "FILE", "describe a checkpoint or export instead: its networks' shapes, position in "
+                        + "training and options");
+        if (!c.parse(args, out)) {
+            return Main.OK;
+        }
+        if (c.has("checkpoint")) {
+            CheckpointInfo.print(c.existingPath("checkpoint"), out);
             return Main.OK;
         }
         Runtime rt = Runtime.getRuntime();

@@ -86,7 +86,7 @@ public final class Main {
         out.println("  evaluate   score a checkpoint against paired ground truth (testA/x <-> testB/x)");
         out.println("  export     write a checkpoint's generators alone (for translate, evaluate, PyTorch)");
         out.println("  bench      time the training step on random images");
-        out.println("  info       show Java, CPU and GPU support on this machine");
+        out.println("  info       show Java, CPU and GPU support on this machine (--checkpoint F: what F holds)");
         out.println();
         out.println("`cyclegan4j <command> --help` lists a command's options.");
     }

@@ -46,7 +46,7 @@ final class TranslateCommand {
         if (!c.parse(args, out)) {
             return Main.OK;
         }
-        Path checkpoint = c.path("checkpoint");
+        Path checkpoint = c.existingPath("checkpoint");
         Direction d;
         try {
             d = Direction.parse(c.string("direction", "AtoB"));
@@ -62,9 +62,6 @@ final class TranslateCommand {
         }
         if (maxSize != 0 && maxSize < 8) {
             throw new UsageException("--max-size must be 0 (no limit) or at least 8, got " + maxSize);
-        }
-        if (!Files.exists(checkpoint)) {
-            throw new UsageException("--checkpoint: no such file " + checkpoint);
         }
         if (!Files.exists(input)) {
             throw new UsageException("--input: no such file or folder " + input);

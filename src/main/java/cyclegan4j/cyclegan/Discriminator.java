@@ -1,6 +1,8 @@
 package cyclegan4j.cyclegan;
 
 import cyclegan4j.backend.Backend;
+import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.CheckpointFormatException;
 import cyclegan4j.nn.Conv2d;
 import cyclegan4j.nn.Layers;
 import cyclegan4j.nn.Module;
@@ -84,6 +86,21 @@ public final class Discriminator extends Module {
         }
         layers.add(new Conv2d(backend, in, 1, 4, 1, 1, rng));
         model = registerModule("model", new Sequential(layers));
+    }
+
+    /** The shape of a stored discriminator: what the constructor needs besides the backend. */
+    public record Stored(int channels, int ndf, Layout layout) {
+    }
+
+    /**
+     * The shape of the discriminator stored under {@code prefix} (e.g. "D_A."): channels and ndf from
+     * the first convolution, the layout from where the last convolution is (model.12 or model.11).
+     *
+     * @throws CheckpointFormatException when there is no discriminator under that prefix
+     */
+    public static Stored stored(Checkpoint ck, String prefix) throws CheckpointFormatException {
+        int[] first = ck.tensor(prefix + "model.0.weight").shape(); // [ndf][channels][4][4]
+        return new Stored(first[1], first[0], ck.hasTensor(prefix + "model.12.weight") ? Layout.PYTORCH_GAN : Layout.PATCH70);
     }
 
     /** Output shape of the PyTorch-GAN layout for an input of height h and width w: [1, h/16, w/16]. */

@@ -1,6 +1,8 @@
 package cyclegan4j.cyclegan;
 
 import cyclegan4j.backend.Backend;
+import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.CheckpointFormatException;
 import cyclegan4j.nn.Conv2d;
 import cyclegan4j.nn.ConvTranspose2d;
 import cyclegan4j.nn.Layers;
@@ -99,6 +101,29 @@ public final class GeneratorResNet extends Module {
         layers.add(new Conv2d(backend, features, channels, 7, 1, 0, rng));
         layers.add(new Layers.Tanh());
         model = registerModule("model", new Sequential(layers));
+    }
+
+    /** The shape of a stored generator: what the constructor needs besides the backend. */
+    public record Stored(int channels, int residualBlocks, int ngf, Upsampling upsampling) {
+    }
+
+    /**
+     * The shape of the generator stored under {@code prefix} (e.g. "G_AB."), read off its tensors:
+     * channels and ngf from the first convolution, the layout from the names (PyTorch-GAN's residual
+     * blocks are "block", the authors' "conv_block", and after them comes an upsampling layer
+     * without parameters or a transposed convolution).
+     *
+     * @throws CheckpointFormatException when there is no generator under that prefix
+     */
+    public static Stored stored(Checkpoint ck, String prefix) throws CheckpointFormatException {
+        int[] first = ck.tensor(prefix + "model.1.weight").shape(); // [ngf][channels][7][7]
+        String blockName = ck.hasTensor(prefix + "model.10.conv_block.1.weight") ? "conv_block" : "block";
+        int blocks = 0;
+        while (ck.hasTensor(prefix + "model." + (10 + blocks) + "." + blockName + ".1.weight")) {
+            blocks++;
+        }
+        Upsampling upsampling = ck.hasTensor(prefix + "model." + (10 + blocks) + ".weight") ? Upsampling.TRANSPOSED : Upsampling.NEAREST;
+        return new Stored(first[1], blocks, first[0], upsampling);
     }
 
     @Override

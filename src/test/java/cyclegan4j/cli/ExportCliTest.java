@@ -120,6 +120,31 @@ class ExportCliTest {
     }
 
     @Test
+    void infoDescribesACheckpointAndItsExport() throws Exception {
+        CliHarness.Result r = CliHarness.run("info", "--checkpoint", checkpoint.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("contents:  a training checkpoint") && r.out().contains("position:  epoch 0, step 1")
+                && r.out().contains("G_AB:      1 channel(s), 1 residual blocks, ngf 64, nearest upsampling; ")
+                && r.out().contains("D_B:       1 channel(s), ndf 64, pytorch-gan layout; ")
+                && r.out().contains(" crop_size=32 "), r.toString());
+
+        Path export = tmp.resolve("ba.safetensors");
+        assertEquals(0, CliHarness.run("export", "--checkpoint", checkpoint.toString(), "--output", export.toString(),
+                "--direction", "BtoA").code());
+        CliHarness.Result e = CliHarness.run("info", "--checkpoint", export.toString());
+        assertEquals(0, e.code(), e.toString());
+        assertTrue(e.out().contains("generators only (translate, evaluate and export read it, exported from latest.safetensors)")
+                && e.out().contains("G_BA:") && !e.out().contains("G_AB:") && !e.out().contains("D_A:"), e.toString());
+
+        CliHarness.Result none = CliHarness.run("info", "--checkpoint", tmp.resolve("none").toString());
+        assertEquals(2, none.code(), none.toString());
+        assertTrue(none.err().contains("--checkpoint: no such file"), none.toString());
+        CliHarness.Result notOne = CliHarness.run("info", "--checkpoint", image.toString());
+        assertEquals(1, notOne.code(), notOne.toString());
+        assertTrue(notOne.err().contains("not a safetensors file"), notOne.toString());
+    }
+
+    @Test
     void badArgumentsAreUsageErrors() {
         assertEquals(2, CliHarness.run("export", "--checkpoint", checkpoint.toString()).code(), "no --output");
         assertEquals(2, CliHarness.run("export", "--checkpoint", tmp.resolve("none").toString(), "--output",

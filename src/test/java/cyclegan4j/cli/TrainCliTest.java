@@ -168,6 +168,9 @@ class TrainCliTest {
                 "transposed", "--discriminator", "patch70"));
         assertEquals(0, resumed.code(), resumed.toString());
 
+        CliHarness.Result info = CliHarness.run("info", "--checkpoint", ck.toString());
+        assertTrue(info.out().contains("1 residual blocks, ngf 64, transposed upsampling")
+                && info.out().contains("ndf 64, patch70 layout"), info.toString());
         assertTranslates(ck, "translate reads the layout off the names");
     }
 

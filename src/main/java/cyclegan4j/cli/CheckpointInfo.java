@@ -1,0 +1,67 @@
+package cyclegan4j.cli;
+
+import cyclegan4j.cyclegan.Discriminator;
+import cyclegan4j.cyclegan.GeneratorResNet;
+import cyclegan4j.cyclegan.TrainingCheckpoint;
+import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.Checkpoints;
+import cyclegan4j.io.TensorData;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.StringJoiner;
+
+/** `cyclegan4j info --checkpoint FILE`: what a checkpoint or export holds, read off its tensors and metadata. */
+final class CheckpointInfo {
+
+    private CheckpointInfo() {
+    }
+
+    static void print(Path file, PrintStream out) throws IOException {
+        Checkpoint ck = Checkpoint.load(file);
+        out.printf(Locale.ROOT, "file:      %s (%.1f MB, %d tensors)%n", file, Files.size(file) / 1e6, ck.tensors().size());
+        out.println("contents:  " + contents(ck));
+        if (ck.hasMetadata(TrainingCheckpoint.STEP)) {
+            out.println("position:  epoch " + ck.getString(Checkpoints.EPOCH, "?") + ", step " + ck.getString(TrainingCheckpoint.STEP));
+        }
+        for (String prefix : TrainingCheckpoint.PREFIXES) {
+            String name = prefix.substring(0, prefix.length() - 1);
+            if (prefix.startsWith("G") && ck.hasTensor(prefix + "model.1.weight")) {
+                GeneratorResNet.Stored g = GeneratorResNet.stored(ck, prefix);
+                out.printf(Locale.ROOT, "%-10s %d channel(s), %d residual blocks, ngf %d, %s upsampling; %,d parameters%n", name + ":",
+                        g.channels(), g.residualBlocks(), g.ngf(), g.upsampling().label(), parameters(ck, prefix));
+            } else if (prefix.startsWith("D") && ck.hasTensor(prefix + "model.0.weight")) {
+                Discriminator.Stored d = Discriminator.stored(ck, prefix);
+                out.printf(Locale.ROOT, "%-10s %d channel(s), ndf %d, %s layout; %,d parameters%n", name + ":",
+                        d.channels(), d.ndf(), d.layout().label(), parameters(ck, prefix));
+            }
+        }
+        StringJoiner options = new StringJoiner(" ");
+        ck.metadataWithPrefix(Checkpoints.OPTION_PREFIX).forEach((k, v) -> options.add(k + "=" + v));
+        if (options.length() > 0) {
+            out.println("options:   " + options);
+        }
+    }
+
+    private static String contents(Checkpoint ck) {
+        if (ck.hasTensor("optimizer_G.state.0.exp_avg")) {
+            return "a training checkpoint: the four networks, their Adam moments and the image pools (train --resume continues it)";
+        }
+        String from = ck.hasMetadata("converted_from") ? ", converted from " + ck.getString("converted_from", "")
+                : ck.hasMetadata("exported_from") ? ", exported from " + ck.getString("exported_from", "") : "";
+        return "generators only (translate, evaluate and export read it" + from + ")";
+    }
+
+    private static long parameters(Checkpoint ck, String prefix) {
+        long n = 0;
+        for (var e : ck.tensors().entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                n += TensorData.elementCount(e.getValue().shape());
+            }
+        }
+        return n;
+    }
+}
