@@ -14,8 +14,11 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
@@ -70,9 +73,12 @@ final class TranslateCommand {
         if (files.isEmpty()) {
             throw new UsageException("--input: no images in " + input);
         }
+        List<Path> targets = outputPaths(input, files, output);
         Backend backend = Devices.select(c.string("device", "auto"), out);
         Checkpoint ck = Checkpoint.load(checkpoint);
-        Files.createDirectories(output);
+        for (Path folder : new TreeSet<>(targets.stream().map(Path::getParent).toList())) {
+            Files.createDirectories(folder);
+        }
         try (ImageTranslator t = ImageTranslator.load(ck, d, backend);
              TranslatePipeline pipe = new TranslatePipeline(workers)) {
             Progress progress = new Progress(err, System.console() != null, "translate " + d.label(), 0, files.size(), "img");
@@ -99,8 +105,8 @@ final class TranslateCommand {
                     }
                     if (result != null) {
                         float[] chw = result;
-                        pipe.write(i, f, () -> ImageWriter.writePng(output.resolve(baseName(f) + ".png"), chw, t.channels(),
-                                img.height(), img.width()), outcomes);
+                        Path target = targets.get(i);
+                        pipe.write(i, f, () -> ImageWriter.writePng(target, chw, t.channels(), img.height(), img.width()), outcomes);
                     }
                 }
                 progress.update(outcomes.count() + pipe.pendingWrites());
@@ -164,9 +170,23 @@ final class TranslateCommand {
         return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp") || n.endsWith(".gif");
     }
 
-    private static String baseName(Path f) {
-        String n = f.getFileName().toString();
+    /**
+     * Where each input's PNG goes: its path relative to the input folder, in the output folder, with
+     * ".png" for its extension (photos/a/x.jpg -> out/a/x.png). Inputs that would share a name (x.jpg
+     * and x.png in one folder) keep their extension in it instead: x.jpg.png, x.png.png.
+     */
+    static List<Path> outputPaths(Path input, List<Path> files, Path output) {
+        List<Path> relative = files.stream().map(f -> Files.isDirectory(input) ? input.relativize(f) : f.getFileName()).toList();
+        Map<Path, Integer> uses = new HashMap<>();
+        relative.forEach(r -> uses.merge(withPng(r, false), 1, Integer::sum));
+        return relative.stream().map(r -> output.resolve(withPng(r, uses.get(withPng(r, false)) > 1))).toList();
+    }
+
+    /** The relative path with its extension replaced by ".png", or with ".png" added to its whole name. */
+    private static Path withPng(Path relative, boolean keepExtension) {
+        String n = relative.getFileName().toString();
         int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
+        String name = (keepExtension || dot <= 0 ? n : n.substring(0, dot)) + ".png";
+        return relative.getParent() == null ? Path.of(name) : relative.getParent().resolve(name);
     }
 }

@@ -44,7 +44,26 @@ class TranslateCliTest {
         BufferedImage tiny = ImageIO.read(out.resolve("tiny.png").toFile());
         assertEquals(5, tiny.getWidth());
         assertEquals(3, tiny.getHeight());
-        assertEquals(41, ImageIO.read(out.resolve("wide.png").toFile()).getWidth());
+        assertEquals(41, ImageIO.read(out.resolve("sub/wide.png").toFile()).getWidth(), "subfolders are kept");
+    }
+
+    @Test
+    void inputsThatWouldShareAnOutputNameKeepTheirExtension() throws Exception {
+        Path in = tmp.resolve("in");
+        CliHarness.writeImage(in.resolve("a/x.png"), 8, 8, 1);
+        CliHarness.writeImage(in.resolve("b/x.png"), 12, 8, 2);
+        CliHarness.writeImage(in.resolve("b/y.png"), 16, 8, 3);
+        Files.copy(in.resolve("b/y.png"), in.resolve("b/y.gif")); // a PNG under another name: read by its content
+        Path out = tmp.resolve("out");
+        CliHarness.Result r = CliHarness.run("translate", "--checkpoint", checkpoint.toString(),
+                "--input", in.toString(), "--output", out.toString(), "--device", "cpu");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(8, ImageIO.read(out.resolve("a/x.png").toFile()).getWidth());
+        assertEquals(12, ImageIO.read(out.resolve("b/x.png").toFile()).getWidth());
+        assertTrue(Files.exists(out.resolve("b/y.png.png")) && Files.exists(out.resolve("b/y.gif.png"))
+                && !Files.exists(out.resolve("b/y.png")), "y.png and y.gif would both be y.png");
+        assertEquals(List.of(out.resolve("y.png")), TranslateCommand.outputPaths(in.resolve("b/y.png"), List.of(in.resolve("b/y.png")), out),
+                "a single file goes into the output folder itself");
     }
 
     @Test
