@@ -98,11 +98,14 @@ final class CommandLineSpec {
         return Path.of(required(name));
     }
 
-    /** The required option {@code name} as a path that must exist. */
-    Path existingPath(String name) {
+    /** The required option {@code name} as the path of a file that must exist. */
+    Path existingFile(String name) {
         Path p = path(name);
         if (!Files.exists(p)) {
             throw new UsageException("--" + name + ": no such file " + p);
+        }
+        if (Files.isDirectory(p)) {
+            throw new UsageException("--" + name + ": " + p + " is a folder, not a file");
         }
         return p;
     }

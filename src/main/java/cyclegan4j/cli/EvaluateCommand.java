@@ -64,7 +64,7 @@ final class EvaluateCommand {
         if (!c.parse(args, out)) {
             return Main.OK;
         }
-        Path checkpoint = c.existingPath("checkpoint");
+        Path checkpoint = c.existingFile("checkpoint");
         Path root = c.path("dataroot");
         Path output = c.has("output") ? c.path("output") : null;
         String format = output == null ? null : format(output);

@@ -48,7 +48,7 @@ final class ExportCommand {
         if (!c.parse(args, out)) {
             return Main.OK;
         }
-        Path checkpoint = c.existingPath("checkpoint"), output = c.path("output");
+        Path checkpoint = c.existingFile("checkpoint"), output = c.path("output");
         String direction = c.string("direction", "both");
         List<String> prefixes = switch (direction) {
             case "both" -> List.of("G_AB.", "G_BA.");

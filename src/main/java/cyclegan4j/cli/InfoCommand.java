@@ -19,7 +19,7 @@ final class InfoCommand {
             return Main.OK;
         }
         if (c.has("checkpoint")) {
-            CheckpointInfo.print(c.existingPath("checkpoint"), out);
+            CheckpointInfo.print(c.existingFile("checkpoint"), out);
             return Main.OK;
         }
         Runtime rt = Runtime.getRuntime();

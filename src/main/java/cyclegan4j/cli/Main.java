@@ -1,6 +1,11 @@
 package cyclegan4j.cli;
 
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Arrays;
 
 /**
@@ -68,7 +73,13 @@ public final class Main {
 
     static String oneLine(Throwable e) {
         String m = e.getMessage();
-        if (m == null || m.isBlank()) {
+        if (e instanceof FileSystemException f && f.getFile() != null) { // its message is the bare path, or the path and a reason
+            m = f.getFile() + ": " + (e instanceof NoSuchFileException ? "no such file or folder"
+                    : e instanceof FileAlreadyExistsException ? "exists, and is not a folder"
+                    : e instanceof NotDirectoryException ? "not a folder"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : f.getReason() != null ? f.getReason() : e.getClass().getSimpleName());
+        } else if (m == null || m.isBlank()) {
             m = e.getClass().getSimpleName();
         } else if (e instanceof OutOfMemoryError) {
             m = "out of memory (" + m + "); try smaller images (train: --crop-size or --batch-size; translate: --max-size) "

@@ -49,7 +49,7 @@ final class TranslateCommand {
         if (!c.parse(args, out)) {
             return Main.OK;
         }
-        Path checkpoint = c.existingPath("checkpoint");
+        Path checkpoint = c.existingFile("checkpoint");
         Direction d;
         try {
             d = Direction.parse(c.string("direction", "AtoB"));

@@ -13,10 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Replaces a file all at once: the content goes to a temporary file in the same directory, which is
- * flushed to the disk ({@code force(true)}) and then renamed over the target. A crash, a full disk
- * or an exception while writing leaves the previous file untouched; the temporary file is deleted on
- * failure. Temporary names are {@code .<name>.<random>.tmp}.
+ * Replaces a file all at once: the content goes to a temporary file in the same directory (created
+ * if need be), which is flushed to the disk ({@code force(true)}) and then renamed over the target.
+ * A crash, a full disk or an exception while writing leaves the previous file untouched; the
+ * temporary file is deleted on failure. Temporary names are {@code .<name>.<random>.tmp}.
  */
 public final class AtomicFiles {
 
@@ -52,6 +52,7 @@ public final class AtomicFiles {
         if (dir == null || file.getFileName() == null) {
             throw new IOException(target + ": not a file path");
         }
+        Files.createDirectories(dir); // an output into a new folder: nothing to replace yet
         Path tmp = createTemp(dir, file.getFileName().toString());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {

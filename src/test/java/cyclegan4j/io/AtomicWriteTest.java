@@ -114,9 +114,15 @@ class AtomicWriteTest {
     }
 
     @Test
-    void missingDirectoryFailsCleanly() {
+    void aMissingFolderIsCreatedAndAFileInTheWayFailsCleanly() throws Exception {
         Path f = dir.resolve("no/such/dir/ck.safetensors");
-        assertThrows(IOException.class, () -> new Checkpoint().save(f));
+        new Checkpoint().save(f);
+        assertTrue(Files.isRegularFile(f));
+        Path blocked = dir.resolve("no/such/dir/ck.safetensors/inner.safetensors"); // under a file
+        assertThrows(IOException.class, () -> new Checkpoint().save(blocked));
+        try (var s = Files.list(f.getParent())) {
+            assertEquals(List.of(f), s.toList(), "no temporary file left behind");
+        }
     }
 
     @Test
