@@ -7,6 +7,7 @@ import cyclegan4j.backend.cuda.DeviceOutOfMemoryException;
 import cyclegan4j.data.Bicubic;
 import cyclegan4j.data.ImageCodec;
 import cyclegan4j.data.ImageWriter;
+import cyclegan4j.data.Transforms;
 import cyclegan4j.io.Checkpoint;
 
 import java.io.IOException;
@@ -41,7 +42,8 @@ final class TranslateCommand {
                 .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)")
                 .value("max-size", "PX", "shrink larger images (bicubic, aspect kept) so that their longer side is PX;"
                         + " the output has the shrunk size (default: 0, every image at its own size)")
-                .value("workers", "N", "image decoding threads, ahead of the model; one more writes the PNGs (default: 2)");
+                .value("workers", "N", "image decoding threads, ahead of the model; one more writes the PNGs (default: 2)")
+                .flag("side-by-side", "write each image as the model saw it next to its translation, in one PNG (input | output)");
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
@@ -60,6 +62,7 @@ final class TranslateCommand {
         Path output = c.path("output");
         int maxSize = c.integer("max-size", 0);
         int workers = c.integer("workers", 2);
+        boolean sideBySide = c.has("side-by-side");
         if (workers < 1) {
             throw new UsageException("--workers must be at least 1, got " + workers);
         }
@@ -106,7 +109,13 @@ final class TranslateCommand {
                     if (result != null) {
                         float[] chw = result;
                         Path target = targets.get(i);
-                        pipe.write(i, f, () -> ImageWriter.writePng(target, chw, t.channels(), img.height(), img.width()), outcomes);
+                        pipe.write(i, f, () -> {
+                            if (sideBySide) {
+                                ImageWriter.writeGrid(target, List.of(normalized(img), chw), t.channels(), 1, 2, img.height(), img.width(), 2);
+                            } else {
+                                ImageWriter.writePng(target, chw, t.channels(), img.height(), img.width());
+                            }
+                        }, outcomes);
                     }
                 }
                 progress.update(outcomes.count() + pipe.pendingWrites());
@@ -143,6 +152,15 @@ final class TranslateCommand {
         } catch (OutOfMemoryError e) { // a smaller --max-size needs no more memory than this
             return new Loaded(null, String.format(Locale.ROOT, "%dx%d: out of memory while shrinking it", decoded.width(), decoded.height()));
         }
+    }
+
+    /** The image's levels as the model's input values, in [-1, 1]. */
+    private static float[] normalized(ImageCodec.Planes img) {
+        float[] x = img.data().clone();
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Transforms.normalize(x[i]);
+        }
+        return x;
     }
 
     /** The image shrunk (bicubic) so that its longer side is at most {@code maxSize}; unchanged when it fits or maxSize is 0. */

@@ -48,6 +48,30 @@ class TranslateCliTest {
     }
 
     @Test
+    void sideBySideShowsTheInputAsTheModelSawItNextToItsTranslation() throws Exception {
+        Path in = tmp.resolve("in/odd.png");
+        CliHarness.writeImage(in, 13, 17, 3);
+        CliHarness.Result plain = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input", in.toString(),
+                "--output", tmp.resolve("plain").toString(), "--device", "cpu");
+        CliHarness.Result both = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input", in.toString(),
+                "--output", tmp.resolve("both").toString(), "--device", "cpu", "--side-by-side");
+        assertEquals(0, plain.code(), plain.toString());
+        assertEquals(0, both.code(), both.toString());
+        BufferedImage out = ImageIO.read(tmp.resolve("plain/odd.png").toFile());
+        BufferedImage pair = ImageIO.read(tmp.resolve("both/odd.png").toFile());
+        assertEquals(13 + 2 + 13, pair.getWidth(), "input, a 2-pixel gap, output");
+        assertEquals(17, pair.getHeight());
+        float[] seen = cyclegan4j.data.ImageCodec.read(in, 1).data(); // the tiny model is gray: it sees the luma
+        for (int y = 0; y < 17; y++) {
+            for (int x = 0; x < 13; x++) {
+                assertEquals(Math.round(seen[y * 13 + x]), pair.getRaster().getSample(x, y, 0), "input at " + x + "," + y);
+                assertEquals(out.getRaster().getSample(x, y, 0), pair.getRaster().getSample(15 + x, y, 0), "output at " + x + "," + y);
+            }
+            assertEquals(255, pair.getRaster().getSample(13, y, 0), "the gap is white");
+        }
+    }
+
+    @Test
     void inputsThatWouldShareAnOutputNameKeepTheirExtension() throws Exception {
         Path in = tmp.resolve("in");
         CliHarness.writeImage(in.resolve("a/x.png"), 8, 8, 1);
