@@ -21,6 +21,7 @@ final class Progress {
     private final int startIndex;
     private final String unit;
     private long lastPrint;
+    private long after; // items that follow this bar (a run's later epochs), or fewer than 0 when the work ends inside it
 
     Progress(PrintStream out, boolean terminal, String label, int startIndex, int total) {
         this(out, terminal, label, startIndex, total, "it");
@@ -34,6 +35,15 @@ final class Progress {
         this.startIndex = startIndex;
         this.total = total;
         this.unit = unit;
+    }
+
+    /**
+     * Also shows when the whole work ends: this bar's items, then {@code items} more at the same
+     * rate ({@code items} &lt; 0: the work stops that many items before this bar's end).
+     */
+    Progress followedBy(long items) {
+        after = items;
+        return this;
     }
 
     void update(int done) {
@@ -50,6 +60,9 @@ final class Progress {
         double secs = (now - start) / 1e9;
         double rate = secs > 0 ? (done - startIndex) / secs : 0;
         String eta = rate > 0 ? clock((total - done) / rate) : "--:--";
+        if (after != 0) {
+            eta += " (all " + (rate > 0 ? clock(Math.max(0, total - done + after) / rate) : "--:--") + ")";
+        }
         StringBuilder sb = new StringBuilder();
         int width = 24;
         int filled = total == 0 ? width : (int) ((long) width * done / total);

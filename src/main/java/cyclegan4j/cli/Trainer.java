@@ -174,8 +174,12 @@ public final class Trainer {
                 float lr = schedule.at(epoch);
                 gan.setLr(lr);
                 int first = epoch == at.epoch() ? at.iteration() : 0;
+                long later = (long) (o.epochs() - epoch - 1) * perEpoch; // the steps of the epochs after this one
+                if (o.maxSteps() > 0) { // or where --max-steps ends the run
+                    later = Math.min(later, o.maxSteps() - step - (perEpoch - first));
+                }
                 Progress progress = new Progress(err, System.console() != null,
-                        String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()), first, perEpoch);
+                        String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()), first, perEpoch).followedBy(later);
                 for (int i = first; i < perEpoch; i++) {
                     Batch batch = loader.next();
                     boolean sample = o.sampleEvery() > 0 && step % o.sampleEvery() == 0;
