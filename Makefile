@@ -57,9 +57,9 @@ demo: build
 	  else preset="$(DEMO_CPU)"; echo "no GPU: CPU preset"; fi; \
 	target/cyclegan4j train --dataroot $(DEMO_DATA) --name fashion-demo --out $(DEMO_OUT) $$preset $(DEMO_ARGS)
 	target/cyclegan4j translate --checkpoint $(DEMO_OUT)/fashion-demo/checkpoints/latest.safetensors \
-	  --direction AtoB --input $(DEMO_DATA)/testA --output $(DEMO_OUT)/fashion-demo/translated/AtoB
+	  --direction AtoB --input $(DEMO_DATA)/testA --output $(DEMO_OUT)/fashion-demo/translated/AtoB --side-by-side
 	target/cyclegan4j translate --checkpoint $(DEMO_OUT)/fashion-demo/checkpoints/latest.safetensors \
-	  --direction BtoA --input $(DEMO_DATA)/testB --output $(DEMO_OUT)/fashion-demo/translated/BtoA
+	  --direction BtoA --input $(DEMO_DATA)/testB --output $(DEMO_OUT)/fashion-demo/translated/BtoA --side-by-side
 	@echo "demo done: samples in $(DEMO_OUT)/fashion-demo/samples, translations in $(DEMO_OUT)/fashion-demo/translated"
 
 test:
