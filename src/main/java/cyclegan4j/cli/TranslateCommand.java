@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -43,7 +44,8 @@ final class TranslateCommand {
                 .value("max-size", "PX", "shrink larger images (bicubic, aspect kept) so that their longer side is PX;"
                         + " the output has the shrunk size (default: 0, every image at its own size)")
                 .value("workers", "N", "image decoding threads, ahead of the model; one more writes the PNGs (default: 2)")
-                .flag("side-by-side", "write each image as the model saw it next to its translation, in one PNG (input | output)");
+                .flag("side-by-side", "write each image as the model saw it next to its translation, in one PNG (input | output)")
+                .flag("skip-existing", "leave out images whose output PNG exists (to finish a run that stopped)");
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
@@ -72,11 +74,21 @@ final class TranslateCommand {
         if (!Files.exists(input)) {
             throw new UsageException("--input: no such file or folder " + input);
         }
-        List<Path> files = inputs(input);
-        if (files.isEmpty()) {
+        List<Path> found = inputs(input);
+        if (found.isEmpty()) {
             throw new UsageException("--input: no images in " + input);
         }
-        List<Path> targets = outputPaths(input, files, output);
+        List<Path> outputs = outputPaths(input, found, output);
+        // PNGs are written whole (renamed into place), so one that exists is done
+        boolean skip = c.has("skip-existing");
+        List<Integer> todo = IntStream.range(0, found.size()).filter(i -> !skip || !Files.exists(outputs.get(i))).boxed().toList();
+        if (todo.size() < found.size()) {
+            out.printf(Locale.ROOT, "skipping %d image(s) already translated in %s (--skip-existing)%n", found.size() - todo.size(), output);
+        }
+        if (todo.isEmpty()) {
+            return Main.OK;
+        }
+        List<Path> files = todo.stream().map(found::get).toList(), targets = todo.stream().map(outputs::get).toList();
         Backend backend = Devices.select(c.string("device", "auto"), out);
         Checkpoint ck = Checkpoint.load(checkpoint);
         for (Path folder : new TreeSet<>(targets.stream().map(Path::getParent).toList())) {

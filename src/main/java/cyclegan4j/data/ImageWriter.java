@@ -1,14 +1,14 @@
 package cyclegan4j.data;
 
+import cyclegan4j.io.AtomicFiles;
+
 import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -132,18 +132,19 @@ public final class ImageWriter {
         }
     }
 
+    /**
+     * Encodes in memory, then replaces the file all at once: a crash never leaves a partial PNG
+     * (which `translate --skip-existing` would take for done). A file that cannot be written is an
+     * IOException naming it (ImageIO's File overload prints a stack trace and says only "Can't
+     * create an ImageOutputStream!").
+     */
     private static void save(BufferedImage img, Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        // our own stream: a file that cannot be opened is an IOException naming it (ImageIO's File
-        // overload prints a stack trace and says only "Can't create an ImageOutputStream!")
-        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file));
-             ImageOutputStream ios = new MemoryCacheImageOutputStream(os)) {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(png)) {
             if (!ImageIO.write(img, "png", ios)) {
                 throw new IOException("no PNG writer available");
             }
         }
+        AtomicFiles.writeBytesUnsynced(file, png.toByteArray());
     }
 }

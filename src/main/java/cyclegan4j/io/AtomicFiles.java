@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -38,15 +39,33 @@ public final class AtomicFiles {
 
     /** Replaces {@code target} with the bytes, all at once. */
     public static void writeBytes(Path target, byte[] content) throws IOException {
+        write(target, body(content), true);
+    }
+
+    /**
+     * Replaces {@code target} with the bytes, all at once for this process: a crash or an exception
+     * never leaves part of the file, but nothing is forced to the disk, so a power cut may. For
+     * outputs that are cheap to make again and many (translated images), where a flush per file
+     * would cost more than the work.
+     */
+    public static void writeBytesUnsynced(Path target, byte[] content) throws IOException {
+        write(target, body(content), false);
+    }
+
+    private static Body body(byte[] content) {
         ByteBuffer bytes = ByteBuffer.wrap(content);
-        write(target, ch -> {
+        return ch -> {
             while (bytes.hasRemaining()) {
                 ch.write(bytes);
             }
-        });
+        };
     }
 
     static void write(Path target, Body body) throws IOException {
+        write(target, body, true);
+    }
+
+    private static void write(Path target, Body body, boolean sync) throws IOException {
         Path file = target.toAbsolutePath();
         Path dir = file.getParent();
         if (dir == null || file.getFileName() == null) {
@@ -57,12 +76,17 @@ public final class AtomicFiles {
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 body.writeTo(ch);
-                ch.force(true);
+                if (sync) {
+                    ch.force(true);
+                }
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            } catch (FileSystemException e) { // e.g. a folder where the file should go: name the target, not the temporary
+                throw (IOException) new FileSystemException(target.toString(), null,
+                        e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()).initCause(e);
             }
         } catch (Throwable t) {
             try {
@@ -72,7 +96,9 @@ public final class AtomicFiles {
             }
             throw t;
         }
-        syncDirectory(dir);
+        if (sync) {
+            syncDirectory(dir);
+        }
     }
 
     private static Path createTemp(Path dir, String name) throws IOException {

@@ -72,6 +72,32 @@ class TranslateCliTest {
     }
 
     @Test
+    void skipExistingTranslatesOnlyWhatIsMissing() throws Exception {
+        Path in = tmp.resolve("in");
+        for (String n : new String[]{"a", "b", "c"}) {
+            CliHarness.writeImage(in.resolve(n + ".png"), 8, 8, n.charAt(0));
+        }
+        Path out = tmp.resolve("out");
+        String[] args = {"translate", "--checkpoint", checkpoint.toString(), "--input", in.toString(), "--output", out.toString(),
+                "--device", "cpu", "--skip-existing"};
+        assertEquals(0, CliHarness.run(args).code());
+        Files.delete(out.resolve("b.png"));
+        Files.writeString(out.resolve("a.png"), "kept as it is");
+        CliHarness.Result again = CliHarness.run(args);
+        assertEquals(0, again.code(), again.toString());
+        assertTrue(again.out().contains("skipping 2 image(s) already translated") && again.out().contains("translated 1 image(s)"),
+                again.toString());
+        assertEquals("kept as it is", Files.readString(out.resolve("a.png")));
+        assertEquals(8, ImageIO.read(out.resolve("b.png").toFile()).getWidth());
+        CliHarness.Result done = CliHarness.run(args);
+        assertEquals(0, done.code(), done.toString());
+        assertTrue(done.out().contains("skipping 3 image(s)") && !done.out().contains("AtoB into"), done.toString());
+        try (var listing = Files.list(out)) {
+            assertEquals(3, listing.count(), "no temporary files left: PNGs are renamed into place");
+        }
+    }
+
+    @Test
     void inputsThatWouldShareAnOutputNameKeepTheirExtension() throws Exception {
         Path in = tmp.resolve("in");
         CliHarness.writeImage(in.resolve("a/x.png"), 8, 8, 1);
