@@ -51,7 +51,9 @@ final class TrainCommand {
                 .value("max-steps", "N", "stop after N iterations in total (smoke runs); 0 = no limit (default: 0)")
                 .value("pool-size", "N", "history pool size per domain (default: 50)")
                 .value("workers", "N", "image loading threads (default: 2)")
-                .flag("resume", "continue from OUT/NAME/checkpoints/latest.safetensors");
+                .flag("resume", "continue from OUT/NAME/checkpoints/latest.safetensors")
+                .value("init-from", "FILE", "start a new run from the networks a checkpoint or export holds (fine-tuning, e.g. "
+                        + "a converted authors' generator); the others start fresh; the architecture options must match it");
     }
 
     static TrainOptions parse(CommandLineSpec c) {
@@ -68,6 +70,7 @@ final class TrainCommand {
                 !c.has("no-flip"),
                 c.string("device", "auto"), c.longValue("seed", 0), c.integer("sample-every", 100),
                 c.integer("checkpoint-every", 0), c.real("autosave-minutes", 10f), c.longValue("max-steps", 0), c.has("resume"),
+                c.has("init-from") ? c.existingFile("init-from") : null,
                 c.integer("pool-size", 50), c.integer("workers", 2));
     }
 

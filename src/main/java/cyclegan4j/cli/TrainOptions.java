@@ -15,7 +15,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
                     float lr, float beta1, float beta2, float lambdaCycle, float lambdaIdentity,
                     int residualBlocks, Upsampling upsampling, Discriminator.Layout discriminator, int ngf, int ndf, int channels, int loadSize, int cropSize, Preprocess preprocess, boolean flip,
                     String device, long seed, int sampleEvery, int checkpointEvery, float autosaveMinutes,
-                    long maxSteps, boolean resume, int poolSize, int workers) {
+                    long maxSteps, boolean resume, Path initFrom, int poolSize, int workers) {
 
     TrainOptions {
         require(epochs > 0, "--epochs must be positive");
@@ -34,6 +34,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         require(poolSize >= 0, "--pool-size must be >= 0");
         require(workers > 0, "--workers must be positive");
         require(name.matches("[A-Za-z0-9._-]+"), "--name may contain only letters, digits, '.', '_' and '-'");
+        require(initFrom == null || !resume, "--init-from starts a new run from other weights, --resume continues this one: pass one of them");
     }
 
     private static void require(boolean ok, String message) {
@@ -79,6 +80,9 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         m.put("flip", Boolean.toString(flip));
         m.put("seed", Long.toString(seed));
         m.put("pool_size", Integer.toString(poolSize));
+        if (initFrom != null) {
+            m.put("init_from", initFrom.toString());
+        }
         return m;
     }
 }

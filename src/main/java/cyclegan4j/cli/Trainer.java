@@ -142,6 +142,10 @@ public final class Trainer {
             if (resumeFrom != null) {
                 at = TrainingCheckpoint.restore(resumeFrom, gan);
                 out.printf(Locale.ROOT, "resuming %s at epoch %d, iteration %d (step %d)%n", latest(), at.epoch(), at.iteration(), at.step());
+            } else if (o.initFrom() != null) {
+                List<String> loaded = InitFrom.load(o.initFrom(), gan);
+                out.printf(Locale.ROOT, "starting from %s of %s; %s%n", String.join(", ", loaded), o.initFrom(),
+                        loaded.size() == 4 ? "fresh optimizers and pools" : "the other networks fresh");
             }
             out.printf(Locale.ROOT, "training '%s' on %s: %d images in A, %d in B; %d generator + %d discriminator parameters; device %s%n",
                     o.name(), o.dataroot(), dataset.domainA().size(), dataset.domainB().size(),

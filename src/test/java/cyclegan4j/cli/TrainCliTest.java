@@ -209,6 +209,36 @@ class TrainCliTest {
     }
 
     @Test
+    void initFromStartsANewRunFromTheNetworksAFileHolds() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 2);
+        Path source = CliHarness.tinyCheckpoint(data, tmp.resolve("runs"), 2);
+        Path export = tmp.resolve("g_ba.safetensors");
+        assertEquals(0, CliHarness.run("export", "--checkpoint", source.toString(), "--output", export.toString(),
+                "--direction", "BtoA").code());
+
+        // a learning rate so small that one Adam step leaves the weights where they started
+        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("runs2"), "--max-steps", "1", "--lr", "1e-12",
+                "--init-from", export.toString()));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("starting from G_BA of " + export + "; the other networks fresh"), r.toString());
+        Checkpoint from = Checkpoint.load(export); // two steps from the initialisation: not where a fresh G_BA would start
+        Checkpoint after = Checkpoint.load(tmp.resolve("runs2/t/checkpoints/latest.safetensors"));
+        assertEquals(export.toString(), after.metadata().get("option.init_from"));
+        float[] want = from.tensor("G_BA.model.1.weight").values(), got = after.tensor("G_BA.model.1.weight").values();
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 1e-6f, "G_BA starts from the file's weights");
+        }
+
+        CliHarness.Result other = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("runs3"), "--max-steps", "1", "--ngf", "16",
+                "--init-from", source.toString()));
+        assertEquals(2, other.code(), other.toString());
+        assertTrue(other.err().contains("its G_AB has --ngf 64 where this run asks for 16 (pass the same to train it)"), other.toString());
+        CliHarness.Result both = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("runs"), "--resume", "--init-from", export.toString()));
+        assertEquals(2, both.code(), both.toString());
+        assertTrue(both.err().contains("pass one of them"), both.toString());
+    }
+
+    @Test
     void preprocessIsUsedAndRecorded() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 2); // 16x16 images: a 32 crop only fits when scaled
         Path ck = CliHarness.tinyCheckpoint(data, tmp.resolve("runs"), 1);
