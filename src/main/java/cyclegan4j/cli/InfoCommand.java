@@ -26,7 +26,8 @@ final class InfoCommand {
         out.println("cyclegan4j " + Main.version());
         out.println("java:    " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + " (" + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
-        out.println("cpu:     " + rt.availableProcessors() + " cores, max heap " + (rt.maxMemory() >> 20) + " MiB");
+        out.println("cpu:     " + rt.availableProcessors() + " cores (the CPU backend uses " + CpuBackend.get().threads()
+                + " thread(s); CYCLEGAN4J_THREADS=N sets it), max heap " + (rt.maxMemory() >> 20) + " MiB");
         String gemm = CpuBackend.get().gemmName();
         out.println("cpu gemm: " + gemm
                 + (gemm.startsWith("Java") && System.getProperty("cyclegan4j.gemm") == null

@@ -15,6 +15,8 @@ class InfoCliTest {
         for (String line : new String[]{"java:", "cpu:", "cpu gemm:", "cuda:"}) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(line)), line + " in " + r);
         }
+        assertTrue(r.out().contains(" cores (the CPU backend uses " + cyclegan4j.backend.cpu.CpuBackend.get().threads() + " thread(s)"),
+                r.toString());
         // with a GPU, one "gpu:" line per device names its --device; without, the cuda line says why not
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("gpu:     cuda:0 "))
                 || r.out().contains("cuda:    not available: "), r.toString());

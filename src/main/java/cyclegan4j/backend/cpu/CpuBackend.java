@@ -30,6 +30,11 @@ public final class CpuBackend implements Backend {
         return "cpu";
     }
 
+    /** Threads of the backend's parallel loops: every core, or -Dcyclegan4j.cpuThreads (the launcher's CYCLEGAN4J_THREADS). */
+    public int threads() {
+        return Parallel.THREADS;
+    }
+
     /** Which GEMM the convolutions use (native BLAS or the Java fallback). */
     public String gemmName() {
         return conv.gemm().name();
