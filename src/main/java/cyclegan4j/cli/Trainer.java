@@ -288,7 +288,12 @@ public final class Trainer {
 
         /** {@code iteration} iterations of the (0-based) epoch are done. */
         void write(String state, int epoch, int iteration, long step) {
-            String speed = steps == 0 ? "" : String.format(Locale.ROOT, "; %.3f s/step over the last %d steps", seconds / steps, steps);
+            long total = (long) o.epochs() * perEpoch; // where the run ends
+            if (o.maxSteps() > 0) {
+                total = Math.min(total, o.maxSteps());
+            }
+            String speed = steps == 0 ? "" : String.format(Locale.ROOT, "; %.3f s/step over the last %d steps%s", seconds / steps, steps,
+                    step < total ? ", about " + Progress.clock((total - step) * seconds / steps) + " left" : "");
             String status = String.format(Locale.ROOT, "%s: epoch %d/%d, iteration %d/%d, step %d; device %s%s",
                     state, epoch + 1, o.epochs(), iteration, perEpoch, step, device, speed);
             seconds = 0;

@@ -52,6 +52,24 @@ class TrainerApiTest {
     }
 
     @Test
+    void theRunReportSaysHowLongIsLeft() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 3);
+        Trainer t = Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs"), "--sample-every", "1", "--max-steps", "5"));
+        List<String> pages = new ArrayList<>();
+        t.onStep(s -> {
+            try { // the page as the step before rewrote it
+                pages.add(Files.readString(tmp.resolve("runs/t/index.html")));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertEquals(Outcome.MAX_STEPS, t.run());
+        assertTrue(pages.get(2).matches("(?s).*training: epoch 1/2, iteration 2/3, step 2; device cpu; [0-9.]+ s/step over the "
+                + "last 1 steps, about \\d\\d:\\d\\d left.*"), pages.get(2));
+        assertTrue(!Files.readString(tmp.resolve("runs/t/index.html")).contains(" left"), "nothing is left when --max-steps ends it");
+    }
+
+    @Test
     void stopSavesAfterTheCurrentStepAndResumeGoesOn() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 3);
         Trainer t = Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs")));
