@@ -126,8 +126,9 @@ parity:
 # The authors' ResnetGenerator (transposed convolutions) in PyTorch, saved as .pth, converted by
 # convert_authors_generator.py and run by `translate`: at most 1 level of 255 apart (rounding).
 parity-authors: build
-	rm -rf target/authors-check
+	rm -rf target/authors-check target/authors-check-ngf32
 	$(PARITY_PYTHON) benchmarks/reference/check_authors_generator.py target/cyclegan4j target/authors-check
+	$(PARITY_PYTHON) benchmarks/reference/check_authors_generator.py target/cyclegan4j target/authors-check-ngf32 32
 
 bench: build
 	$(MVN) -DskipTests install

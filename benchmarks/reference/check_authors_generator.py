@@ -1,11 +1,11 @@
 """End-to-end check of convert_authors_generator.py and cyclegan4j's transposed-convolution generator.
 
-    python3 check_authors_generator.py LAUNCHER WORKDIR
+    python3 check_authors_generator.py LAUNCHER WORKDIR [NGF]
 
-Builds the authors' ResnetGenerator (authors_models.py) with random weights and biases, saves its
-state_dict as .pth, converts it, has cyclegan4j translate a random 64x48 image with it, and
-compares the PNG with PyTorch's output quantised the same way. Prints the largest difference in
-8-bit levels and exits 1 if it is more than 1.
+Builds the authors' ResnetGenerator (authors_models.py; 9 blocks, width NGF, 64 by default) with
+random weights and biases, saves its state_dict as .pth, converts it, has cyclegan4j translate a
+random 64x48 image with it, and compares the PNG with PyTorch's output quantised the same way.
+Prints the largest difference in 8-bit levels and exits 1 if it is more than 1.
 """
 import os
 import subprocess
@@ -38,9 +38,10 @@ def read_png_rgb(path):
 
 def main():
     launcher, work = sys.argv[1], sys.argv[2]
+    ngf = int(sys.argv[3]) if len(sys.argv) > 3 else 64  # the authors' --ngf
     os.makedirs(work, exist_ok=True)
     torch.manual_seed(0)
-    g = AuthorsResnetGenerator(3, 9)
+    g = AuthorsResnetGenerator(3, 9, ngf)
     with torch.no_grad():
         for name, p in g.named_parameters():
             p.copy_(torch.randn_like(p) * (0.1 if name.endswith("bias") else 0.02))
@@ -63,8 +64,8 @@ def main():
         y = g(x)[0].permute(1, 2, 0).numpy()
     theirs = np.clip(np.round((y + 1) * 127.5), 0, 255)
     worst = np.abs(ours - theirs).max()
-    print("authors' generator (9 blocks, transposed convolutions), 64x48 RGB: largest difference %d level(s) of 255; "
-          "%.2f%% of values differ" % (worst, 100 * np.mean(ours != theirs)))
+    print("authors' generator (9 blocks, ngf %d, transposed convolutions), 64x48 RGB: largest difference %d level(s) of 255; "
+          "%.2f%% of values differ" % (ngf, worst, 100 * np.mean(ours != theirs)))
     sys.exit(0 if worst <= 1 else 1)
 
 
