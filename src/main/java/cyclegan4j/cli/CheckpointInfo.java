@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /** `cyclegan4j info --checkpoint FILE`: what a checkpoint or export holds, read off its tensors and metadata. */
@@ -29,14 +30,19 @@ final class CheckpointInfo {
         }
         for (String prefix : TrainingCheckpoint.PREFIXES) {
             String name = prefix.substring(0, prefix.length() - 1);
-            if (prefix.startsWith("G") && ck.hasTensor(prefix + "model.1.weight")) {
+            Map<String, TensorData> network = ck.tensorsWithPrefix(prefix);
+            if (network.isEmpty()) {
+                continue;
+            }
+            long parameters = network.values().stream().mapToLong(t -> TensorData.elementCount(t.shape())).sum();
+            if (prefix.startsWith("G")) {
                 GeneratorResNet.Stored g = GeneratorResNet.stored(ck, prefix);
                 out.printf(Locale.ROOT, "%-10s %d channel(s), %d residual blocks, ngf %d, %s upsampling; %,d parameters%n", name + ":",
-                        g.channels(), g.residualBlocks(), g.ngf(), g.upsampling().label(), parameters(ck, prefix));
-            } else if (prefix.startsWith("D") && ck.hasTensor(prefix + "model.0.weight")) {
+                        g.channels(), g.residualBlocks(), g.ngf(), g.upsampling().label(), parameters);
+            } else {
                 Discriminator.Stored d = Discriminator.stored(ck, prefix);
                 out.printf(Locale.ROOT, "%-10s %d channel(s), ndf %d, %s layout; %,d parameters%n", name + ":",
-                        d.channels(), d.ndf(), d.layout().label(), parameters(ck, prefix));
+                        d.channels(), d.ndf(), d.layout().label(), parameters);
             }
         }
         StringJoiner options = new StringJoiner(" ");
@@ -47,21 +53,11 @@ final class CheckpointInfo {
     }
 
     private static String contents(Checkpoint ck) {
-        if (ck.hasTensor("optimizer_G.state.0.exp_avg")) {
+        if (TrainingCheckpoint.isTrainingState(ck)) {
             return "a training checkpoint: the four networks, their Adam moments and the image pools (train --resume continues it)";
         }
         String from = ck.hasMetadata("converted_from") ? ", converted from " + ck.getString("converted_from", "")
                 : ck.hasMetadata("exported_from") ? ", exported from " + ck.getString("exported_from", "") : "";
         return "generators only (translate, evaluate and export read it" + from + ")";
-    }
-
-    private static long parameters(Checkpoint ck, String prefix) {
-        long n = 0;
-        for (var e : ck.tensors().entrySet()) {
-            if (e.getKey().startsWith(prefix)) {
-                n += TensorData.elementCount(e.getValue().shape());
-            }
-        }
-        return n;
     }
 }

@@ -34,7 +34,7 @@ final class InitFrom {
         List<String> loaded = new ArrayList<>();
         for (int i = 0; i < TrainingCheckpoint.PREFIXES.length; i++) {
             String prefix = TrainingCheckpoint.PREFIXES[i], name = prefix.substring(0, prefix.length() - 1);
-            if (ck.tensors().keySet().stream().noneMatch(k -> k.startsWith(prefix))) {
+            if (ck.tensorsWithPrefix(prefix).isEmpty()) {
                 continue;
             }
             String mismatch = prefix.startsWith("G") ? generatorMismatch(GeneratorResNet.stored(ck, prefix), cfg)

@@ -178,10 +178,7 @@ public final class Trainer {
                 float lr = schedule.at(epoch);
                 gan.setLr(lr);
                 int first = epoch == at.epoch() ? at.iteration() : 0;
-                long later = (long) (o.epochs() - epoch - 1) * perEpoch; // the steps of the epochs after this one
-                if (o.maxSteps() > 0) { // or where --max-steps ends the run
-                    later = Math.min(later, o.maxSteps() - step - (perEpoch - first));
-                }
+                long later = stepsLeft(perEpoch, epoch, first, step) - (perEpoch - first); // after this epoch (< 0: --max-steps ends it sooner)
                 Progress progress = new Progress(err, System.console() != null,
                         String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()), first, perEpoch).followedBy(later);
                 for (int i = first; i < perEpoch; i++) {
@@ -288,12 +285,9 @@ public final class Trainer {
 
         /** {@code iteration} iterations of the (0-based) epoch are done. */
         void write(String state, int epoch, int iteration, long step) {
-            long total = (long) o.epochs() * perEpoch; // where the run ends
-            if (o.maxSteps() > 0) {
-                total = Math.min(total, o.maxSteps());
-            }
+            long left = stepsLeft(perEpoch, epoch, iteration, step);
             String speed = steps == 0 ? "" : String.format(Locale.ROOT, "; %.3f s/step over the last %d steps%s", seconds / steps, steps,
-                    step < total ? ", about " + Progress.clock((total - step) * seconds / steps) + " left" : "");
+                    left > 0 ? ", about " + Progress.clock(left * seconds / steps) + " left" : "");
             String status = String.format(Locale.ROOT, "%s: epoch %d/%d, iteration %d/%d, step %d; device %s%s",
                     state, epoch + 1, o.epochs(), iteration, perEpoch, step, device, speed);
             seconds = 0;
@@ -307,6 +301,12 @@ public final class Trainer {
                 }
             }
         }
+    }
+
+    /** Steps the run has left after {@code iteration} iterations of {@code epoch}: to its last epoch's end, or to --max-steps. */
+    private long stepsLeft(int perEpoch, int epoch, int iteration, long step) {
+        long toEnd = (long) (o.epochs() - epoch) * perEpoch - iteration;
+        return o.maxSteps() > 0 ? Math.min(toEnd, o.maxSteps() - step) : toEnd;
     }
 
     private void save(CycleGan gan, Position next, Path file) throws IOException {

@@ -48,6 +48,11 @@ public final class TrainingCheckpoint {
         ck.save(file);
     }
 
+    /** Whether {@code ck} is a whole training state (what --resume needs), not networks alone (an export). */
+    public static boolean isTrainingState(Checkpoint ck) {
+        return ck.hasMetadata(POOL_RNG);
+    }
+
     /** The options a checkpoint was trained with (architecture included). */
     public static Map<String, String> options(Checkpoint ck) {
         return ck.metadataWithPrefix(Checkpoints.OPTION_PREFIX);

@@ -78,6 +78,17 @@ public final class Checkpoint {
         return tensors.containsKey(name);
     }
 
+    /** The tensors whose name starts with {@code prefix} (e.g. one network's, "G_AB."), names kept whole. */
+    public Map<String, TensorData> tensorsWithPrefix(String prefix) {
+        Map<String, TensorData> out = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
     /** The tensor called {@code name}; a missing one is a format error naming the file. */
     public TensorData tensor(String name) throws CheckpointFormatException {
         TensorData t = tensors.get(name);
