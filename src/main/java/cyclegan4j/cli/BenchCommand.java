@@ -10,10 +10,14 @@ import cyclegan4j.cyclegan.GeneratorResNet.Upsampling;
 import cyclegan4j.tensor.Scope;
 import cyclegan4j.tensor.Tensor;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * `cyclegan4j bench`: the full training step (and generator inference) on random images, after a
@@ -99,8 +103,25 @@ final class BenchCommand {
                 out.println(devicePeaks + " during the steps");
             }
             out.printf(Locale.ROOT, "generator inference (G_AB, no grad): median %.1f ms%n", median(inferMs));
+            long rss = peakResidentBytes();
+            if (rss > 0) {
+                out.printf(Locale.ROOT, "process peak resident memory: %.1f MiB (the JVM's heap, code and native libraries; %s's VmHWM)%n",
+                        rss / 1048576.0, STATUS);
+            }
         }
         return Main.OK;
+    }
+
+    private static final Path STATUS = Path.of("/proc/self/status");
+
+    /** The process's peak resident set (Linux), or 0 where the system does not say. */
+    static long peakResidentBytes() {
+        try (Stream<String> lines = Files.lines(STATUS)) {
+            return lines.filter(l -> l.startsWith("VmHWM:"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).findFirst().orElse(0L);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static float[] random(SplittableRandom rng, int n) {

@@ -23,6 +23,9 @@ class BenchCliTest {
         assertTrue(plain.out().contains("training step: median"), plain.toString());
         assertTrue(plain.out().contains("generator inference"), plain.toString());
         assertFalse(plain.out().contains("gradient norms"), plain.toString());
+        if (java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/status"))) { // Linux
+            assertTrue(plain.out().matches("(?s).*process peak resident memory: [1-9][0-9]*\\.[0-9] MiB.*"), plain.toString());
+        }
 
         CliHarness.Result norms = bench("--grad-norms");
         assertEquals(0, norms.code(), norms.toString());

@@ -16,6 +16,7 @@ public final class CpuBackend implements Backend {
     private static final CpuBackend INSTANCE = new CpuBackend();
 
     private final MemoryStats memory = new MemoryStats();
+    private final ArrayPool pool = ArrayPool.forBackend();
     private final CpuConv conv = new CpuConv(Gemm.best());
 
     public static CpuBackend get() {
@@ -48,7 +49,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Buffer allocate(long n) {
-        return new CpuBuffer(n, memory);
+        return new CpuBuffer(n, memory, pool);
     }
 
     @Override

@@ -3,17 +3,19 @@ package cyclegan4j.backend.cpu;
 import cyclegan4j.backend.Buffer;
 import cyclegan4j.backend.MemoryStats;
 
-/** A buffer backed by a Java float array. */
+/** A buffer backed by a Java float array, taken from the backend's pool and given back on close. */
 final class CpuBuffer implements Buffer {
 
     private final MemoryStats stats;
+    private final ArrayPool pool;
     private float[] array;
 
-    CpuBuffer(long n, MemoryStats stats) {
+    CpuBuffer(long n, MemoryStats stats, ArrayPool pool) {
         if (n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("cpu: a single buffer is limited to 2^31 floats, asked for " + n);
         }
-        this.array = new float[(int) n];
+        this.array = pool.take((int) n);
+        this.pool = pool;
         this.stats = stats;
         stats.allocated(4 * n);
     }
@@ -38,9 +40,10 @@ final class CpuBuffer implements Buffer {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() { // synchronized: a racing second close must not give the array back twice
         if (array != null) {
             stats.freed(4L * array.length);
+            pool.give(array);
             array = null;
         }
     }
