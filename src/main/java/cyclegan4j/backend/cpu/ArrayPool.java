@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>Why: a training step allocates the same ~1,500 buffers every time. Fresh arrays are zeroed by
  * the JVM, and the large ones are page-faulted in anew after each collection: the 256x256 step
- * spent a quarter of its CPU time in the kernel for that, and the process grew to 2.2–5.9 GiB for
+ * spent up to a quarter of its CPU time in the kernel for that, and the process grew to 2.2–5.9 GiB for
  * a step whose live buffers peak at 1 GiB (1.4 GiB with this pool; benchmarks/RESULTS.md).
  *
  * <p>Arrays are kept per exact length (a step asks for the same lengths each time), lengths in
