@@ -49,12 +49,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * wrong kernel or a mixed-up buffer exceeds by far (a halved gradient accumulation fails it). The
  * test prints every tensor that needed the allowance.
  *
- * <p>Parameters after the step are held to two checks: within 2 lr of the CPU's (where a gradient is
- * rounding noise Adam moves it by lr either way), and equal, to fp32 rounding, to torch.optim.Adam's
- * update applied to the device's own gradient and the moments both sides started from. An
- * element-wise comparison with the CPU's parameters cannot be tighter than the gradients': where
- * the first moment nearly cancels (m = 0.5 m_prev + 0.5 g), a gradient difference of 1e-3 of the
- * tensor's largest value moves the update by a tenth of lr.
+ * <p>Parameters after the step are held to two checks: within twice Adam's largest update of the
+ * CPU's (where a gradient is rounding noise Adam moves it by about lr either way), and equal, to
+ * fp32 rounding, to torch.optim.Adam's update applied to the device's own gradient and the moments
+ * both sides started from. An element-wise comparison with the CPU's parameters cannot be
+ * tighter than the gradients': where the first moment nearly cancels (m = 0.5 m_prev + 0.5 g), a
+ * gradient difference of 1e-3 of the tensor's largest value moves the update by a tenth of lr.
  *
  * <p>Also the leak and pool checks: every step's scope gives back every buffer, and a second run
  * of the same work is served by the pool without a single cuMemAlloc.
@@ -196,8 +196,9 @@ class ModelParityTest {
             float[] w = e.getValue(), h = got.get(k);
             if (k.startsWith("param ")) {
                 // from identical parameters and moments an update differs only as much as the
-                // gradients do: by up to 2 lr where a gradient's sign is rounding noise
-                Parity.compare(k + " after step " + step, w, h, 2 * LR + 1e-6, 0);
+                // gradients do: where a gradient's sign is rounding noise, by up to twice Adam's
+                // largest possible update (seen on an H200: 2.006 lr after the third step)
+                Parity.compare(k + " after step " + step, w, h, 2 * LR * adamUpdateBound(step + 1) + 1e-6, 0);
                 // and the device's Adam applied its own gradient exactly as torch.optim.Adam would
                 String name = k.substring("param ".length());
                 float[] expected = adam(before.get(k), before.get("m " + name), before.get("v " + name),
@@ -205,6 +206,21 @@ class ModelParityTest {
                 Parity.compare(k + " after step " + step + " (Adam on the device's gradient)", expected, h, 1e-8, 1e-5);
             }
         }
+    }
+
+    /**
+     * The largest |m^ / sqrt(v^)| Adam (betas 0.5, 0.999) can reach at step t, over every gradient
+     * history: m^ = sum a_i g_i and v^ = sum b_i g_i^2 with bias-corrected weights a_i, b_i, so by
+     * Cauchy-Schwarz |m^| <= sqrt(sum a_i^2 / b_i) sqrt(v^). 1 at t = 1, 1.054 at 2, 1.134 at 3.
+     */
+    static double adamUpdateBound(int t) {
+        double b1 = 0.5, b2 = 0.999, sum = 0;
+        for (int i = 1; i <= t; i++) {
+            double a = (1 - b1) * Math.pow(b1, t - i) / (1 - Math.pow(b1, t));
+            double b = (1 - b2) * Math.pow(b2, t - i) / (1 - Math.pow(b2, t));
+            sum += a * a / b;
+        }
+        return Math.sqrt(sum);
     }
 
     /** torch.optim.Adam's update from p, m, v and g, betas 0.5 and 0.999 as the models use. */
