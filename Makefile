@@ -147,13 +147,21 @@ bench-compile:
 
 # The GPU host's op benchmarks (gpu-check.sh --op-bench) from the dist bundle, with its Java runtime,
 # on the fake GPU of kernels/emu at toy shapes: checks that the CUDA benchmark code runs and reports
-# its counters (the numbers mean nothing). Needs gcc and g++; about 2 minutes.
+# its counters (the numbers mean nothing), and bench's --op-times and --profile. Needs gcc and g++;
+# about 2 minutes.
 FAKE_GPU := target/fake-gpu
 bench-fake-gpu: dist
 	kernels/emu/build-fake-gpu.sh $(FAKE_GPU)
 	LD_LIBRARY_PATH=$(CURDIR)/$(FAKE_GPU)/fake CYCLEGAN4J_COMPAT_DIR=$(CURDIR)/$(FAKE_GPU)/compat QUICK=1 \
 	  $(DIST)/benchmarks/gpu-check.sh --op-bench -p shape=1x8x16x16 -p layer=1x4x10x10:4k3s1p0 \
 	    -p upsampledLayer=1x4x10x10:4k3s1p1
+	@# and bench's per-call device times (gpu-check.sh's step-ours-op-times), device work skipped
+	LD_LIBRARY_PATH=$(CURDIR)/$(FAKE_GPU)/fake CYCLEGAN4J_COMPAT_DIR=$(CURDIR)/$(FAKE_GPU)/compat FAKE_CUDA_SKIP_WORK=1 \
+	  $(DIST)/bin/cyclegan4j bench --device cuda --size 32 --n-residual-blocks 1 --steps 2 --warmup 1 --op-times --profile \
+	  | grep -E '^  total: [0-9]+ calls'
+	@# and the tables from a real run's CSV (the H200's, with the whole-generator Adam rows)
+	$(DIST)/runtime/bin/java -cp "$(DIST)/benchmarks/benchmarks.jar:$(DIST)/lib/*" cyclegan4j.bench.Ratios \
+	  benchmarks/results/2026-11-28-h200-jmh-cuda.csv | grep -E '^  generator +AdamBenchmark.update'
 
 # The host's side of the seed's training step (256x256, 9 blocks, batch 1) on the CUDA backend:
 # `cyclegan4j bench --device cuda` from the dist bundle on the fake GPU with FAKE_CUDA_SKIP_WORK=1
@@ -241,6 +249,12 @@ dist: build compat bench-compile
 	mkdir -p $(DIST)/bin $(DIST)/lib $(DIST)/native $(DIST)/test $(DIST)/benchmarks $(DIST)/demo
 	jlink --add-modules java.base,java.logging,jdk.unsupported,java.desktop,java.management --strip-debug --no-header-files \
 	  --no-man-pages --compress=2 --output $(DIST)/runtime
+	@# The JDK's JPEG codec and colour management may be linked to the system's libjpeg and lcms2
+	@# (Debian's are), which a GPU host can lack (Ubuntu 24.04 has no libjpeg.so.62: seen on the
+	@# H200 host). They go beside them: the runtime's libraries look in their own folder first.
+	for l in libjavajpeg.so liblcms.so; do ldd $(DIST)/runtime/lib/$$l | awk '/(libjpeg|liblcms2)[.]so.* => \//{print $$3}'; done \
+	  | sort -u | xargs -r -I{} cp -L {} $(DIST)/runtime/lib/
+	! ldd $(DIST)/runtime/lib/libjavajpeg.so $(DIST)/runtime/lib/liblcms.so | grep -E '(libjpeg|liblcms2)[^ ]* => (not found|/(usr/)?lib/)'
 	cp target/cyclegan4j.jar target/lib/*.jar $(DIST)/lib/
 	@# JCuda's PTX-compiler binding (24 MB) is never used: PTX is loaded with cuModuleLoadData.
 	zip -q -d $(DIST)/lib/jcuda-natives-*.jar 'lib/libJNvPTXCompiler-*'

@@ -5,6 +5,7 @@
 # Steps: device info; the GPU parity tests (JUnit console, tag gpu, -Dcyclegan4j.requireGpu=true,
 # so a CUDA start-up failure fails instead of skipping); a short training smoke run and translation
 # on the bundled demo data; our training step and, when the host has it, PyTorch's in the same run;
+# where the step's device time goes (ours per backend call, PyTorch's per op);
 # the JMH op benchmarks on CUDA (and axpy once more with our kernel instead of cuBLAS; the step and
 # the fused upsampling + conv once more in the composite form instead of the phase form; the step
 # once more with train's gradient norms). Prints a
@@ -101,10 +102,15 @@ step step-ours-upconv-composite 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcycleg
   "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 20 --warmup 5
 # The step as train runs it, with the gradient norms for loss.csv: their cost on a GPU.
 step step-ours-gradnorms 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 20 --warmup 5 --grad-norms
+# Where the step's device time goes: ours per backend call (CUDA events around each), PyTorch's
+# per op (torch.profiler, below).
+step step-ours-op-times 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 5 --warmup 3 --op-times
 TORCH_PY=${TORCH_PY:-/opt/torch/.venv/bin/python}
 if [ -x "$TORCH_PY" ]; then # never put the system cuDNN on LD_LIBRARY_PATH for PyTorch
   step step-pytorch 400 env -u LD_LIBRARY_PATH "$TORCH_PY" "$ROOT/benchmarks/reference/step_benchmark.py" \
     --device cuda --size 256 --batch 1 4 --tf32 --generator-only
+  step step-pytorch-profile 300 env -u LD_LIBRARY_PATH "$TORCH_PY" "$ROOT/benchmarks/reference/step_benchmark.py" \
+    --device cuda --size 256 --batch 1 --tf32 --steps 5 --warmup 3 --profile
   step step-pytorch-fp32 300 env -u LD_LIBRARY_PATH "$TORCH_PY" "$ROOT/benchmarks/reference/step_benchmark.py" \
     --device cuda --size 256 --batch 1
   # Numerical parity, ours on CUDA against PyTorch on CUDA, TF32 off on both sides (PyTorchParityTest
@@ -116,6 +122,7 @@ if [ -x "$TORCH_PY" ]; then # never put the system cuDNN on LD_LIBRARY_PATH for 
   grep -h -E 'tests (successful|failed|aborted|skipped)' "$LOG/pytorch-parity.log" 2>/dev/null
 else
   SUMMARY+=("$(printf '%-26s | %-24s | %4s' step-pytorch "skipped: no $TORCH_PY" -)")
+  SUMMARY+=("$(printf '%-26s | %-24s | %4s' step-pytorch-profile "skipped: no $TORCH_PY" -)")
   SUMMARY+=("$(printf '%-26s | %-24s | %4s' step-pytorch-fp32 "skipped: no $TORCH_PY" -)")
   SUMMARY+=("$(printf '%-26s | %-24s | %4s' pytorch-parity "skipped: no $TORCH_PY" -)")
 fi
@@ -153,4 +160,7 @@ grep -h 'training step: median' "$LOG/step-ours-upconv-composite.log" 2>/dev/nul
 echo "the training step at batch 1 without and with train's gradient norms (GradientNormBenchmark above: per call):"
 grep -h 'training step: median' "$LOG/step-ours-b1.log" 2>/dev/null | sed 's/^/  without: /'
 grep -h 'training step: median' "$LOG/step-ours-gradnorms.log" 2>/dev/null | sed 's/^/  with:    /'
+echo "device time of one training step (256x256, batch 1, TF32 allowed; the tables are in the two logs):"
+grep -h '^  total:' "$LOG/step-ours-op-times.log" 2>/dev/null | sed 's/^  total:/  ours (events per backend call):/'
+grep -h '^device time of the profiled step' "$LOG/step-pytorch-profile.log" 2>/dev/null | sed 's/^/  PyTorch (torch.profiler): /'
 exit $FAILED

@@ -46,6 +46,9 @@ def main():
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     ap.add_argument("--generator-only", action="store_true", help="also time G_AB inference (no grad)")
     ap.add_argument("--json", help="write the results here as JSON")
+    ap.add_argument("--profile", action="store_true",
+                    help="after the timed steps, one more step under torch.profiler: its device time per op "
+                         "(compare with `cyclegan4j bench --op-times`)")
     args = ap.parse_args()
 
     torch.backends.cudnn.benchmark = args.cudnn_benchmark
@@ -112,6 +115,8 @@ def main():
                     sync()
                     gt.append((time.perf_counter() - t0) * 1e3)
             row["generator_ms"] = statistics.median(gt)
+        if args.profile:
+            profile_step(gan, real_A, real_B, cuda)
         results.append(row)
         print("%6d %12.1f %12.1f %10.2f %24s%s" % (n, med, min(times), row["images_per_s"],
                                                    "%.1f / %.1f MiB" % (peak / 2**20, reserved / 2**20)
@@ -127,6 +132,25 @@ def main():
                            channels=args.channels, cudnn_benchmark=args.cudnn_benchmark, tf32=args.tf32,
                            init=args.init, results=results), f, indent=1)
     return 0
+
+
+def profile_step(gan, real_A, real_B, cuda):
+    """One step under torch.profiler: the ops' device (or CPU) time, largest first, and the sum of
+    the device kernels' times against the step."""
+    from torch.profiler import ProfilerActivity, profile
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])
+    with profile(activities=activities) as prof:
+        gan.step(real_A, real_B)
+        if cuda:
+            torch.cuda.synchronize()
+    events = prof.key_averages()
+    # the column was renamed from cuda_* to device_* in PyTorch 2.4
+    keys = ("self_device_time_total", "self_cuda_time_total") if cuda else ("self_cpu_time_total",)
+    key = next(k for k in keys if hasattr(events[0], k)) if len(events) else keys[-1]
+    print(events.table(sort_by=key, row_limit=30))
+    if cuda:
+        total = sum(getattr(e, key) for e in events) / 1e3
+        print("device time of the profiled step (sum of %s): %.2f ms" % (key, total))
 
 
 if __name__ == "__main__":

@@ -112,6 +112,8 @@ CUresult cuEventRecord(void*, void*) { return OK; }
 CUresult cuEventSynchronize(void*) { host_wait(__func__); return OK; }
 CUresult cuEventElapsedTime(float* ms, void*, void*) { *ms = 0.001f; return OK; }
 CUresult cuEventDestroy_v2(void* e) { delete static_cast<int*>(e); return OK; }
+CUresult cuProfilerStart() { return OK; }
+CUresult cuProfilerStop() { return OK; }
 CUresult cuGetErrorName(CUresult, const char** s) { *s = "FAKE_ERROR"; return OK; }
 CUresult cuGetErrorString(CUresult, const char** s) { *s = "fake error"; return OK; }
 

@@ -2,6 +2,8 @@ package cyclegan4j.cli;
 
 import cyclegan4j.autograd.Autograd;
 import cyclegan4j.backend.Backend;
+import cyclegan4j.backend.cuda.CudaBackend;
+import cyclegan4j.backend.cuda.OpTimes;
 import cyclegan4j.cyclegan.CycleGan;
 import cyclegan4j.cyclegan.CycleGanConfig;
 import cyclegan4j.cyclegan.Discriminator;
@@ -42,7 +44,17 @@ final class BenchCommand {
                 .value("lambda-id", "W", "identity loss weight; 0 skips the identity pass (default: 5)")
                 .value("warmup", "N", "untimed steps first (default: 3)")
                 .value("steps", "N", "timed steps (default: 10)")
-                .flag("grad-norms", "also measure the gradient norms, as train does (off: the reference's step)");
+                .flag("grad-norms", "also measure the gradient norms, as train does (off: the reference's step)")
+                .flag("profile", "CUDA: collect the last timed step only, for a profiler started with collection off "
+                        + "(ncu --profile-from-start off, nsys --capture-range=cudaProfilerApi)")
+                .flag("op-times", "CUDA: also print the timed steps' device time per backend call (events around each call)");
+    }
+
+    private static CudaBackend cudaOnly(Backend backend, String option) {
+        if (backend instanceof CudaBackend cuda) {
+            return cuda;
+        }
+        throw new UsageException("bench " + option + " needs the CUDA backend (--device cuda); this run uses " + backend.name());
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -61,7 +73,9 @@ final class BenchCommand {
         CycleGanConfig config = CycleGanConfig.defaults().withChannels(channels).withResidualBlocks(blocks)
                 .withLambdas(10f, lambdaId).withUpsampling(c.choice("upsampling", "nearest", Upsampling::parse))
                 .withDiscriminator(c.choice("discriminator", "pytorch-gan", Discriminator.Layout::parse)).withWidths(ngf, ndf);
-        Backend backend = Devices.select(c.string("device", "auto"), out);
+        Backend device = Devices.select(c.string("device", "auto"), out);
+        CudaBackend profiled = c.has("profile") ? cudaOnly(device, "--profile") : null;
+        Backend backend = c.has("op-times") ? OpTimes.wrap(cudaOnly(device, "--op-times")) : device;
         SplittableRandom rng = new SplittableRandom(1);
         float[] a = random(rng, batch * channels * size * size), b = random(rng, a.length);
         int[] shape = {batch, channels, size, size};
@@ -72,10 +86,20 @@ final class BenchCommand {
                 if (i == warmup) {
                     backend.memory().resetPeak();
                     backend.takeDevicePeaks();
+                    if (backend != device) {
+                        OpTimes.of(backend).reset();
+                    }
+                }
+                boolean profile = profiled != null && i == warmup + steps - 1;
+                if (profile) {
+                    profiled.profile(true);
                 }
                 long t0 = System.nanoTime();
                 try (Scope s = Scope.open()) {
                     gan.step(Tensor.of(backend, a, shape), Tensor.of(backend, b, shape)); // reads the losses: waits for the device
+                }
+                if (profile) {
+                    profiled.profile(false);
                 }
                 if (i >= warmup) {
                     stepMs[i - warmup] = (System.nanoTime() - t0) / 1e6;
@@ -83,6 +107,7 @@ final class BenchCommand {
             }
             long peak = backend.memory().peakBytes();
             String devicePeaks = backend.takeDevicePeaks();
+            String opTimes = backend != device ? OpTimes.of(backend).table(steps, median(stepMs), 40) : null;
             double[] inferMs = new double[steps];
             for (int i = 0; i < warmup + steps; i++) {
                 long t0 = System.nanoTime();
@@ -107,6 +132,10 @@ final class BenchCommand {
             if (rss > 0) {
                 out.printf(Locale.ROOT, "process peak resident memory: %.1f MiB (the JVM's heap, code and native libraries; %s's VmHWM)%n",
                         rss / 1048576.0, STATUS);
+            }
+            if (opTimes != null) {
+                out.print(opTimes);
+                OpTimes.of(backend).close();
             }
         }
         return Main.OK;

@@ -39,5 +39,8 @@ class BenchCliTest {
         CliHarness.Result device = bench("--device", "cuda:x");
         assertEquals(2, device.code(), device.toString());
         assertTrue(device.err().contains("cuda:N"), device.toString());
+        CliHarness.Result profile = bench("--profile"); // the CPU has no profiler to start
+        assertEquals(2, profile.code(), profile.toString());
+        assertTrue(profile.err().contains("--profile needs the CUDA backend"), profile.toString());
     }
 }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.LongStream;
 
 /**
  * Per backend and shape: each memory-bound kernel's GB/s and its fraction of the copy bandwidth of
@@ -132,8 +133,8 @@ final class KernelTable {
         return String.format(Locale.ROOT, "%.1f", r.score());
     }
 
-    private static long elements(JmhCsv.Row r) {
-        return Shape.parse(r.param("shape")).elements();
+    private static long elements(JmhCsv.Row r) { // "generator" (Adam, gradient norms): all its tensors
+        return LongStream.of(Shape.tensors(r.param("shape"))).sum();
     }
 
     /** The copy with this many elements, else the one nearest in ratio. */

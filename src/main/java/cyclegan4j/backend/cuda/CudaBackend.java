@@ -396,6 +396,20 @@ public final class CudaBackend implements Backend {
         cuStreamSynchronize(stream);
     }
 
+    /**
+     * Starts or stops the CUDA profiler's collection once the work queued so far is done, so that a
+     * profiler run with collection off at start (ncu or nsys --profile-from-start off) sees only
+     * the work in between ({@code bench --profile}: one training step).
+     */
+    public void profile(boolean on) {
+        synchronize();
+        if (on) {
+            cuProfilerStart();
+        } else {
+            cuProfilerStop();
+        }
+    }
+
     CUstream stream() {
         return stream;
     }
