@@ -262,7 +262,7 @@ dist: build compat bench-compile
 	cp -r target/test-classes $(DIST)/test/classes
 	$(MVN) dependency:copy -Dartifact=$(JUNIT_CONSOLE) -DoutputDirectory=$(CURDIR)/$(DIST)/test
 	cp src/main/scripts/cyclegan4j $(DIST)/bin/
-	cp benchmarks/gpu-check.sh $(DIST)/benchmarks/
+	cp benchmarks/gpu-check.sh benchmarks/ncu_kernels.py $(DIST)/benchmarks/
 	cp benchmarks/target/benchmarks-dist.jar $(DIST)/benchmarks/benchmarks.jar
 	cp -r benchmarks/reference $(DIST)/benchmarks/
 	cp -r $(DEMO_DATA) $(DIST)/demo/

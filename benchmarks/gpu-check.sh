@@ -5,7 +5,8 @@
 # Steps: device info; the GPU parity tests (JUnit console, tag gpu, -Dcyclegan4j.requireGpu=true,
 # so a CUDA start-up failure fails instead of skipping); a short training smoke run and translation
 # on the bundled demo data; our training step and, when the host has it, PyTorch's in the same run;
-# where the step's device time goes (ours per backend call, PyTorch's per op);
+# where the step's device time goes (ours per backend call, PyTorch's per op, our kernels alone
+# with Nsight Compute where ncu is on the PATH);
 # the JMH op benchmarks on CUDA (and axpy once more with our kernel instead of cuBLAS; the step and
 # the fused upsampling + conv once more in the composite form instead of the phase form; the step
 # once more with train's gradient norms). Prints a
@@ -105,6 +106,18 @@ step step-ours-gradnorms 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 2
 # Where the step's device time goes: ours per backend call (CUDA events around each), PyTorch's
 # per op (torch.profiler, below).
 step step-ours-op-times 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 5 --warmup 3 --op-times
+# Our kernels alone in one training step (bench --profile), from the hardware counters: device time
+# and DRAM bytes per kernel and launch shape, caches flushed before each (Nsight Compute's default),
+# for the memory-bound kernels' bandwidth without the host's launch cost. Skipped without ncu.
+if command -v ncu >/dev/null; then
+  step ncu-kernels 300 ncu --profile-from-start off --target-processes all --clock-control none --csv --page raw \
+    --print-units base --metrics gpu__time_duration.sum,dram__bytes_read.sum,dram__bytes_write.sum --launch-count 5000 \
+    --kernel-name "regex:^(instance_norm|reflection_pad|zero_pad|upsample_nearest|upconv|l1_|mse_|loss_finish|mean_|leaky_relu|tanh|adam|axpy_f32|scale_f32|add_f32|sum|zero_chunks|conv_bias)" \
+    --log-file "$LOG/ncu-kernels.csv" "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 1 --warmup 2 --profile
+  python3 "$ROOT/benchmarks/ncu_kernels.py" "$LOG/ncu-kernels.csv" > "$LOG/ncu-kernels.txt" 2>&1
+else
+  SUMMARY+=("$(printf '%-26s | %-24s | %4s' ncu-kernels "skipped: no ncu" -)")
+fi
 TORCH_PY=${TORCH_PY:-/opt/torch/.venv/bin/python}
 if [ -x "$TORCH_PY" ]; then # never put the system cuDNN on LD_LIBRARY_PATH for PyTorch
   step step-pytorch 400 env -u LD_LIBRARY_PATH "$TORCH_PY" "$ROOT/benchmarks/reference/step_benchmark.py" \
@@ -163,4 +176,5 @@ grep -h 'training step: median' "$LOG/step-ours-gradnorms.log" 2>/dev/null | sed
 echo "device time of one training step (256x256, batch 1, TF32 allowed; the tables are in the two logs):"
 grep -h '^  total:' "$LOG/step-ours-op-times.log" 2>/dev/null | sed 's/^  total:/  ours (events per backend call):/'
 grep -h '^device time of the profiled step' "$LOG/step-pytorch-profile.log" 2>/dev/null | sed 's/^/  PyTorch (torch.profiler): /'
+head -25 "$LOG/ncu-kernels.txt" 2>/dev/null
 exit $FAILED
