@@ -26,10 +26,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * CPU backend (or, with {@code -Dparity.device=cuda}, the CUDA backend against PyTorch on the GPU,
  * TF32 off on both sides) against the PyTorch reference (benchmarks/reference/parity.py, fp32). The
  * script prints a table of relative errors and exits non-zero when a target is missed. It runs with
- * {@code --fp64}: with the cycle loss, single rounding differences flip ReLU/L1 kinks and move
- * generator gradients by up to ~1e-2 on either engine (PyTorch fp32 against float64 included), so a
- * gradient that misses 1e-3 against PyTorch fp32 is then judged by its distance from a float64 run
- * (see parity.py). The case without the cycle term must meet every strict target.
+ * {@code --fp64}: a single rounding difference can put a ReLU/LeakyReLU input or an L1 difference
+ * that lies within rounding of zero on the other side of its kink, which moves every gradient
+ * upstream by up to ~1e-2, on either engine (PyTorch fp32 against float64 included). So a gradient or
+ * updated parameter that misses 1e-3 against PyTorch fp32 may still pass as "okF": within 1e-3 of a
+ * float64 run of the step, plain, or with the few kinks that parity.py's kink search names (at most 4,
+ * each within 1e-5 of zero relative to its layer) taken on our side; or as "ok64": within twice
+ * max(1e-3, PyTorch fp32's own distance from float64) of the plain float64 run (see parity.py). The
+ * case without the cycle term must print the strict "PARITY OK: outputs and losses" line, which okF
+ * allows: there (seed 1, on an H200) ours was 5e-6 from float64 and PyTorch fp32 1.3e-2, an
+ * identity-L1 kink that PyTorch flipped. The -paper case on an H200 missed before okF: G_BA and D_A
+ * ~4.4e-3 from float64, PyTorch 9e-5, which is what flipping one D_A(fake_A) LeakyReLU element near
+ * zero does (measured on the CPU). The widths case also runs {@code parity.py --self-test-kink}: a fake step with one planted kink flip
+ * must be found exactly and pass, and the same fake with one gradient tensor scaled by 1.01 must miss.
  *
  * <p>Tagged {@code pytorch}: not part of {@code make test}; {@code make parity} runs it. Skipped when
  * the Python interpreter (system property {@code parity.python}, default {@code /usr/bin/python3})
@@ -59,6 +68,9 @@ class PyTorchParityTest {
         assumeTrue(ok, why);
     }
 
+    /** The smallest case (a few seconds of float64): it also runs the kink search's self-test. */
+    private static final ParityCase.Spec WIDTHS = new ParityCase.Spec(3, 2, 48, 1, 5, 10f, 5f, false, 24, 40);
+
     static Stream<ParityCase.Spec> cases() {
         return Stream.of(
                 // Without the cycle term the step is well conditioned: every strict target must hold.
@@ -67,7 +79,7 @@ class PyTorchParityTest {
                 new ParityCase.Spec(3, 2, 64, 2, 2),   // batch > 1: per-image norms, batch-mean losses
                 new ParityCase.Spec(3, 9, 128, 1, 3),  // the seed's generator depth
                 new ParityCase.Spec(3, 2, 64, 1, 4, 10f, 5f, true), // the paper's networks (transposed convs, 70x70)
-                new ParityCase.Spec(3, 2, 48, 1, 5, 10f, 5f, false, 24, 40)); // other widths (--ngf 24, --ndf 40)
+                WIDTHS); // other widths (--ngf 24, --ndf 40)
     }
 
     @ParameterizedTest(name = "{0}")
@@ -83,7 +95,15 @@ class PyTorchParityTest {
         assertEquals(0, r.exitCode, "parity.py reported a missed target for " + spec.label() + ":\n" + r.out);
         if (spec.lambdaCycle() == 0f) {
             assertTrue(r.out.contains("PARITY OK: outputs and losses"),
-                    "without the cycle term every tensor must meet the strict targets:\n" + r.out);
+                    "without the cycle term every tensor must meet the strict targets (ok or okF):\n" + r.out);
+        }
+        if (spec.equals(WIDTHS)) {
+            Result self = run(List.of(PYTHON, SCRIPT.toString(), "--init", dir.resolve(ParityCase.INIT).toString(),
+                    "--java", dir.resolve(ParityCase.JAVA_STEP).toString(), "--device", ParityCase.device(),
+                    "--self-test-kink"), 1800);
+            System.out.println(self.out);
+            assertEquals(0, self.exitCode, "the kink search's self-test failed:\n" + self.out);
+            assertTrue(self.out.contains("KINK SELF-TEST OK"), self.out);
         }
     }
 
