@@ -93,8 +93,8 @@ cp -r "$RUNS/smoke/samples" "$LOG/smoke-samples" 2>/dev/null || true
 
 # The seed's full training step, ours then PyTorch's (if the host has it), same machine, same run:
 # both with TF32 allowed in convolutions (each engine's default), and both in plain fp32 at batch 1.
-# Ours warms up for 10 steps (the JIT compiles the host side meanwhile): with 5, two JVMs on an H200
-# gave 81.5 and 64.5 ms medians for nearly the same step (2026-11-28).
+# Ours warms up for 10 steps: with 5, two JVMs on an H200 gave 81.5 and 64.5 ms medians for nearly
+# the same step (2026-11-28; the host side's JIT compilation is one suspect).
 step step-ours-b1 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 10
 step step-ours-b4 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 4 --steps 15 --warmup 5
 step step-ours-fp32 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcyclegan4j.cuda.tf32=false" "$ROOT/bin/cyclegan4j" bench \
