@@ -671,7 +671,7 @@ def compare(args, init, java, meta, cfg, dev, steps=None, search=True):
                  if n_okF else ""))
     elif n_okF:
         print("\nPARITY OK: outputs and losses <= 1e-4, gradients and updated parameters <= 1e-3; %d of them (okF) "
-              "against the float64 step, %s, where PyTorch fp32 is further off" % (n_okF, with_flips))
+              "against the float64 step, %s, being more than 1e-3 from PyTorch fp32" % (n_okF, with_flips))
     else:
         print("\nPARITY OK: outputs and losses <= 1e-4, gradients and updated parameters <= 1e-3")
     return Outcome(0, kinks, verdicts)
