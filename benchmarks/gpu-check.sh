@@ -14,8 +14,10 @@
 #     gpu-check.sh --op-bench [REGEX | -p NAME=VALUES]...
 # runs only the op benchmarks (benchmarks/README.md; `make bench-fake-gpu` runs it on the fake GPU),
 # the arguments going to JMH: benchmark regexes, or -p to change shapes (-p shape=1x8x16x16).
-# Environment: ONLY (space-separated step names to run, e.g. ONLY="info parity-tests pytorch-parity":
-# one device call is limited to 10 minutes, and every step together may take longer),
+# Environment: ONLY (space-separated step names to run, e.g. ONLY="info parity-tests pytorch-parity";
+# every step together took 251 s on an H200, before ncu-kernels existed), ARCHIVE (a .tgz path: the
+# log folder is archived there after every step and at the end, so a run cut short still leaves its
+# logs in one file),
 # PARITY_DEVICE (default cuda; cpu checks the pytorch-parity step itself on a machine without GPU),
 # TIMEOUT_TESTS (s, default 420), TIMEOUT_BENCH (s, default 240: the op benchmarks' JMH run),
 # QUICK=1 (shorter op benchmarks),
@@ -52,6 +54,10 @@ fi
 declare -a SUMMARY
 FAILED=0 # the exit status: 1 when any step failed or timed out
 
+archive() { # the log folder into $ARCHIVE, replaced whole (never a half-written file)
+  [ -z "${ARCHIVE:-}" ] || { tar czf "$ARCHIVE.part" -C "$LOG" . && mv -f "$ARCHIVE.part" "$ARCHIVE"; }
+}
+
 step() { # step NAME TIMEOUT COMMAND...
   local name=$1 limit=$2; shift 2
   if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then
@@ -67,6 +73,7 @@ step() { # step NAME TIMEOUT COMMAND...
   [ "$rc" -eq 0 ] || { result="FAILED (exit $rc)"; FAILED=1; }
   [ "$rc" -eq 124 ] && result="TIMED OUT after ${limit}s"
   SUMMARY+=("$(printf '%-26s | %-24s | %4ss' "$name" "$result" "$dt")")
+  archive
   return 0
 }
 
@@ -152,12 +159,13 @@ step axpy-kernel 120 env LOG_DIR="$LOG" BENCH_CSV=jmh-cuda-axpy-kernel.csv BENCH
 step upconv-composite 120 env LOG_DIR="$LOG" BENCH_CSV=jmh-cuda-upconv-composite.csv \
   BENCH_JAVA_OPTS=-Dcyclegan4j.cuda.phaseUpsampleConv=false bash "$ROOT/benchmarks/gpu-check.sh" --op-bench UpsampleConvBenchmark
 
+{
 echo
-echo "=== summary (logs in $LOG) ==="
+echo "=== summary (logs in $LOG${ARCHIVE:+, archived in $ARCHIVE}) ==="
 printf '%-26s | %-24s | %5s\n' check result time
 for s in "${SUMMARY[@]}"; do echo "$s"; done
 echo
-echo "op benchmarks on CUDA (JMH; device time: each measured call waits for the device):"
+echo "op benchmarks on CUDA (JMH; GB/s over the device time alone, where measured: benchmarks/README.md):"
 sed -n '/^Memory-bound kernels/,$p' "$LOG/op-bench.log" 2>/dev/null
 echo "data loading (batches/s, 256x256 crops from 286x286 JPEG resizes; the default is 2 workers):"
 grep -h '^LoaderBenchmark.next ' "$LOG/op-bench.log" 2>/dev/null
@@ -179,4 +187,6 @@ echo "device time of one training step (256x256, batch 1, TF32 allowed; the tabl
 grep -h '^  total:' "$LOG/step-ours-op-times.log" 2>/dev/null | sed 's/^  total:/  ours (events per backend call):/'
 grep -h '^device time of the profiled step' "$LOG/step-pytorch-profile.log" 2>/dev/null | sed 's/^/  PyTorch (torch.profiler): /'
 head -25 "$LOG/ncu-kernels.txt" 2>/dev/null
+} 2>&1 | tee "$LOG/summary.txt"
+archive
 exit $FAILED
