@@ -40,7 +40,7 @@ public final class OpTimes implements InvocationHandler {
     private final CUevent[] end = new CUevent[PAIRS];
     private final String[] keys = new String[PAIRS];
     private int used;
-    /** Call site -> {calls, milliseconds}, in order of first appearance. */
+    /** Call site -> {calls, milliseconds} (the table sorts them by time). */
     private final Map<String, double[]> totals = new HashMap<>();
 
     private OpTimes(CudaBackend cuda) {
