@@ -100,18 +100,19 @@ cp -r "$RUNS/smoke/samples" "$LOG/smoke-samples" 2>/dev/null || true
 
 # The seed's full training step, ours then PyTorch's (if the host has it), same machine, same run:
 # both with TF32 allowed in convolutions (each engine's default), and both in plain fp32 at batch 1.
-# Ours warms up for 10 steps: with 5, two JVMs on an H200 gave 81.5 and 64.5 ms medians for nearly
-# the same step (2026-11-28; the host side's JIT compilation is one suspect).
-step step-ours-b1 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 10
-step step-ours-b4 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 4 --steps 15 --warmup 5
+# Ours warms up for 20 steps: with 5, two JVMs on an H200 gave 81.5 and 64.5 ms medians for nearly
+# the same step (2026-11-28). The host side's JIT compilation is one suspect: on the fake GPU the
+# step's host time is 4-6 ms after 10 steps and 2.6 ms after 20 + 200.
+step step-ours-b1 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20
+step step-ours-b4 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 4 --steps 15 --warmup 10
 step step-ours-fp32 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcyclegan4j.cuda.tf32=false" "$ROOT/bin/cyclegan4j" bench \
-  --device cuda --size 256 --batch-size 1 --steps 30 --warmup 10
+  --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20
 # The decoder's upsampling + conv as upsample, then cuDNN's 3x3 convolution (the Backend default)
 # instead of the phase form's 2x2 one: the step that decides which the backend should keep.
 step step-ours-upconv-composite 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcyclegan4j.cuda.phaseUpsampleConv=false" \
-  "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 10
+  "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20
 # The step as train runs it, with the gradient norms for loss.csv: their cost on a GPU.
-step step-ours-gradnorms 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 10 --grad-norms
+step step-ours-gradnorms 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20 --grad-norms
 # Where the step's device time goes: ours per backend call (CUDA events around each), PyTorch's
 # per op (torch.profiler, below).
 step step-ours-op-times 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 5 --warmup 3 --op-times
