@@ -116,18 +116,6 @@ step step-ours-gradnorms 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 2
 # Where the step's device time goes: ours per backend call (CUDA events around each), PyTorch's
 # per op (torch.profiler, below).
 step step-ours-op-times 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 5 --warmup 3 --op-times
-# Our kernels alone in one training step (bench --profile), from the hardware counters: device time
-# and DRAM bytes per kernel and launch shape, caches flushed before each (Nsight Compute's default),
-# for the memory-bound kernels' bandwidth without the host's launch cost. Skipped without ncu.
-if command -v ncu >/dev/null; then
-  step ncu-kernels 300 ncu --profile-from-start off --target-processes all --clock-control none --csv --page raw \
-    --print-units base --metrics gpu__time_duration.sum,dram__bytes_read.sum,dram__bytes_write.sum --launch-count 5000 \
-    --kernel-name "regex:^(instance_norm|reflection_pad|zero_pad|upsample_nearest|upconv|l1_|mse_|loss_finish|mean_|leaky_relu|tanh|adam|axpy_f32|scale_f32|add_f32|sum|zero_chunks|conv_bias)" \
-    --log-file "$LOG/ncu-kernels.csv" "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 1 --warmup 2 --profile
-  python3 "$ROOT/benchmarks/ncu_kernels.py" "$LOG/ncu-kernels.csv" > "$LOG/ncu-kernels.txt" 2>&1
-else
-  SUMMARY+=("$(printf '%-26s | %-24s | %4s' ncu-kernels "skipped: no ncu" -)")
-fi
 TORCH_PY=${TORCH_PY:-/opt/torch/.venv/bin/python}
 if [ -x "$TORCH_PY" ]; then # never put the system cuDNN on LD_LIBRARY_PATH for PyTorch
   step step-pytorch 400 env -u LD_LIBRARY_PATH "$TORCH_PY" "$ROOT/benchmarks/reference/step_benchmark.py" \
@@ -159,6 +147,20 @@ step axpy-kernel 120 env LOG_DIR="$LOG" BENCH_CSV=jmh-cuda-axpy-kernel.csv BENCH
 # The fused upsampling + conv op alone in its composite form (compare with op-bench's UpsampleConvBenchmark rows).
 step upconv-composite 120 env LOG_DIR="$LOG" BENCH_CSV=jmh-cuda-upconv-composite.csv \
   BENCH_JAVA_OPTS=-Dcyclegan4j.cuda.phaseUpsampleConv=false bash "$ROOT/benchmarks/gpu-check.sh" --op-bench UpsampleConvBenchmark
+
+# Our kernels alone in one training step (bench --profile), from the hardware counters: device time
+# and DRAM bytes per kernel and launch shape, caches flushed before each (Nsight Compute's default),
+# for the memory-bound kernels' bandwidth without the host's launch cost. Skipped without ncu; last,
+# as its time on a GPU is not known yet.
+if command -v ncu >/dev/null; then
+  step ncu-kernels 300 ncu --profile-from-start off --target-processes all --clock-control none --csv --page raw \
+    --print-units base --metrics gpu__time_duration.sum,dram__bytes_read.sum,dram__bytes_write.sum --launch-count 5000 \
+    --kernel-name "regex:^(instance_norm|reflection_pad|zero_pad|upsample_nearest|upconv|l1_|mse_|loss_finish|mean_|leaky_relu|tanh|adam|axpy_f32|scale_f32|add_f32|sum|zero_chunks|conv_bias)" \
+    --log-file "$LOG/ncu-kernels.csv" "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 1 --warmup 2 --profile
+  python3 "$ROOT/benchmarks/ncu_kernels.py" "$LOG/ncu-kernels.csv" > "$LOG/ncu-kernels.txt" 2>&1
+else
+  SUMMARY+=("$(printf '%-26s | %-24s | %4s' ncu-kernels "skipped: no ncu" -)")
+fi
 
 {
 echo
