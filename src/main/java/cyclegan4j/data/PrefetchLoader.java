@@ -34,6 +34,9 @@ public final class PrefetchLoader implements AutoCloseable {
     private final int batchSize;
     private final int prefetch;
     private final ExecutorService pool;
+    /** Unique per loader, so that a test can tell this loader's threads from another's. */
+    private final String threadPrefix = "cyclegan4j-loader-" + LOADERS.incrementAndGet() + "-";
+    private static final AtomicInteger LOADERS = new AtomicInteger();
     private final ArrayDeque<Future<Batch>> queue = new ArrayDeque<>();
     private long nextEpoch;
     private int nextBatch;
@@ -65,13 +68,18 @@ public final class PrefetchLoader implements AutoCloseable {
         if (threads > 0) {
             AtomicInteger n = new AtomicInteger();
             this.pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "cyclegan4j-loader-" + n.incrementAndGet());
+                Thread t = new Thread(r, threadPrefix + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
         } else {
             this.pool = null;
         }
+    }
+
+    /** The names of this loader's worker threads: the prefix, then 1, 2, ... */
+    String threadPrefix() {
+        return threadPrefix;
     }
 
     /** Batches per epoch: ceil(max(|A|, |B|) / batchSize). */

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,7 +87,7 @@ class LoaderTest {
     }
 
     @Test
-    void closeStopsTheWorkers() throws IOException {
+    void closeStopsTheWorkers() throws IOException, InterruptedException {
         DatasetTest.makeDataset(root, 4, 4, 8);
         UnalignedDataset d = UnalignedDataset.open(root, "train", DataOptions.test(8, 3), 1, null);
         PrefetchLoader l = new PrefetchLoader(d, 2, 2, 3, 5);
@@ -95,9 +96,12 @@ class LoaderTest {
         l.close();
         l.close();
         assertThrows(IllegalStateException.class, l::next);
+        // only this loader's threads (another test's may still run), each given a moment to exit:
+        // the pool counts a worker as gone just before its thread ends
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("cyclegan4j-loader-")) {
-                assertTrue(!t.isAlive() || t.getState() == Thread.State.TERMINATED, t.getName() + " still running");
+            if (t.getName().startsWith(l.threadPrefix())) {
+                t.join(5000);
+                assertFalse(t.isAlive(), t.getName() + " still running");
             }
         }
     }
