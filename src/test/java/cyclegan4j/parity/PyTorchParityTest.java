@@ -37,8 +37,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * allows: there (seed 1, on an H200) ours was 5e-6 from float64 and PyTorch fp32 1.3e-2, an
  * identity-L1 kink that PyTorch flipped. The -paper case on an H200 missed before okF: G_BA and D_A
  * ~4.4e-3 from float64, PyTorch 9e-5, which is what flipping one D_A(fake_A) LeakyReLU element near
- * zero does (measured on the CPU). The widths case also runs {@code parity.py --self-test-kink}: a fake step with one planted kink flip
- * must be found exactly and pass, and the same fake with one gradient tensor scaled by 1.01 must miss.
+ * zero does (measured on the CPU). The widths case also runs {@code parity.py --self-test-kink}: a
+ * fake step with one planted kink flip must be found exactly and pass, and the same fake with one
+ * gradient tensor scaled by 1.01 must miss.
  *
  * <p>Tagged {@code pytorch}: not part of {@code make test}; {@code make parity} runs it. Skipped when
  * the Python interpreter (system property {@code parity.python}, default {@code /usr/bin/python3})

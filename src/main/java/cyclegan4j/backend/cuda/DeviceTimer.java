@@ -13,7 +13,7 @@ import static jcuda.driver.JCudaDriver.cuEventSynchronize;
  * The device time between two points of the CUDA backend's stream: an event recorded at each
  * ({@link #begin}, {@link #end}), read when the second has passed ({@link #elapsedNanos}). For the
  * op benchmarks, which keep the device busy while they queue a batch so that the time is the
- * device's alone, not the host's launch cost.
+ * device's alone, not the host's launch cost, and for {@link OpTimes} (one per backend call).
  */
 public final class DeviceTimer implements AutoCloseable {
 
@@ -46,9 +46,9 @@ public final class DeviceTimer implements AutoCloseable {
         return Math.round(ms[0] * 1e6);
     }
 
+    /** Destroys the events (CUDA defers that for an event the device has not reached yet). */
     @Override
     public void close() {
-        cuda.synchronize();
         cuEventDestroy(begin);
         cuEventDestroy(end);
     }

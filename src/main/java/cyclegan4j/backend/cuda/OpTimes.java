@@ -2,8 +2,6 @@ package cyclegan4j.backend.cuda;
 
 import cyclegan4j.backend.Backend;
 import cyclegan4j.backend.ConvShape;
-import jcuda.driver.CUevent;
-import jcuda.driver.CUevent_flags;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -16,10 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
-import static jcuda.driver.JCudaDriver.cuEventCreate;
-import static jcuda.driver.JCudaDriver.cuEventDestroy;
-import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
-import static jcuda.driver.JCudaDriver.cuEventRecord;
 
 /**
  * Where a training step's GPU time goes ({@code bench --op-times}): a {@link Backend} in front of
@@ -36,8 +30,7 @@ public final class OpTimes implements InvocationHandler {
     private static final int PAIRS = 8192;
 
     private final CudaBackend cuda;
-    private final CUevent[] begin = new CUevent[PAIRS];
-    private final CUevent[] end = new CUevent[PAIRS];
+    private final DeviceTimer[] timers = new DeviceTimer[PAIRS];
     private final String[] keys = new String[PAIRS];
     private int used;
     /** Call site -> {calls, milliseconds} (the table sorts them by time). */
@@ -45,12 +38,8 @@ public final class OpTimes implements InvocationHandler {
 
     private OpTimes(CudaBackend cuda) {
         this.cuda = cuda;
-        cuda.synchronize(); // makes the backend's context current on this thread
         for (int i = 0; i < PAIRS; i++) {
-            begin[i] = new CUevent();
-            end[i] = new CUevent();
-            cuEventCreate(begin[i], CUevent_flags.CU_EVENT_DEFAULT);
-            cuEventCreate(end[i], CUevent_flags.CU_EVENT_DEFAULT);
+            timers[i] = new DeviceTimer(cuda);
         }
     }
 
@@ -75,9 +64,9 @@ public final class OpTimes implements InvocationHandler {
         }
         int i = used++;
         keys[i] = key(method, args);
-        cuEventRecord(begin[i], cuda.stream());
+        timers[i].begin();
         Object result = call(method, args);
-        cuEventRecord(end[i], cuda.stream());
+        timers[i].end();
         return result;
     }
 
@@ -113,12 +102,10 @@ public final class OpTimes implements InvocationHandler {
     /** Waits for the device and adds the recorded calls' times to the totals. */
     public void collect() {
         cuda.synchronize();
-        float[] ms = new float[1];
         for (int i = 0; i < used; i++) {
-            cuEventElapsedTime(ms, begin[i], end[i]);
             double[] t = totals.computeIfAbsent(keys[i], k -> new double[2]);
             t[0]++;
-            t[1] += ms[0];
+            t[1] += timers[i].elapsedNanos() / 1e6;
         }
         used = 0;
     }
@@ -160,9 +147,8 @@ public final class OpTimes implements InvocationHandler {
     /** Destroys the events (the backend stays usable). */
     public void close() {
         cuda.synchronize();
-        for (int i = 0; i < PAIRS; i++) {
-            cuEventDestroy(begin[i]);
-            cuEventDestroy(end[i]);
+        for (DeviceTimer t : timers) {
+            t.close();
         }
     }
 }
