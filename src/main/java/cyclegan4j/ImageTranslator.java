@@ -105,7 +105,7 @@ public final class ImageTranslator implements AutoCloseable {
         if (!Devices.isValid(device)) {
             throw new IllegalArgumentException("device must be auto, cpu, cuda or cuda:N, got '" + device + "'");
         }
-        Checkpoint ck = Checkpoint.load(checkpoint);
+        Checkpoint ck = Checkpoint.load(checkpoint, "G_"); // a training checkpoint's generators: a quarter of it
         return load(ck, direction, Devices.select(device).backend());
     }
 

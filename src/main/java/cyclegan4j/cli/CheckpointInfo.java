@@ -26,7 +26,9 @@ final class CheckpointInfo {
         out.printf(Locale.ROOT, "file:      %s (%.1f MB, %d tensors)%n", file, Files.size(file) / 1e6, ck.tensors().size());
         out.println("contents:  " + contents(ck));
         if (ck.hasMetadata(TrainingCheckpoint.STEP)) {
-            out.println("position:  epoch " + ck.getString(Checkpoints.EPOCH, "?") + ", step " + ck.getString(TrainingCheckpoint.STEP));
+            String next = !ck.hasMetadata(Checkpoints.ITERATION) ? "" : "; next: epoch " + (ck.getInt(Checkpoints.EPOCH) + 1)
+                    + ", iteration " + (ck.getInt(Checkpoints.ITERATION) + 1) + " (counted from 1, as in loss.csv)";
+            out.println("position:  after step " + ck.getString(TrainingCheckpoint.STEP) + next);
         }
         for (String prefix : TrainingCheckpoint.PREFIXES) {
             String name = prefix.substring(0, prefix.length() - 1);

@@ -6,6 +6,7 @@ import cyclegan4j.backend.Backend;
 import cyclegan4j.data.DataException;
 import cyclegan4j.data.ImageCodec;
 import cyclegan4j.data.ImageFolder;
+import cyclegan4j.io.AtomicFiles;
 import cyclegan4j.io.Checkpoint;
 import cyclegan4j.io.Json;
 
@@ -71,9 +72,16 @@ final class EvaluateCommand {
         if (!Files.isDirectory(root)) {
             throw new UsageException("--dataroot: no such folder " + root);
         }
+        if (output != null) { // before the work, not after it
+            Path parent = output.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            if (Files.isDirectory(output) || !Files.isWritable(parent)) {
+                throw new UsageException("--output: cannot write " + output + (Files.isDirectory(output) ? " (a folder)" : " (folder not writable)"));
+            }
+        }
         Map<String, Path[]> pairs = pairs(root, w -> err.println("warning: " + w));
         Backend backend = Devices.select(c.string("device", "auto"), out);
-        Checkpoint ck = Checkpoint.load(checkpoint);
+        Checkpoint ck = Checkpoint.load(checkpoint, "G_");
         List<Result> results = new ArrayList<>();
         try (ImageTranslator ab = ImageTranslator.load(ck, Direction.A_TO_B, backend);
              ImageTranslator ba = ImageTranslator.load(ck, Direction.B_TO_A, backend)) {
@@ -85,11 +93,7 @@ final class EvaluateCommand {
                 checkpoint, root, pairs.size());
         out.print(table(results));
         if (output != null) {
-            Path parent = output.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(output, format.equals("csv") ? csv(results) : json(checkpoint, root, results));
+            AtomicFiles.writeText(output, format.equals("csv") ? csv(results) : json(checkpoint, root, results));
             out.println("wrote " + output);
         }
         return Main.OK;

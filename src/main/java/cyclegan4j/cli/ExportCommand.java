@@ -59,7 +59,7 @@ final class ExportCommand {
         if (Files.exists(output) && Files.isSameFile(checkpoint, output)) {
             throw new UsageException("--output is the checkpoint itself; write the export to another file");
         }
-        Checkpoint from = Checkpoint.load(checkpoint);
+        Checkpoint from = Checkpoint.load(checkpoint, "G_");
         if (output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
             if (prefixes.size() != 1) {
                 throw new UsageException("an ONNX file holds one generator: pass --direction AtoB or BtoA");

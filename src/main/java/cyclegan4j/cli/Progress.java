@@ -52,16 +52,19 @@ final class Progress {
 
     void update(int done, Map<String, Float> losses) {
         long now = System.nanoTime();
-        boolean last = done >= total;
+        long end = after < 0 ? Math.max(startIndex, total + after) : total; // where the work stops on this bar
+        boolean last = done >= end;
         if (!terminal && !last && now - lastPrint < PLAIN_INTERVAL_NS) {
             return;
         }
         lastPrint = now;
         double secs = (now - start) / 1e9;
         double rate = secs > 0 ? (done - startIndex) / secs : 0;
-        String eta = rate > 0 ? clock((total - done) / rate) : "--:--";
-        if (after != 0) {
-            eta += " (all " + (rate > 0 ? clock(Math.max(0, total - done + after) / rate) : "--:--") + ")";
+        String eta = rate > 0 ? clock(Math.max(0, end - done) / rate) : "--:--";
+        if (after > 0) {
+            eta += " (all " + (rate > 0 ? clock((total - done + after) / rate) : "--:--") + ")";
+        } else if (after < 0) {
+            eta += " (the run's end)";
         }
         StringBuilder sb = new StringBuilder();
         int width = 24;

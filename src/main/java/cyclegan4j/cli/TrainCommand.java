@@ -6,6 +6,7 @@ import cyclegan4j.cyclegan.GeneratorResNet.Upsampling;
 import cyclegan4j.data.DataOptions.Preprocess;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** `cyclegan4j train`: options as the reference's, defaults as the reference's. */
@@ -16,11 +17,11 @@ final class TrainCommand {
 
     static CommandLineSpec spec() {
         return new CommandLineSpec("train", "Train a CycleGAN on DIR/trainA and DIR/trainB (unpaired images).")
-                .value("dataroot", "DIR", "dataset root with trainA/ and trainB/ (required)")
+                .value("dataroot", "DIR", "dataset root with trainA/ and trainB/ (required; with --resume, the run's)")
                 .value("name", "NAME", "run name; output goes to OUT/NAME (required)")
                 .value("out", "OUT", "output folder (default: runs)")
                 .value("epochs", "N", "number of epochs (default: 200)")
-                .value("decay-epoch", "N", "epoch from which the learning rate decays linearly to 0 (default: 100)")
+                .value("decay-epoch", "N", "epoch from which the learning rate decays linearly to 0 (default: half of --epochs)")
                 .value("batch-size", "N", "images per domain per step (default: 1)")
                 .value("lr", "RATE", "Adam learning rate (default: 0.0002)")
                 .value("beta1", "B", "Adam beta1 (default: 0.5)")
@@ -51,27 +52,48 @@ final class TrainCommand {
                 .value("max-steps", "N", "stop after N iterations in total (smoke runs); 0 = no limit (default: 0)")
                 .value("pool-size", "N", "history pool size per domain (default: 50)")
                 .value("workers", "N", "image loading threads (default: 2)")
-                .flag("resume", "continue from OUT/NAME/checkpoints/latest.safetensors")
+                .flag("resume", "continue from OUT/NAME/checkpoints/latest.safetensors, with the options it was trained with "
+                        + "(those given here win: the schedule may change, the architecture may not)")
                 .value("init-from", "FILE", "start a new run from the networks a checkpoint or export holds (fine-tuning, e.g. "
                         + "a converted authors' generator); the others start fresh; the architecture options must match it");
     }
 
+    /**
+     * The options as given; with --resume, those not given are the checkpoint's (its architecture,
+     * data and schedule), so that `--name N --resume` continues the run as it was started.
+     */
     static TrainOptions parse(CommandLineSpec c) {
-        int crop = c.integer("crop-size", 256);
-        return new TrainOptions(
-                c.path("dataroot"), c.required("name"), Path.of(c.string("out", "runs")),
-                c.integer("epochs", 200), c.integer("decay-epoch", 100), c.integer("batch-size", 1),
-                c.real("lr", 2e-4f), c.real("beta1", 0.5f), c.real("beta2", 0.999f),
-                c.real("lambda-cyc", 10f), c.real("lambda-id", 5f),
-                c.integer("n-residual-blocks", 9), c.choice("upsampling", "nearest", Upsampling::parse),
-                c.choice("discriminator", "pytorch-gan", Discriminator.Layout::parse),
-                c.integer("ngf", GeneratorResNet.DEFAULT_WIDTH), c.integer("ndf", Discriminator.DEFAULT_WIDTH), c.integer("channels", 3),
-                c.integer("load-size", (int) (crop * 1.12)), crop, c.choice("preprocess", "resize_and_crop", Preprocess::parse),
-                !c.has("no-flip"),
-                c.string("device", "auto"), c.longValue("seed", 0), c.integer("sample-every", 100),
+        String name = c.required("name");
+        Path out = Path.of(c.string("out", "runs"));
+        ResumeDefaults saved = c.has("resume") ? ResumeDefaults.read(Trainer.latest(out, name)) : ResumeDefaults.NONE;
+        Path dataroot = c.has("dataroot") || !saved.options().containsKey("dataroot") ? c.path("dataroot")
+                : Path.of(saved.string("dataroot", null));
+        int epochs = c.integer("epochs", saved.integer("epochs", 200));
+        int crop = c.integer("crop-size", saved.integer("crop_size", 256));
+        TrainOptions options = new TrainOptions(
+                dataroot, name, out,
+                epochs, c.integer("decay-epoch", saved.integer("decay_epoch", epochs / 2)),
+                c.integer("batch-size", saved.integer("batch_size", 1)),
+                c.real("lr", saved.real("lr", 2e-4f)), c.real("beta1", saved.real("beta1", 0.5f)),
+                c.real("beta2", saved.real("beta2", 0.999f)),
+                c.real("lambda-cyc", saved.real("lambda_cyc", 10f)), c.real("lambda-id", saved.real("lambda_id", 5f)),
+                c.integer("n-residual-blocks", saved.integer("n_residual_blocks", 9)),
+                c.choice("upsampling", saved.string("upsampling", "nearest"), Upsampling::parse),
+                c.choice("discriminator", saved.string("discriminator", "pytorch-gan"), Discriminator.Layout::parse),
+                c.integer("ngf", saved.integer("ngf", GeneratorResNet.DEFAULT_WIDTH)),
+                c.integer("ndf", saved.integer("ndf", Discriminator.DEFAULT_WIDTH)),
+                c.integer("channels", saved.integer("channels", 3)),
+                c.integer("load-size", saved.integer("load_size", (int) (crop * 1.12))), crop,
+                c.choice("preprocess", saved.string("preprocess", "resize_and_crop"), Preprocess::parse),
+                !c.has("no-flip") && saved.bool("flip", true),
+                c.string("device", "auto"), c.longValue("seed", saved.longValue("seed", 0)), c.integer("sample-every", 100),
                 c.integer("checkpoint-every", 0), c.real("autosave-minutes", 10f), c.longValue("max-steps", 0), c.has("resume"),
                 c.has("init-from") ? c.existingFile("init-from") : null,
-                c.integer("pool-size", 50), c.integer("workers", 2));
+                c.integer("pool-size", saved.integer("pool_size", 50)), c.integer("workers", 2));
+        if (!Files.isDirectory(dataroot)) { // after the options' own checks, so that those are reported first
+            throw new UsageException("--dataroot: no such folder " + dataroot);
+        }
+        return options;
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {

@@ -19,9 +19,11 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
 
     TrainOptions {
         require(epochs > 0, "--epochs must be positive");
-        require(decayEpoch >= 0 && decayEpoch < epochs, "--decay-epoch must be in [0, epochs)");
+        require(decayEpoch >= 0 && decayEpoch < epochs, "--decay-epoch must be in [0, --epochs), got " + decayEpoch + " with "
+                + epochs + " epochs");
         require(batchSize > 0, "--batch-size must be positive");
         require(lr > 0, "--lr must be positive");
+        require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "--beta1 and --beta2 must be in [0, 1)");
         require(lambdaCycle >= 0 && lambdaIdentity >= 0, "--lambda-cyc and --lambda-id must be >= 0");
         require(residualBlocks >= 0, "--n-residual-blocks must be >= 0");
         require(ngf > 0 && ndf > 0, "--ngf and --ndf must be positive");

@@ -11,6 +11,7 @@ import cyclegan4j.data.ImageWriter;
 import cyclegan4j.data.PrefetchLoader;
 import cyclegan4j.data.UnalignedDataset;
 import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.Checkpoints;
 import cyclegan4j.tensor.Scope;
 import cyclegan4j.tensor.Tensor;
 
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -103,7 +105,11 @@ public final class Trainer {
 
     /** The run's 'latest' checkpoint: OUT/NAME/checkpoints/latest.safetensors. */
     public Path latest() {
-        return checkpointDir().resolve("latest.safetensors");
+        return latest(o.out(), o.name());
+    }
+
+    static Path latest(Path out, String name) {
+        return out.resolve(name).resolve("checkpoints").resolve("latest.safetensors");
     }
 
     /**
@@ -115,15 +121,13 @@ public final class Trainer {
      */
     public Outcome run() throws IOException {
         Path runDir = o.runDir();
-        Files.createDirectories(checkpointDir());
-        Files.createDirectories(runDir.resolve("samples"));
         Checkpoint resumeFrom = null;
         if (o.resume()) {
             if (!Files.exists(latest())) {
                 throw new UsageException("--resume: no checkpoint at " + latest());
             }
             resumeFrom = Checkpoint.load(latest());
-            checkCompatible(TrainingCheckpoint.options(resumeFrom));
+            checkResume(TrainingCheckpoint.options(resumeFrom), resumeFrom.getInt(Checkpoints.ITERATION));
         } else if (Files.exists(latest())) {
             throw new UsageException("run '" + o.name() + "' already exists in " + runDir
                     + " (continue it with --resume, or choose another --name or --out)");
@@ -131,6 +135,8 @@ public final class Trainer {
         Backend backend = Devices.select(o.device(), out);
         UnalignedDataset dataset = UnalignedDataset.open(o.dataroot(), "train", o.dataOptions(), o.seed(), w -> err.println("warning: " + w));
         LrSchedule schedule = new LrSchedule(o.lr(), o.epochs(), o.decayEpoch());
+        Files.createDirectories(checkpointDir()); // only now: a run that cannot start leaves nothing behind
+        Files.createDirectories(runDir.resolve("samples"));
 
         TestSamples testSamples = o.sampleEvery() > 0
                 ? TestSamples.load(o.dataroot(), o.cropSize(), o.channels(), w -> err.println("warning: " + w)) : null;
@@ -141,7 +147,9 @@ public final class Trainer {
             Position at = new Position(0, 0, 0);
             if (resumeFrom != null) {
                 at = TrainingCheckpoint.restore(resumeFrom, gan);
-                out.printf(Locale.ROOT, "resuming %s at epoch %d, iteration %d (step %d)%n", latest(), at.epoch(), at.iteration(), at.step());
+                out.printf(Locale.ROOT, at.epoch() < o.epochs() ? "resuming %s after step %d: epoch %d/%d from iteration %d%n"
+                        : "resuming %s after step %d: its %4$d epochs are trained (raise --epochs to train on)%n",
+                        latest(), at.step(), at.epoch() + 1, o.epochs(), at.iteration() + 1);
             } else if (o.initFrom() != null) {
                 List<String> loaded = InitFrom.load(o.initFrom(), gan);
                 out.printf(Locale.ROOT, "starting from %s of %s; %s%n", String.join(", ", loaded), o.initFrom(),
@@ -322,16 +330,42 @@ public final class Trainer {
                 shape[2], shape[3], 2);
     }
 
-    /** Refuses to resume with an architecture or data geometry other than the checkpoint's. */
-    private void checkCompatible(Map<String, String> saved) {
+    /** Options that shape the networks, the image pools or the crops: a checkpoint holds state for these values only. */
+    private static final List<String> FIXED = List.of("channels", "n_residual_blocks", "upsampling", "discriminator", "ngf", "ndf",
+            "crop_size", "pool_size");
+    /** Options that order the epoch's images: they may change only where an epoch starts. */
+    private static final List<String> EPOCH_ORDER = List.of("batch_size", "seed");
+
+    /**
+     * The options not given on the command line are the checkpoint's ({@link ResumeDefaults}); of those
+     * given, refuses in one message every architecture change and, within an epoch, a change of its
+     * image order, and says which others (the schedule, the data's resizing) this run changes.
+     */
+    private void checkResume(Map<String, String> saved, int iteration) {
         Map<String, String> now = o.toMap();
         Map<String, String> before = Map.of("upsampling", "nearest", "discriminator", "pytorch-gan", "ngf", "64", "ndf", "64"); // checkpoints older than the options
-        for (String key : List.of("channels", "n_residual_blocks", "upsampling", "discriminator", "ngf", "ndf", "crop_size", "pool_size")) {
+        List<String> refused = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        for (Map.Entry<String, String> e : now.entrySet()) {
+            String key = e.getKey();
             String was = saved.getOrDefault(key, before.get(key));
-            if (was != null && !was.equals(now.get(key))) {
-                throw new UsageException("--resume: the checkpoint was trained with " + key + "=" + was + " but this run asks for "
-                        + now.get(key) + " (pass the same value)");
+            if (was == null || was.equals(e.getValue()) || key.equals("name")) {
+                continue;
             }
+            String change = key + "=" + was + " -> " + e.getValue();
+            if (FIXED.contains(key) || EPOCH_ORDER.contains(key) && iteration > 0) {
+                refused.add(change);
+            } else {
+                changed.add(change);
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new UsageException("--resume: the checkpoint's options cannot change here: " + String.join(", ", refused)
+                    + " (leave these options out to keep the checkpoint's; --batch-size and --seed may change only"
+                    + " where an epoch starts)");
+        }
+        if (!changed.isEmpty()) {
+            out.println("resuming with changed options: " + String.join(", ", changed));
         }
     }
 

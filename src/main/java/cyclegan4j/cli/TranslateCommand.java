@@ -39,7 +39,7 @@ final class TranslateCommand {
                 .value("checkpoint", "FILE", "a checkpoint written by train (required)")
                 .value("direction", "DIR", "AtoB (generator G_AB) or BtoA (G_BA) (default: AtoB)")
                 .value("input", "PATH", "an image file or a folder of images (required)")
-                .value("output", "DIR", "folder for the translated PNGs (required)")
+                .value("output", "PATH", "folder for the translated PNGs, or with one input image its PNG's file name (required)")
                 .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)")
                 .value("max-size", "PX", "shrink larger images (bicubic, aspect kept) so that their longer side is PX;"
                         + " the output has the shrunk size (default: 0, every image at its own size)")
@@ -74,11 +74,12 @@ final class TranslateCommand {
         if (!Files.exists(input)) {
             throw new UsageException("--input: no such file or folder " + input);
         }
-        List<Path> found = inputs(input);
+        List<Path> found = inputs(input, output);
         if (found.isEmpty()) {
             throw new UsageException("--input: no images in " + input);
         }
-        List<Path> outputs = outputPaths(input, found, output);
+        List<Path> outputs = namesAFile(input, output) ? List.of(output) : outputPaths(input, found, output);
+        refuseOverwritingInputs(found, outputs);
         // PNGs are written whole (renamed into place), so one that exists is done
         boolean skip = c.has("skip-existing");
         List<Integer> todo = IntStream.range(0, found.size()).filter(i -> !skip || !Files.exists(outputs.get(i))).boxed().toList();
@@ -90,7 +91,7 @@ final class TranslateCommand {
         }
         List<Path> files = todo.stream().map(found::get).toList(), targets = todo.stream().map(outputs::get).toList();
         Backend backend = Devices.select(c.string("device", "auto"), out);
-        Checkpoint ck = Checkpoint.load(checkpoint);
+        Checkpoint ck = Checkpoint.load(checkpoint, "G_"); // not the discriminators, Adam moments and pools
         for (Path folder : new TreeSet<>(targets.stream().map(Path::getParent).toList())) {
             Files.createDirectories(folder);
         }
@@ -186,12 +187,49 @@ final class TranslateCommand {
         return Bicubic.resize(img, h, w);
     }
 
-    private static List<Path> inputs(Path input) throws IOException {
+    /**
+     * Whether {@code output} names the PNG of a single input image (out/x.png) rather than a folder;
+     * a usage error for another image extension, as translate writes PNG only.
+     */
+    private static boolean namesAFile(Path input, Path output) {
+        if (Files.isDirectory(input) || Files.isDirectory(output) || !looksLikeImage(output)) {
+            return false;
+        }
+        if (!output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new UsageException("--output " + output + ": translate writes PNG images; name the file .png, or give a folder");
+        }
+        return true;
+    }
+
+    /** The input file, or the images under the input folder, leaving out the output folder when it is inside. */
+    private static List<Path> inputs(Path input, Path output) throws IOException {
         if (!Files.isDirectory(input)) {
             return List.of(input);
         }
+        Path skip = output.toAbsolutePath().normalize();
+        if (skip.equals(input.toAbsolutePath().normalize()) || Files.exists(output) && Files.isSameFile(output, input)) {
+            throw new UsageException("--output is the --input folder: the translations would mix with (or replace) the images;"
+                    + " write them to another folder");
+        }
         try (Stream<Path> s = Files.walk(input)) {
-            return s.filter(Files::isRegularFile).filter(TranslateCommand::looksLikeImage).sorted().toList();
+            return s.filter(Files::isRegularFile).filter(TranslateCommand::looksLikeImage)
+                    .filter(f -> !f.toAbsolutePath().normalize().startsWith(skip)).sorted().toList();
+        }
+    }
+
+    /** A usage error when an output PNG would replace one of the input images (--output the input folder itself). */
+    private static void refuseOverwritingInputs(List<Path> inputs, List<Path> outputs) throws IOException {
+        Map<Path, Path> byRealPath = new HashMap<>();
+        for (Path in : inputs) {
+            byRealPath.put(in.toRealPath(), in);
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            Path target = outputs.get(i);
+            Path in = Files.exists(target) ? byRealPath.get(target.toRealPath()) : null; // an input exists
+            if (in != null) {
+                throw new UsageException("--output: the translation of " + inputs.get(i) + " would replace the input image " + in
+                        + "; write to another folder");
+            }
         }
     }
 

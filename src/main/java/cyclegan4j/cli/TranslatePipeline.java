@@ -74,7 +74,7 @@ final class TranslatePipeline implements AutoCloseable {
             get(w.done());
             outcomes.done++;
         } catch (UncheckedIOException e) {
-            outcomes.failed(w.index(), w.input(), "writing it: " + e.getCause().getMessage(), 0);
+            outcomes.failed(w.index(), w.input(), "writing it: " + Main.oneLine(e.getCause()), 0);
         }
     }
 

@@ -41,6 +41,11 @@ public final class Checkpoint {
         return SafeTensors.read(file);
     }
 
+    /** Reads the metadata and the tensors whose names start with {@code prefix} (e.g. "G_": the generators alone). */
+    public static Checkpoint load(Path file, String prefix) throws IOException {
+        return SafeTensors.read(file, name -> name.startsWith(prefix));
+    }
+
     /** Writes this checkpoint atomically: an existing file is replaced only by a complete new one. */
     public void save(Path file) throws IOException {
         SafeTensors.write(file, tensors, metadata);

@@ -16,7 +16,9 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Reads and writes the safetensors format (the format of Hugging Face's {@code safetensors}
@@ -201,17 +203,23 @@ public final class SafeTensors {
 
     /** Reads every tensor (F32 only) and the metadata. */
     public static Checkpoint read(Path file) throws IOException {
+        return read(file, name -> true);
+    }
+
+    /** Reads the metadata and the tensors whose names {@code keep} accepts (F32 only); the others are not read. */
+    public static Checkpoint read(Path file, Predicate<String> keep) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = readHeader(file, ch);
             Checkpoint out = new Checkpoint(file);
             out.metadata().putAll(h.metadata());
-            for (Entry e : h.entries()) {
+            List<Entry> kept = h.entries().stream().filter(e -> keep.test(e.name())).toList();
+            for (Entry e : kept) {
                 if (!F32.equals(e.dtype())) {
                     throw new CheckpointFormatException(file, "tensor '" + e.name() + "' has dtype " + e.dtype()
                             + "; only F32 is supported (convert with tensor.float() before saving)");
                 }
             }
-            for (Entry e : h.entries()) {
+            for (Entry e : kept) {
                 long n = e.elementCount();
                 if (n > MAX_ARRAY) {
                     throw new CheckpointFormatException(file, "tensor '" + e.name() + "' has " + n
@@ -241,6 +249,10 @@ public final class SafeTensors {
         ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         readFully(file, ch, 0, lenBuf);
         long n = lenBuf.flip().getLong();
+        String kind = n < 2 || n > size - 8 ? otherFormat(file, lenBuf.array()) : null;
+        if (kind != null) {
+            throw new CheckpointFormatException(file, kind);
+        }
         if (n < 2 || n > MAX_HEADER_BYTES) {
             throw new CheckpointFormatException(file, "header length " + Long.toUnsignedString(n)
                     + " is out of range (2.." + MAX_HEADER_BYTES + "): not a safetensors file, or corrupted");
@@ -284,6 +296,36 @@ public final class SafeTensors {
         }
         checkTiling(file, entries, dataLength);
         return new Header(Collections.unmodifiableList(entries), Collections.unmodifiableMap(metadata), dataStart);
+    }
+
+    /**
+     * What a file that is no safetensors file looks like, when it is one of the formats users mix up
+     * with it (from its name or its first bytes), or null: an ONNX model (which `export` writes), a
+     * PyTorch {@code .pth} (a zip archive), a PNG or JPEG image.
+     */
+    private static String otherFormat(Path file, byte[] first8) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".onnx")) {
+            return "an ONNX model, not a safetensors file: cyclegan4j reads checkpoints and exports (.safetensors);"
+                    + " ONNX files are for ONNX Runtime and other ONNX engines";
+        }
+        if (startsWith(first8, 'P', 'K', 3, 4) || name.endsWith(".pth") || name.endsWith(".pt")) {
+            return "a PyTorch file (.pth: a zip or pickle), not a safetensors file: save the state_dict with"
+                    + " safetensors.torch.save_file, or convert the authors' generators with benchmarks/reference/convert_authors_generator.py";
+        }
+        if (startsWith(first8, 0x89, 'P', 'N', 'G') || startsWith(first8, 0xff, 0xd8, 0xff)) {
+            return "an image, not a safetensors checkpoint";
+        }
+        return null;
+    }
+
+    private static boolean startsWith(byte[] bytes, int... prefix) {
+        for (int i = 0; i < prefix.length; i++) {
+            if ((bytes[i] & 0xff) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void parseMetadata(Path file, Object value, Map<String, String> out) throws CheckpointFormatException {

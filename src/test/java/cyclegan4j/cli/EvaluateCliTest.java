@@ -143,6 +143,10 @@ class EvaluateCliTest {
     @Test
     void usageErrors() throws Exception {
         assertEquals(2, run("--output", tmp.resolve("scores.txt").toString()).code());
+        Files.createDirectories(tmp.resolve("taken.csv"));
+        CliHarness.Result folder = run("--output", tmp.resolve("taken.csv").toString());
+        assertEquals(2, folder.code(), folder.toString());
+        assertTrue(folder.err().contains("cannot write") && folder.out().isEmpty(), "refused before any work: " + folder);
         assertEquals(2, CliHarness.run("evaluate", "--checkpoint", tmp.resolve("none.safetensors").toString(),
                 "--dataroot", data.toString()).code());
         assertEquals(2, CliHarness.run("evaluate", "--checkpoint", checkpoint.toString()).code());

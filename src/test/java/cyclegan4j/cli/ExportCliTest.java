@@ -123,7 +123,7 @@ class ExportCliTest {
     void infoDescribesACheckpointAndItsExport() throws Exception {
         CliHarness.Result r = CliHarness.run("info", "--checkpoint", checkpoint.toString());
         assertEquals(0, r.code(), r.toString());
-        assertTrue(r.out().contains("contents:  a training checkpoint") && r.out().contains("position:  epoch 0, step 1")
+        assertTrue(r.out().contains("contents:  a training checkpoint") && r.out().contains("position:  after step 1; next: epoch 1, iteration 2 ")
                 && r.out().contains("G_AB:      1 channel(s), 1 residual blocks, ngf 64, nearest upsampling; ")
                 && r.out().contains("D_B:       1 channel(s), ndf 64, pytorch-gan layout; ")
                 && r.out().contains(" crop_size=32 "), r.toString());
@@ -141,7 +141,7 @@ class ExportCliTest {
         assertTrue(none.err().contains("--checkpoint: no such file"), none.toString());
         CliHarness.Result notOne = CliHarness.run("info", "--checkpoint", image.toString());
         assertEquals(1, notOne.code(), notOne.toString());
-        assertTrue(notOne.err().contains("not a safetensors file"), notOne.toString());
+        assertTrue(notOne.err().contains("an image, not a safetensors checkpoint"), notOne.toString());
     }
 
     @Test

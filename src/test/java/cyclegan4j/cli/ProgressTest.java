@@ -43,6 +43,17 @@ class ProgressTest {
         assertEquals(-1, none[1], "nothing follows: no second ETA");
         long[] more = etas(2_000); // 100 items took >= 0.2 s: 2,000 more take at least 4 s, far less than a minute here
         assertTrue(more[1] >= 4 && more[1] < 600, "all: " + more[1]);
-        assertEquals(0, etas(-30)[1], "a run that ends inside the bar is done with it");
+    }
+
+    @Test
+    void aRunThatEndsInsideTheBarCountsItsEtaToThatEnd() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Progress p = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, "epoch 1/3", 0, 1000).followedBy(-990);
+        Thread.sleep(1000);
+        p.update(5); // 5 items/s: the 5 left to the run's end (--max-steps) take 1 s, the bar's 995 would take 3 minutes
+        p.update(10);
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.matches("(?s).*\\b5/1000 [^\\r]* ETA 00:0\\d \\(the run's end\\).*"), text);
+        assertTrue(text.endsWith("\n"), "the bar's last line ends where the run does: " + text);
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** `train` end to end on tiny data: outputs, exact resume, NaN stop, bad input. */
@@ -61,10 +62,32 @@ class TrainCliTest {
 
         Path split = tmp.resolve("split");
         assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, split, "--max-steps", "2")).code());
-        CliHarness.Result resumed = CliHarness.run(CliHarness.tinyTrain(data, split, "--max-steps", "5", "--resume"));
+        // only the run's name: the data, architecture and schedule are the checkpoint's
+        CliHarness.Result resumed = CliHarness.run("train", "--name", "t", "--out", split.toString(), "--resume", "--max-steps", "5",
+                "--device", "cpu", "--sample-every", "0", "--workers", "1");
         assertEquals(0, resumed.code(), resumed.toString());
-        assertTrue(resumed.out().contains("resuming"), resumed.toString());
+        assertTrue(resumed.out().contains("resuming") && !resumed.out().contains("changed options"), resumed.toString());
         assertEquals(uninterrupted, lossColumns(split.resolve("t/loss.csv")), "stopped + resumed must equal uninterrupted");
+    }
+
+    @Test
+    void resumeRefusesANewImageOrderWithinAnEpochAndReportsScheduleChanges() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 4);
+        Path out = tmp.resolve("runs");
+        assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, out, "--max-steps", "1")).code());
+        CliHarness.Result batch = CliHarness.run(CliHarness.tinyTrain(data, out, "--resume", "--max-steps", "2", "--batch-size", "2",
+                "--seed", "7", "--ngf", "16"));
+        assertEquals(2, batch.code(), batch.toString());
+        assertTrue(batch.err().contains("cannot change here: batch_size=1 -> 2, ngf=64 -> 16, seed=0 -> 7 ("), batch.toString());
+        CliHarness.Result lr = CliHarness.run(CliHarness.tinyTrain(data, out, "--resume", "--max-steps", "2", "--lr", "1e-4",
+                "--epochs", "3"));
+        assertEquals(0, lr.code(), lr.toString());
+        assertTrue(lr.out().contains("resuming with changed options: epochs=2 -> 3, lr=2.0E-4 -> 1.0E-4"), lr.toString());
+        assertTrue(lr.out().contains("after step 1: epoch 1/3 from iteration 2"), lr.toString());
+        CliHarness.Result none = CliHarness.run("train", "--name", "nothing", "--out", out.toString(), "--resume");
+        assertEquals(2, none.code(), none.toString());
+        assertTrue(none.err().contains("--resume: no checkpoint at "), none.toString());
+        assertFalse(Files.exists(out.resolve("nothing")), "a run that cannot start leaves no folders");
     }
 
     @Test
@@ -157,16 +180,13 @@ class TrainCliTest {
         assertTrue(saved.hasTensor("G_AB.model.11.weight") && saved.hasTensor("G_AB.model.10.conv_block.1.weight"),
                 "the authors' layout: conv_block, then the transposed convolution");
 
-        CliHarness.Result other = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume"));
-        assertEquals(2, other.code(), "resuming with the default nearest upsampling is refused: " + other);
-        assertTrue(other.err().contains("upsampling=transposed"), other.toString());
-        CliHarness.Result otherD = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume", "--upsampling",
-                "transposed"));
-        assertEquals(2, otherD.code(), "and with the default discriminator: " + otherD);
-        assertTrue(otherD.err().contains("discriminator=patch70"), otherD.toString());
-        CliHarness.Result resumed = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume", "--upsampling",
-                "transposed", "--discriminator", "patch70"));
-        assertEquals(0, resumed.code(), resumed.toString());
+        CliHarness.Result other = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume", "--upsampling",
+                "nearest", "--discriminator", "pytorch-gan"));
+        assertEquals(2, other.code(), "resuming with another architecture is refused: " + other);
+        assertTrue(other.err().contains("upsampling=transposed -> nearest, discriminator=patch70 -> pytorch-gan"),
+                "every change in one message: " + other);
+        CliHarness.Result resumed = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume"));
+        assertEquals(0, resumed.code(), "options left out are the checkpoint's: " + resumed);
 
         CliHarness.Result info = CliHarness.run("info", "--checkpoint", ck.toString());
         assertTrue(info.out().contains("1 residual blocks, ngf 64, transposed upsampling")
@@ -197,11 +217,10 @@ class TrainCliTest {
         assertArrayEquals(new int[]{32, 32, 3, 3}, saved.tensor("G_AB.model.10.block.1.weight").shape(), "ngf*4 in the residual blocks");
         assertArrayEquals(new int[]{1, 96, 4, 4}, saved.tensor("D_B.model.12.weight").shape(), "ndf*8 into the last conv");
 
-        CliHarness.Result other = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume", "--ndf", "12"));
-        assertEquals(2, other.code(), "resuming at the default ngf is refused: " + other);
-        assertTrue(other.err().contains("ngf=8"), other.toString());
-        CliHarness.Result resumed = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume", "--ngf", "8",
-                "--ndf", "12"));
+        CliHarness.Result other = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume", "--ngf", "64"));
+        assertEquals(2, other.code(), "resuming at another ngf is refused: " + other);
+        assertTrue(other.err().contains("ngf=8 -> 64"), other.toString());
+        CliHarness.Result resumed = CliHarness.run(CliHarness.tinyTrain(data, runs, "--max-steps", "3", "--resume", "--ngf", "8"));
         assertEquals(0, resumed.code(), resumed.toString());
 
         assertTranslates(ck, "translate reads the width off the tensors");
@@ -269,6 +288,11 @@ class TrainCliTest {
         assertEquals(2, mode.code(), mode.toString());
         assertTrue(mode.err().contains("--preprocess must be resize_and_crop, scale_width_and_crop or crop, got 'scale_width'"),
                 mode.toString());
+        CliHarness.Result folder = CliHarness.run("train", "--dataroot", tmp.resolve("none").toString(), "--name", "x",
+                "--out", tmp.resolve("runs").toString());
+        assertEquals(2, folder.code(), folder.toString());
+        assertTrue(folder.err().contains("--dataroot: no such folder"), folder.toString());
+        assertFalse(Files.exists(tmp.resolve("runs")), "a run that cannot start leaves no folders");
         assertEquals(2, CliHarness.run("frobnicate").code());
         assertEquals(2, CliHarness.run().code());
         CliHarness.Result help = CliHarness.run("train", "--help");

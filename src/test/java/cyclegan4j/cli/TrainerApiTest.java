@@ -101,6 +101,14 @@ class TrainerApiTest {
                 () -> Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs2"), "--epochs", "0")));
         assertTrue(bad.getMessage().contains("--epochs must be positive"), bad.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(QUIET, QUIET, "--name", "x")); // no --dataroot
+        // the README's example: --epochs alone, the decay from half of it
+        Trainer.fromOptions(QUIET, QUIET, "--dataroot", data.toString(), "--name", "h2z", "--epochs", "5", "--device", "cpu");
+        IllegalArgumentException late = assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(QUIET, QUIET,
+                "--dataroot", data.toString(), "--name", "h2z", "--epochs", "5", "--decay-epoch", "5"));
+        assertTrue(late.getMessage().contains("--decay-epoch must be in [0, --epochs), got 5 with 5 epochs"), late.getMessage());
+        IllegalArgumentException beta = assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(QUIET, QUIET,
+                "--dataroot", data.toString(), "--name", "h2z", "--beta1", "1.5"));
+        assertTrue(beta.getMessage().contains("--beta1 and --beta2 must be in [0, 1)"), beta.getMessage());
         assertEquals(Outcome.MAX_STEPS, Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs3"), "--max-steps", "1")).run());
         IllegalArgumentException exists = assertThrows(IllegalArgumentException.class,
                 () -> Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs3"))).run());

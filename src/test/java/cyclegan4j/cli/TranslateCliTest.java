@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,6 +137,63 @@ class TranslateCliTest {
             assertTrue(r.err().startsWith("cyclegan4j translate: error: "), r.toString());
             assertTrue(r.err().contains(bad.getFileName().toString()), "names the file: " + r);
         }
+        // formats users mix up with safetensors are named
+        Path onnx = tmp.resolve("g.onnx");
+        assertEquals(0, CliHarness.run("export", "--checkpoint", checkpoint.toString(), "--direction", "AtoB", "--output",
+                onnx.toString()).code());
+        Path pth = tmp.resolve("latest_net_G_A.pth");
+        Files.write(pth, new byte[]{'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0});
+        for (Path other : new Path[]{onnx, pth, img}) {
+            CliHarness.Result r = CliHarness.run("translate", "--checkpoint", other.toString(), "--input", img.toString(),
+                    "--output", tmp.resolve("o").toString(), "--device", "cpu");
+            assertEquals(1, r.code(), r.toString());
+            String kind = other == onnx ? "an ONNX model, not a safetensors file" : other == pth ? "a PyTorch file (.pth"
+                    : "an image, not a safetensors checkpoint";
+            assertTrue(r.err().contains(kind), r.toString());
+        }
+    }
+
+    @Test
+    void outputsNeverReplaceOrMixWithTheInputs() throws Exception {
+        Path in = tmp.resolve("photos");
+        CliHarness.writeImage(in.resolve("a.png"), 12, 16, 1);
+        CliHarness.writeImage(in.resolve("b.png"), 16, 12, 2);
+        byte[] a = Files.readAllBytes(in.resolve("a.png"));
+        for (Path out : new Path[]{in, in.resolve("."), in.resolve("sub/..")}) {
+            CliHarness.Result same = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input", in.toString(),
+                    "--output", out.toString(), "--device", "cpu");
+            assertEquals(2, same.code(), same.toString());
+            assertTrue(same.err().contains("--output is the --input folder"), same.toString());
+        }
+        CliHarness.Result file = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input",
+                in.resolve("a.png").toString(), "--output", in.resolve("a.png").toString(), "--device", "cpu");
+        assertEquals(2, file.code(), file.toString());
+        assertTrue(file.err().contains("would replace the input image"), file.toString());
+        CliHarness.Result folder = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input",
+                in.resolve("a.png").toString(), "--output", in.toString(), "--device", "cpu");
+        assertEquals(2, folder.code(), folder.toString());
+        assertTrue(folder.err().contains("would replace the input image"), folder.toString());
+        assertArrayEquals(a, Files.readAllBytes(in.resolve("a.png")), "the input is untouched");
+
+        // an output folder inside the input folder: its PNGs are not inputs the next time
+        for (int run = 0; run < 2; run++) {
+            CliHarness.Result r = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input", in.toString(),
+                    "--output", in.resolve("out").toString(), "--device", "cpu");
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("translated 2 image(s)"), r.toString());
+        }
+        assertTrue(Files.exists(in.resolve("out/a.png")) && !Files.exists(in.resolve("out/out")));
+
+        // one image to a named PNG; another image format is refused, as translate writes PNG
+        Path named = tmp.resolve("result/a-translated.png");
+        CliHarness.Result one = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input",
+                in.resolve("a.png").toString(), "--output", named.toString(), "--device", "cpu");
+        assertEquals(0, one.code(), one.toString());
+        assertEquals(12, ImageIO.read(named.toFile()).getWidth());
+        CliHarness.Result jpg = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input",
+                in.resolve("a.png").toString(), "--output", tmp.resolve("a.jpg").toString(), "--device", "cpu");
+        assertEquals(2, jpg.code(), jpg.toString());
+        assertTrue(jpg.err().contains("translate writes PNG images"), jpg.toString());
     }
 
     @Test

@@ -25,6 +25,21 @@ class SafeTensorsTest {
     Path dir;
 
     @Test
+    void aPrefixReadsThoseTensorsAloneWithAllTheMetadata() throws Exception {
+        Checkpoint ck = new Checkpoint();
+        ck.put("G_AB.w", new TensorData(new int[]{2}, new float[]{1f, 2f}));
+        ck.put("D_A.w", new TensorData(new int[]{3}, new float[]{3f, 4f, 5f}));
+        ck.put("G_BA.w", new TensorData(new int[]{1}, new float[]{6f}));
+        ck.setString("step", "7");
+        Path f = dir.resolve("g.safetensors");
+        ck.save(f);
+        Checkpoint g = Checkpoint.load(f, "G_");
+        assertEquals(List.of("G_AB.w", "G_BA.w"), List.copyOf(g.tensors().keySet()));
+        assertArrayEquals(new float[]{6f}, g.tensor("G_BA.w").values());
+        assertEquals("7", g.metadata().get("step"));
+    }
+
+    @Test
     void handBuiltFileMatchesTheSpecByteForByte() throws Exception {
         Checkpoint ck = new Checkpoint();
         ck.put("a", new TensorData(new int[]{2}, new float[]{1f, -2f}));

@@ -1,0 +1,65 @@
+package cyclegan4j.cli;
+
+import cyclegan4j.io.Checkpoints;
+import cyclegan4j.io.SafeTensors;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * train --resume's defaults: the options the run's latest checkpoint was trained with, read from
+ * its header alone. `train --name N --resume` then continues the run as it was started; an option
+ * given on the command line still wins, and {@link Trainer} says which may change and reports it.
+ *
+ * @param options the recorded options by their checkpoint key ("decay_epoch"); empty without --resume
+ */
+record ResumeDefaults(Map<String, String> options) {
+
+    static final ResumeDefaults NONE = new ResumeDefaults(Map.of());
+
+    /** The options of {@code checkpoint}; a usage error when it does not exist. */
+    static ResumeDefaults read(Path checkpoint) {
+        if (!Files.exists(checkpoint)) {
+            throw new UsageException("--resume: no checkpoint at " + checkpoint);
+        }
+        try {
+            Map<String, String> options = new LinkedHashMap<>();
+            SafeTensors.readHeader(checkpoint).metadata().forEach((k, v) -> {
+                if (k.startsWith(Checkpoints.OPTION_PREFIX)) {
+                    options.put(k.substring(Checkpoints.OPTION_PREFIX.length()), v);
+                }
+            });
+            return new ResumeDefaults(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    String string(String key, String fallback) {
+        return options.getOrDefault(key, fallback);
+    }
+
+    int integer(String key, int fallback) {
+        String v = options.get(key);
+        return v == null ? fallback : Integer.parseInt(v);
+    }
+
+    long longValue(String key, long fallback) {
+        String v = options.get(key);
+        return v == null ? fallback : Long.parseLong(v);
+    }
+
+    float real(String key, float fallback) {
+        String v = options.get(key);
+        return v == null ? fallback : Float.parseFloat(v);
+    }
+
+    boolean bool(String key, boolean fallback) {
+        String v = options.get(key);
+        return v == null ? fallback : Boolean.parseBoolean(v);
+    }
+}
