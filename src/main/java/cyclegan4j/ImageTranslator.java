@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 /**
  * One generator of a trained CycleGAN, applied to whole images from Java: what `cyclegan4j
@@ -105,8 +106,18 @@ public final class ImageTranslator implements AutoCloseable {
         if (!Devices.isValid(device)) {
             throw new IllegalArgumentException("device must be auto, cpu, cuda or cuda:N, got '" + device + "'");
         }
-        Checkpoint ck = Checkpoint.load(checkpoint, "G_"); // a training checkpoint's generators: a quarter of it
+        Checkpoint ck = Checkpoint.load(checkpoint, tensorsFor(direction));
         return load(ck, direction, Devices.select(device).backend());
+    }
+
+    /**
+     * The tensors {@link #load} needs of a file: the {@code direction}'s generator, and the other's
+     * first weight, which names it in the error for a one-generator export. Not the discriminators,
+     * Adam moments and pools of a training checkpoint: an eighth of it to read and hold.
+     */
+    public static Predicate<String> tensorsFor(Direction direction) {
+        String prefix = direction.generator() + ".";
+        return name -> name.startsWith(prefix) || name.startsWith("G_") && name.endsWith(".model.1.weight");
     }
 
     /** {@link #open(Path, Direction, String)} on the "auto" device. */

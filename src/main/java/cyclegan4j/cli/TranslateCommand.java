@@ -91,7 +91,7 @@ final class TranslateCommand {
         }
         List<Path> files = todo.stream().map(found::get).toList(), targets = todo.stream().map(outputs::get).toList();
         Backend backend = Devices.select(c.string("device", "auto"), out);
-        Checkpoint ck = Checkpoint.load(checkpoint, "G_"); // not the discriminators, Adam moments and pools
+        Checkpoint ck = Checkpoint.load(checkpoint, ImageTranslator.tensorsFor(d));
         for (Path folder : new TreeSet<>(targets.stream().map(Path::getParent).toList())) {
             Files.createDirectories(folder);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The contents of one checkpoint file: named float32 tensors (in insertion order) and string
@@ -43,7 +44,12 @@ public final class Checkpoint {
 
     /** Reads the metadata and the tensors whose names start with {@code prefix} (e.g. "G_": the generators alone). */
     public static Checkpoint load(Path file, String prefix) throws IOException {
-        return SafeTensors.read(file, name -> name.startsWith(prefix));
+        return load(file, name -> name.startsWith(prefix));
+    }
+
+    /** Reads the metadata and the tensors whose names {@code keep} accepts; the others are not read. */
+    public static Checkpoint load(Path file, Predicate<String> keep) throws IOException {
+        return SafeTensors.read(file, keep);
     }
 
     /** Writes this checkpoint atomically: an existing file is replaced only by a complete new one. */
