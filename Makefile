@@ -15,7 +15,7 @@ ifeq ($(origin OPENBLAS_CORETYPE), undefined)
   endif
 endif
 
-.PHONY: help build install test parity parity-authors demo data-emoji quality bench bench-compile bench-fake-gpu bench-host clean ptx ptx-check compat compat-symbols dist gpu-test
+.PHONY: help build install test parity parity-authors demo data-emoji quality bench bench-compile bench-fake-gpu gpu-check-fake bench-host clean ptx ptx-check compat compat-symbols dist gpu-test
 
 help:
 	@echo "make demo    - build, train on the bundled Fashion-MNIST sneakers <-> boots, translate the test images"
@@ -28,6 +28,7 @@ help:
 	@echo "make parity-authors - a generator of the paper's authors' layout, converted from .pth, against PyTorch"
 	@echo "make bench   - run the JMH CPU benchmarks (benchmarks/), results in benchmarks/RESULTS.md"
 	@echo "make bench-fake-gpu - the CUDA op benchmarks from the dist bundle on the fake GPU (kernels/emu), toy shapes"
+	@echo "make gpu-check-fake - every other step of benchmarks/gpu-check.sh from the dist bundle on the fake GPU, shrunk"
 	@echo "make bench-host     - the host side of the 256x256 CUDA training step (fake GPU, no device work): ms/step, memory peaks"
 	@echo "make ptx     - compile kernels/*.cu to the committed PTX (src/main/resources/cyclegan4j/ptx)"
 	@echo "make ptx-check - check that the committed PTX matches kernels/ (skipped without nvcc)"
@@ -164,6 +165,21 @@ bench-fake-gpu: dist
 	$(DIST)/runtime/bin/java -cp "$(DIST)/benchmarks/benchmarks.jar:$(DIST)/lib/*" cyclegan4j.bench.Ratios \
 	  benchmarks/results/2026-11-28-h200-jmh-cuda.csv | grep -E '^  generator +AdamBenchmark.update'
 
+# A rehearsal of the GPU host's whole gpu-check.sh from the dist bundle on the fake GPU, its steps
+# shrunk (a 32x32 model of width 8; the demo data at 32x32): the bundle's tests, the smoke run and
+# every step of ours must run before device time is spent on them. The op benchmarks are
+# bench-fake-gpu's. PyTorch's steps run where TORCH_PY names a Python with torch (on its CPU:
+# TORCH_PY=/usr/bin/python3 PARITY_DEVICE=cpu, about 5 minutes more). About 3 minutes.
+gpu-check-fake: dist
+	kernels/emu/build-fake-gpu.sh $(FAKE_GPU)
+	LD_LIBRARY_PATH=$(CURDIR)/$(FAKE_GPU)/fake CYCLEGAN4J_COMPAT_DIR=$(CURDIR)/$(FAKE_GPU)/compat FAKE_CUDA_MEMORY=$$((8 << 30)) \
+	  ONLY="$${ONLY:-info parity-tests smoke-train smoke-translate step-ours-b1 step-ours-b4 step-ours-fp32 step-ours-upconv-composite \
+	    step-ours-gradnorms step-ours-op-times step-pytorch step-pytorch-profile step-pytorch-fp32 pytorch-parity}" \
+	  SMOKE_ARGS="--crop-size 32 --load-size 32 --n-residual-blocks 1 --ngf 8 --ndf 8 --max-steps 2 --sample-every 1" \
+	  BENCH_ARGS="--size 32 --n-residual-blocks 1 --ngf 8 --ndf 8 --steps 2 --warmup 1" \
+	  TORCH_ARGS="--device cpu --size 32 --blocks 1 --ngf 8 --ndf 8 --steps 2 --warmup 1 --threads 2" \
+	  $(DIST)/benchmarks/gpu-check.sh
+
 # The host's side of the seed's training step (256x256, 9 blocks, batch 1) on the CUDA backend:
 # `cyclegan4j bench --device cuda` from the dist bundle on the fake GPU with FAKE_CUDA_SKIP_WORK=1
 # (every kernel, convolution and copy is checked and counted, none is run). Prints the Java + JNI
@@ -240,7 +256,8 @@ compat-symbols: build
 # ---- self-contained bundle for a GPU host without Java or network (dist/, git-ignored) ----
 # jlink runtime + app jar and runtime jars + forwarding libraries + launcher + JUnit console and the
 # compiled tests (so the GPU parity tests run there without Maven) + benchmarks/gpu-check.sh and the
-# JMH op benchmarks (benchmarks.jar: the benchmarks and JMH, on top of lib/; JMH needs java.management).
+# JMH op benchmarks (benchmarks.jar: the benchmarks and JMH, on top of lib/; JMH needs java.management;
+# the JUnit console's package scan of jars needs jdk.zipfs, or it prints a stack trace per jar).
 # Budget: under 60 MiB of files (du --apparent-size; the demo's small files take more on disk) and 64 MiB as .tgz.
 DIST := dist/cyclegan4j
 JUNIT_CONSOLE := org.junit.platform:junit-platform-console-standalone:1.14.4
@@ -248,7 +265,7 @@ JUNIT_CONSOLE := org.junit.platform:junit-platform-console-standalone:1.14.4
 dist: build compat bench-compile
 	rm -rf dist
 	mkdir -p $(DIST)/bin $(DIST)/lib $(DIST)/native $(DIST)/test $(DIST)/benchmarks $(DIST)/demo
-	jlink --add-modules java.base,java.logging,jdk.unsupported,java.desktop,java.management --strip-debug --no-header-files \
+	jlink --add-modules java.base,java.logging,jdk.unsupported,java.desktop,java.management,jdk.zipfs --strip-debug --no-header-files \
 	  --no-man-pages --compress=2 --output $(DIST)/runtime
 	@# The JDK's JPEG codec and colour management may be linked to the system's libjpeg and lcms2
 	@# (Debian's are), which a GPU host can lack (Ubuntu 24.04 has no libjpeg.so.62: seen on the
@@ -266,6 +283,7 @@ dist: build compat bench-compile
 	cp benchmarks/gpu-check.sh benchmarks/ncu_kernels.py $(DIST)/benchmarks/
 	cp benchmarks/target/benchmarks-dist.jar $(DIST)/benchmarks/benchmarks.jar
 	cp -r benchmarks/reference $(DIST)/benchmarks/
+	rm -rf $(DIST)/benchmarks/reference/__pycache__
 	cp -r $(DEMO_DATA) $(DIST)/demo/
 	cp kernels/README.md $(DIST)/README-cuda.md
 	tar -C dist -czf dist/cyclegan4j.tgz cyclegan4j

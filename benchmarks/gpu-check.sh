@@ -22,6 +22,9 @@
 # TIMEOUT_TESTS (s, default 420), TIMEOUT_BENCH (s, default 240: the op benchmarks' JMH run),
 # QUICK=1 (shorter op benchmarks),
 # SMOKE_ARGS (extra arguments for the training smoke run on the bundled demo data, e.g. --crop-size 64),
+# BENCH_ARGS and TORCH_ARGS (extra arguments for every step of ours (`cyclegan4j bench`) and of
+# PyTorch's (step_benchmark.py); the last value of an option wins, so `make gpu-check-fake` shrinks
+# the steps with them to rehearse this script on the fake GPU),
 # BENCH_CSV, BENCH_JAVA_OPTS (--op-bench: the CSV's name in LOG_DIR, Java options such as
 # -Dcyclegan4j.cuda.cublas=false), JMH_FORKS (default 0: every op benchmark in one JVM, so that CUDA starts once instead of about 70
 # times; device time does not depend on the JVM's profile as host code does).
@@ -103,27 +106,27 @@ cp -r "$RUNS/smoke/samples" "$LOG/smoke-samples" 2>/dev/null || true
 # Ours warms up for 20 steps: with 5, two JVMs on an H200 gave 81.5 and 64.5 ms medians for nearly
 # the same step (2026-11-28). The host side's JIT compilation is one suspect: on the fake GPU the
 # step's host time is 4-6 ms after 10 steps and 2.6 ms after 20 + 200.
-step step-ours-b1 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20
-step step-ours-b4 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 4 --steps 15 --warmup 10
+step step-ours-b1 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20 ${BENCH_ARGS:-}
+step step-ours-b4 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 4 --steps 15 --warmup 10 ${BENCH_ARGS:-}
 step step-ours-fp32 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcyclegan4j.cuda.tf32=false" "$ROOT/bin/cyclegan4j" bench \
-  --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20
+  --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20 ${BENCH_ARGS:-}
 # The decoder's upsampling + conv as upsample, then cuDNN's 3x3 convolution (the Backend default)
 # instead of the phase form's 2x2 one: the step that decides which the backend should keep.
 step step-ours-upconv-composite 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcyclegan4j.cuda.phaseUpsampleConv=false" \
-  "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20
+  "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20 ${BENCH_ARGS:-}
 # The step as train runs it, with the gradient norms for loss.csv: their cost on a GPU.
-step step-ours-gradnorms 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20 --grad-norms
+step step-ours-gradnorms 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20 --grad-norms ${BENCH_ARGS:-}
 # Where the step's device time goes: ours per backend call (CUDA events around each), PyTorch's
 # per op (torch.profiler, below).
-step step-ours-op-times 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 5 --warmup 3 --op-times
+step step-ours-op-times 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 5 --warmup 3 --op-times ${BENCH_ARGS:-}
 TORCH_PY=${TORCH_PY:-/opt/torch/.venv/bin/python}
 if [ -x "$TORCH_PY" ]; then # never put the system cuDNN on LD_LIBRARY_PATH for PyTorch
   step step-pytorch 400 env -u LD_LIBRARY_PATH "$TORCH_PY" "$ROOT/benchmarks/reference/step_benchmark.py" \
-    --device cuda --size 256 --batch 1 4 --tf32 --generator-only
+    --device cuda --size 256 --batch 1 4 --tf32 --generator-only ${TORCH_ARGS:-}
   step step-pytorch-profile 300 env -u LD_LIBRARY_PATH "$TORCH_PY" "$ROOT/benchmarks/reference/step_benchmark.py" \
-    --device cuda --size 256 --batch 1 --tf32 --steps 5 --warmup 3 --profile
+    --device cuda --size 256 --batch 1 --tf32 --steps 5 --warmup 3 --profile ${TORCH_ARGS:-}
   step step-pytorch-fp32 300 env -u LD_LIBRARY_PATH "$TORCH_PY" "$ROOT/benchmarks/reference/step_benchmark.py" \
-    --device cuda --size 256 --batch 1
+    --device cuda --size 256 --batch 1 ${TORCH_ARGS:-}
   # Numerical parity, ours on CUDA against PyTorch on CUDA, TF32 off on both sides (PyTorchParityTest
   # writes the initial weights and our step, parity.py loads them; run from the bundle's root).
   step pytorch-parity 600 env -C "$ROOT" "$JAVA" -Xmx8g -Dparity.require=true -Dparity.device="${PARITY_DEVICE:-cuda}" -Dparity.python="$TORCH_PY" \
@@ -156,7 +159,7 @@ if command -v ncu >/dev/null; then
   step ncu-kernels 300 ncu --profile-from-start off --target-processes all --clock-control none --csv --page raw \
     --print-units base --metrics gpu__time_duration.sum,dram__bytes_read.sum,dram__bytes_write.sum --launch-count 5000 \
     --kernel-name "regex:^(instance_norm|reflection_pad|zero_pad|upsample_nearest|upconv|l1_|mse_|loss_finish|mean_|leaky_relu|tanh|adam|axpy_f32|scale_f32|add_f32|sum|zero_chunks|conv_bias)" \
-    --log-file "$LOG/ncu-kernels.csv" "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 1 --warmup 2 --profile
+    --log-file "$LOG/ncu-kernels.csv" "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 1 --warmup 2 --profile ${BENCH_ARGS:-}
   python3 "$ROOT/benchmarks/ncu_kernels.py" "$LOG/ncu-kernels.csv" > "$LOG/ncu-kernels.txt" 2>&1
 else
   SUMMARY+=("$(printf '%-26s | %-24s | %4s' ncu-kernels "skipped: no ncu" -)")
