@@ -41,12 +41,12 @@ public final class Devices {
         int defaultOrdinal = Integer.getInteger("cyclegan4j.cuda.device", 0);
         Matcher cuda = CUDA.matcher(d);
         if (d.equals("cpu")) {
-            return new Selection(CpuBackend.get(), "cpu: requested");
+            return new Selection(CpuBackend.get(), "cpu (as requested)");
         }
         if (cuda.matches()) {
             Object r = tryCuda(cuda.group(1) == null ? defaultOrdinal : Integer.parseInt(cuda.group(1)));
             if (r instanceof Backend b) {
-                return new Selection(b, "cuda: requested; " + describe(b));
+                return new Selection(b, describe(b) + " (as requested)");
             }
             throw new IllegalStateException("--device " + d + ": " + r);
         }

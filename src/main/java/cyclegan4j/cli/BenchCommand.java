@@ -57,6 +57,12 @@ final class BenchCommand {
         throw new UsageException("bench " + option + " needs the CUDA backend (--device cuda); this run uses " + backend.name());
     }
 
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new UsageException(message);
+        }
+    }
+
     static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLineSpec c = spec();
         if (!c.parse(args, out)) {
@@ -66,10 +72,13 @@ final class BenchCommand {
         int steps = c.integer("steps", 10), blocks = c.integer("n-residual-blocks", 9), channels = c.integer("channels", 3);
         float lambdaId = c.real("lambda-id", 5f);
         int ngf = c.integer("ngf", GeneratorResNet.DEFAULT_WIDTH), ndf = c.integer("ndf", Discriminator.DEFAULT_WIDTH);
-        if (size < 32 || size % 4 != 0 || batch < 1 || steps < 1 || warmup < 0 || blocks < 0 || lambdaId < 0 || ngf < 1 || ndf < 1) {
-            throw new UsageException("bench needs --size a multiple of 4 and >= 32, --batch-size >= 1, --steps >= 1, --warmup >= 0, "
-                    + "--ngf and --ndf >= 1");
-        }
+        require(size >= 32 && size % 4 == 0, "--size must be a multiple of 4 and at least 32, got " + size);
+        require(batch >= 1, "--batch-size must be at least 1, got " + batch);
+        require(steps >= 1 && warmup >= 0, "--steps must be at least 1 and --warmup at least 0");
+        require(blocks >= 0, "--n-residual-blocks must be at least 0, got " + blocks);
+        require(channels == 1 || channels == 3, "--channels must be 1 or 3, got " + channels);
+        require(lambdaId >= 0, "--lambda-id must be at least 0");
+        require(ngf >= 1 && ndf >= 1, "--ngf and --ndf must be at least 1");
         CycleGanConfig config = CycleGanConfig.defaults().withChannels(channels).withResidualBlocks(blocks)
                 .withLambdas(10f, lambdaId).withUpsampling(c.choice("upsampling", "nearest", Upsampling::parse))
                 .withDiscriminator(c.choice("discriminator", "pytorch-gan", Discriminator.Layout::parse)).withWidths(ngf, ndf);
@@ -127,7 +136,7 @@ final class BenchCommand {
             double step = median(stepMs);
             out.printf(Locale.ROOT, "device %s, %dx%d, batch %d, %d residual blocks, %d channels, ngf %d, ndf %d, lambda_id %s%s%n",
                     backend.name(), size, size, batch, blocks, channels, ngf, ndf, lambdaId, c.has("grad-norms") ? ", with gradient norms" : "");
-            out.printf(Locale.ROOT, "training step: median %.1f ms (min %.1f, max %.1f over %d steps), %.2f images/s%n",
+            out.printf(Locale.ROOT, "training step: median %.1f ms (min %.1f, max %.1f over %d steps), %.2f images/s (of each domain)%n",
                     step, Arrays.stream(stepMs).min().orElse(0), Arrays.stream(stepMs).max().orElse(0), steps, batch * 1000.0 / step);
             out.printf(Locale.ROOT, "peak memory of live buffers during the steps: %.1f MiB%n", peak / 1048576.0);
             if (devicePeaks != null) {

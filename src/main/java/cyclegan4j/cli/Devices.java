@@ -26,7 +26,7 @@ final class Devices {
     static List<String> describeGpu() {
         try {
             List<String> lines = new ArrayList<>();
-            lines.add("cuda:    " + cyclegan4j.backend.Devices.select("cuda").reason());
+            lines.add("cuda:    " + cyclegan4j.backend.Devices.select("cuda").reason().replace(" (as requested)", ""));
             for (String gpu : cyclegan4j.backend.Devices.cudaDevices()) {
                 lines.add("gpu:     " + gpu + " (--device " + gpu.substring(0, gpu.indexOf(' ')) + ")");
             }

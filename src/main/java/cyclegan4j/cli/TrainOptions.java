@@ -35,6 +35,8 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         require(maxSteps >= 0, "--max-steps must be >= 0");
         require(poolSize >= 0, "--pool-size must be >= 0");
         require(workers > 0, "--workers must be positive");
+        require(cyclegan4j.backend.Devices.isValid(device), "--device must be auto, cpu, cuda or cuda:N (N: the GPU's number), got '"
+                + device + "'");
         require(name.matches("[A-Za-z0-9._-]+"), "--name may contain only letters, digits, '.', '_' and '-'");
         require(initFrom == null || !resume, "--init-from starts a new run from other weights, --resume continues this one: pass one of them");
     }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -54,7 +55,7 @@ public final class Trainer {
         DIVERGED
     }
 
-    /** One trained step, as loss.csv logs it: epoch and iteration count from 0, step from 1. */
+    /** One trained step, numbered as loss.csv, the progress bar and the samples number it: epoch, iteration and step count from 1. */
     public record Step(int epoch, int iteration, long step, float lr, StepLosses losses, double seconds) {
     }
 
@@ -69,8 +70,8 @@ public final class Trainer {
 
     Trainer(TrainOptions options, PrintStream out, PrintStream err) {
         this.o = options;
-        this.out = out;
-        this.err = err;
+        this.out = Objects.requireNonNull(out, "out (PrintStream.nullOutputStream() silences it)");
+        this.err = Objects.requireNonNull(err, "err (PrintStream.nullOutputStream() silences it)");
     }
 
     /**
@@ -90,7 +91,7 @@ public final class Trainer {
 
     /** Calls {@code listener} after every step, once the step is in loss.csv (on the training thread; an exception stops training). */
     public Trainer onStep(Consumer<Step> listener) {
-        this.listener = listener;
+        this.listener = Objects.requireNonNull(listener, "listener");
         return this;
     }
 
@@ -164,6 +165,7 @@ public final class Trainer {
             }
             return loop(gan, dataset, schedule, at, testSamples, backend.name());
         } finally {
+            stopRequested = false; // a stop() ends this run only: the next run() trains on
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -214,7 +216,7 @@ public final class Trainer {
                     step++;
                     log.append(epoch, i, step, lr, losses, seconds);
                     report.add(step, losses, seconds);
-                    listener.accept(new Step(epoch, i, step, lr, losses, seconds));
+                    listener.accept(new Step(epoch + 1, i + 1, step, lr, losses, seconds));
                     if (sample) {
                         String name = String.format(Locale.ROOT, "epoch%03d_iter%05d", epoch + 1, i + 1);
                         writeSample(gan, batch.shape(), name + ".png");

@@ -297,7 +297,11 @@ public final class ImageCodec {
      */
     public record Planes(int channels, int height, int width, float[] data) {
         public Planes {
-            if (data.length != channels * height * width) {
+            if (channels < 1 || height < 1 || width < 1) {
+                throw new IllegalArgumentException("planes: need at least 1 channel, row and column, got "
+                        + channels + "x" + height + "x" + width);
+            }
+            if (data.length != (long) channels * height * width) {
                 throw new IllegalArgumentException("planes: " + data.length + " values for "
                         + channels + "x" + height + "x" + width);
             }

@@ -28,7 +28,7 @@ class DevicesTest {
     void cpuIsAlwaysAvailable() {
         Devices.Selection s = Devices.select("cpu");
         assertSame(CpuBackend.get(), s.backend());
-        assertEquals("cpu: requested", s.reason());
+        assertEquals("cpu (as requested)", s.reason());
     }
 
     @Test

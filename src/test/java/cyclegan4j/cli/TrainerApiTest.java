@@ -45,7 +45,8 @@ class TrainerApiTest {
             String[] row = log.get(i + 1).split(",");
             assertEquals(i + 1, s.step());
             assertEquals(Long.parseLong(row[header.indexOf("step")]), s.step());
-            assertEquals(Integer.parseInt(row[header.indexOf("epoch")]), s.epoch() + 1, "loss.csv counts epochs from 1");
+            assertEquals(Integer.parseInt(row[header.indexOf("epoch")]), s.epoch(), "numbered as in loss.csv");
+            assertEquals(Integer.parseInt(row[header.indexOf("iteration")]), s.iteration());
             assertEquals(String.format(Locale.ROOT, "%.6f", s.losses().g()), row[header.indexOf("loss_G")]);
             assertTrue(s.losses().gradients() != null && s.losses().gradients().g() > 0, "train's gradient norms come along");
         }
@@ -87,6 +88,20 @@ class TrainerApiTest {
         Trainer resumed = Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs"), "--resume")).onStep(s -> more.add(s.step()));
         assertEquals(Outcome.FINISHED, resumed.run());
         assertEquals(List.of(3L, 4L, 5L, 6L), more, "2 epochs of 3 steps, from step 3 on");
+
+        // a stop() ends one run(): the next run() of the same (resuming) Trainer trains on
+        assertEquals(Outcome.MAX_STEPS, Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs2"), "--max-steps", "1")).run());
+        Trainer twice = Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs2"), "--resume"));
+        List<Long> steps = new ArrayList<>();
+        twice.onStep(s -> {
+            steps.add(s.step());
+            if (s.step() == 2) {
+                twice.stop();
+            }
+        });
+        assertEquals(Outcome.STOPPED, twice.run());
+        assertEquals(Outcome.FINISHED, twice.run());
+        assertEquals(List.of(2L, 3L, 4L, 5L, 6L), steps);
     }
 
     @Test
@@ -109,6 +124,12 @@ class TrainerApiTest {
         IllegalArgumentException beta = assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(QUIET, QUIET,
                 "--dataroot", data.toString(), "--name", "h2z", "--beta1", "1.5"));
         assertTrue(beta.getMessage().contains("--beta1 and --beta2 must be in [0, 1)"), beta.getMessage());
+        IllegalArgumentException device = assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(QUIET, QUIET,
+                "--dataroot", data.toString(), "--name", "h2z", "--device", "tpu"));
+        assertTrue(device.getMessage().contains("--device must be auto, cpu, cuda or cuda:N"), device.getMessage());
+        Trainer fine = Trainer.fromOptions(QUIET, QUIET, "--dataroot", data.toString(), "--name", "h2z");
+        assertThrows(NullPointerException.class, () -> fine.onStep(null));
+        assertThrows(NullPointerException.class, () -> Trainer.fromOptions(null, QUIET, "--dataroot", data.toString(), "--name", "x"));
         assertEquals(Outcome.MAX_STEPS, Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs3"), "--max-steps", "1")).run());
         IllegalArgumentException exists = assertThrows(IllegalArgumentException.class,
                 () -> Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs3"))).run());
