@@ -174,7 +174,7 @@ gpu-check-fake: dist
 	kernels/emu/build-fake-gpu.sh $(FAKE_GPU)
 	LD_LIBRARY_PATH=$(CURDIR)/$(FAKE_GPU)/fake CYCLEGAN4J_COMPAT_DIR=$(CURDIR)/$(FAKE_GPU)/compat FAKE_CUDA_MEMORY=$$((8 << 30)) \
 	  ONLY="$${ONLY:-info parity-tests smoke-train smoke-translate step-ours-b1 step-ours-b4 step-ours-fp32 step-ours-upconv-composite \
-	    step-ours-gradnorms step-ours-op-times step-pytorch step-pytorch-profile step-pytorch-fp32 pytorch-parity}" \
+	    step-ours-norm-streaming step-ours-gradnorms step-ours-op-times step-pytorch step-pytorch-profile step-pytorch-fp32 pytorch-parity}" \
 	  SMOKE_ARGS="--crop-size 32 --load-size 32 --n-residual-blocks 1 --ngf 8 --ndf 8 --max-steps 2 --sample-every 1" \
 	  BENCH_ARGS="--size 32 --n-residual-blocks 1 --ngf 8 --ndf 8 --steps 2 --warmup 1" \
 	  TORCH_ARGS="--device cpu --size 32 --blocks 1 --ngf 8 --ndf 8 --steps 2 --warmup 1 --threads 2" \

@@ -114,6 +114,10 @@ step step-ours-fp32 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcyclegan4j.cuda.tf
 # instead of the phase form's 2x2 one: the step that decides which the backend should keep.
 step step-ours-upconv-composite 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcyclegan4j.cuda.phaseUpsampleConv=false" \
   "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20 ${BENCH_ARGS:-}
+# Instance norm with the streaming kernels everywhere (three reads of each plane forward, two
+# backward) instead of the register kernels (one) on planes of up to 16,384 floats: which to keep.
+step step-ours-norm-streaming 300 env JAVA_OPTS="${JAVA_OPTS:--Xmx8g} -Dcyclegan4j.cuda.normInRegisters=false" \
+  "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20 ${BENCH_ARGS:-}
 # The step as train runs it, with the gradient norms for loss.csv: their cost on a GPU.
 step step-ours-gradnorms 300 "$ROOT/bin/cyclegan4j" bench --device cuda --size 256 --batch-size 1 --steps 30 --warmup 20 --grad-norms ${BENCH_ARGS:-}
 # Where the step's device time goes: ours per backend call (CUDA events around each), PyTorch's
@@ -147,6 +151,9 @@ step op-bench $(( ${TIMEOUT_BENCH:-240} + 60 )) env LOG_DIR="$LOG" bash "$ROOT/b
 # axpy only where it is at least as fast (compare with op-bench's AxpyBenchmark rows).
 step axpy-kernel 120 env LOG_DIR="$LOG" BENCH_CSV=jmh-cuda-axpy-kernel.csv BENCH_JAVA_OPTS=-Dcyclegan4j.cuda.cublas=false \
   bash "$ROOT/benchmarks/gpu-check.sh" --op-bench AxpyBenchmark CopyBenchmark
+# Instance norm with the streaming kernels (compare with op-bench's InstanceNormBenchmark rows).
+step norm-streaming 120 env LOG_DIR="$LOG" BENCH_CSV=jmh-cuda-norm-streaming.csv \
+  BENCH_JAVA_OPTS=-Dcyclegan4j.cuda.normInRegisters=false bash "$ROOT/benchmarks/gpu-check.sh" --op-bench InstanceNormBenchmark CopyBenchmark
 # The fused upsampling + conv op alone in its composite form (compare with op-bench's UpsampleConvBenchmark rows).
 step upconv-composite 120 env LOG_DIR="$LOG" BENCH_CSV=jmh-cuda-upconv-composite.csv \
   BENCH_JAVA_OPTS=-Dcyclegan4j.cuda.phaseUpsampleConv=false bash "$ROOT/benchmarks/gpu-check.sh" --op-bench UpsampleConvBenchmark
@@ -179,6 +186,12 @@ echo
 echo "axpy: cuBLAS Saxpy (op-bench, above) against our axpy kernel (-Dcyclegan4j.cuda.cublas=false):"
 sed -n '/^Memory-bound kernels/,$p' "$LOG/axpy-kernel.log" 2>/dev/null | grep 'AxpyBenchmark' | sed 's/^/  kernel: /'
 sed -n '/^Memory-bound kernels/,$p' "$LOG/op-bench.log" 2>/dev/null | grep 'AxpyBenchmark' | sed 's/^/  cuBLAS: /'
+echo
+echo "instance norm: register kernels where the plane fits (op-bench) against the streaming kernels everywhere:"
+sed -n '/^Memory-bound kernels/,$p' "$LOG/op-bench.log" 2>/dev/null | grep 'InstanceNorm' | sed 's/^/  registers: /'
+sed -n '/^Memory-bound kernels/,$p' "$LOG/norm-streaming.log" 2>/dev/null | grep 'InstanceNorm' | sed 's/^/  streaming: /'
+grep -h 'training step: median' "$LOG/step-ours-b1.log" 2>/dev/null | sed 's/^/  step, registers: /'
+grep -h 'training step: median' "$LOG/step-ours-norm-streaming.log" 2>/dev/null | sed 's/^/  step, streaming: /'
 echo
 echo "upsampling + conv (TFLOP/s counted on the upsampled conv): the phase form (op-bench) against upsample, then 3x3 conv:"
 grep -h '^  up2 + [0-9]' "$LOG/op-bench.log" 2>/dev/null | sed 's/^/  phase:     /'

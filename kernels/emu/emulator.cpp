@@ -64,7 +64,7 @@ const std::map<std::string, std::pair<std::function<void(const std::vector<Arg>&
     K(leaky_relu_forward), K(leaky_relu_backward), K(tanh_forward), K(tanh_backward),
     K(adam_update_chunks), K(conv_bias_forward), K(conv_bias_backward),
     K(add_f32), K(scale_f32), K(axpy_f32), K(mean_partial), K(mean_finish), K(mean_backward), K(zero_chunks), K(sumsq_chunks_partial), K(sum_accumulate),
-    K(instance_norm_forward), K(instance_norm_backward),
+    K(instance_norm_forward), K(instance_norm_backward), K(instance_norm_forward_regs), K(instance_norm_backward_regs),
     K(mse_partial), K(l1_partial), K(loss_finish), K(mse_backward), K(l1_backward),
     K(reflection_pad_forward), K(reflection_pad_backward), K(zero_pad_forward), K(zero_pad_backward),
     K(upsample_nearest_forward), K(upsample_nearest_backward),

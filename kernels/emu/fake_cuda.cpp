@@ -56,7 +56,7 @@ const std::map<std::string, FakeKernel> kernels = {
     SEQ(leaky_relu_forward), SEQ(leaky_relu_backward), SEQ(tanh_forward), SEQ(tanh_backward),
     SEQ(adam_update_chunks), SEQ(conv_bias_forward), THR(conv_bias_backward),
     SEQ(add_f32), SEQ(scale_f32), SEQ(axpy_f32), THR(mean_partial), THR(mean_finish), SEQ(mean_backward), SEQ(zero_chunks), THR(sumsq_chunks_partial), THR(sum_accumulate),
-    THR(instance_norm_forward), THR(instance_norm_backward),
+    THR(instance_norm_forward), THR(instance_norm_backward), THR(instance_norm_forward_regs), THR(instance_norm_backward_regs),
     THR(mse_partial), THR(l1_partial), THR(loss_finish), SEQ(mse_backward), SEQ(l1_backward),
     SEQ(reflection_pad_forward), SEQ(reflection_pad_backward), SEQ(zero_pad_forward), SEQ(zero_pad_backward),
     SEQ(upsample_nearest_forward), SEQ(upsample_nearest_backward),

@@ -43,6 +43,29 @@ final class KernelOps {
         return (int) Math.max(1, Math.min((n + 2047) / 2048, MAX_PARTIALS));
     }
 
+    /**
+     * Instance norm with the plane held in registers where it fits ({@code instance_norm_*_regs}:
+     * one read of the plane instead of three forward, two backward); {@code
+     * -Dcyclegan4j.cuda.normInRegisters=false} keeps the streaming kernels everywhere (gpu-check.sh
+     * times both).
+     */
+    static final boolean NORM_IN_REGISTERS = !"false".equalsIgnoreCase(System.getProperty("cyclegan4j.cuda.normInRegisters"));
+    /** float4 per thread in the register kernels (CG_NORM_REG_FLOAT4 in instance_norm.cu). */
+    static final int NORM_REG_FLOAT4 = 4;
+
+    /**
+     * Threads for the register kernels of a plane of hw floats (a multiple of 32 that holds the plane
+     * in NORM_REG_FLOAT4 float4 per thread), or 0 where they do not apply: hw not a multiple of 4
+     * (float4 loads), or a plane of more than 16,384 floats.
+     */
+    static int registerNormThreads(long hw) {
+        long float4s = hw / 4, threads = (float4s + NORM_REG_FLOAT4 - 1) / NORM_REG_FLOAT4;
+        if (!NORM_IN_REGISTERS || hw % 4 != 0 || threads > 1024) {
+            return 0;
+        }
+        return (int) Math.max(32, (threads + 31) / 32 * 32);
+    }
+
     /** Threads for the one-block-per-plane kernels (a multiple of 32, at most 1024). */
     static int planeThreads(long hw) {
         return hw >= 16384 ? 1024 : hw >= 2048 ? 512 : 128;
@@ -171,14 +194,16 @@ final class KernelOps {
 
     void instanceNormForward(Buffer out, Buffer mean, Buffer rstd, Buffer in, int planes, int hw, float eps,
                              boolean activate, float slope) {
-        launcher.launch(KernelSpec.INSTANCE_NORM_FORWARD, planes, planeThreads(hw), out, mean, rstd, in, planes, hw, eps,
-                activate ? 1 : 0, slope);
+        int regs = registerNormThreads(hw);
+        launcher.launch(regs > 0 ? KernelSpec.INSTANCE_NORM_FORWARD_REGS : KernelSpec.INSTANCE_NORM_FORWARD, planes,
+                regs > 0 ? regs : planeThreads(hw), out, mean, rstd, in, planes, hw, eps, activate ? 1 : 0, slope);
     }
 
     void instanceNormBackward(Buffer dIn, Buffer dOut, Buffer in, Buffer mean, Buffer rstd, int planes, int hw,
                               boolean activate, float slope) {
-        launcher.launch(KernelSpec.INSTANCE_NORM_BACKWARD, planes, planeThreads(hw), dIn, dOut, in, mean, rstd, planes, hw,
-                activate ? 1 : 0, slope);
+        int regs = registerNormThreads(hw);
+        launcher.launch(regs > 0 ? KernelSpec.INSTANCE_NORM_BACKWARD_REGS : KernelSpec.INSTANCE_NORM_BACKWARD, planes,
+                regs > 0 ? regs : planeThreads(hw), dIn, dOut, in, mean, rstd, planes, hw, activate ? 1 : 0, slope);
     }
 
     void upsampleNearestForward(Buffer out, Buffer in, int planes, int h, int w, int factor) {

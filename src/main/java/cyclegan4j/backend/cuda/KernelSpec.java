@@ -30,6 +30,8 @@ enum KernelSpec {
 
     INSTANCE_NORM_FORWARD("instance_norm", "instance_norm_forward", "ppppiifif"),
     INSTANCE_NORM_BACKWARD("instance_norm", "instance_norm_backward", "pppppiiif"),
+    INSTANCE_NORM_FORWARD_REGS("instance_norm", "instance_norm_forward_regs", "ppppiifif"),
+    INSTANCE_NORM_BACKWARD_REGS("instance_norm", "instance_norm_backward_regs", "pppppiiif"),
 
     MSE_PARTIAL("loss", "mse_partial", "pppl"),
     L1_PARTIAL("loss", "l1_partial", "pppl"),

@@ -33,7 +33,8 @@ final class EmulatedBackend implements Backend {
     /** Kernels that use __syncthreads / warp shuffles: one OS thread per CUDA thread. */
     private static final Set<KernelSpec> THREADED = EnumSet.of(KernelSpec.MEAN_PARTIAL, KernelSpec.MEAN_FINISH,
             KernelSpec.SUMSQ_CHUNKS_PARTIAL, KernelSpec.SUM_ACCUMULATE, KernelSpec.MSE_PARTIAL, KernelSpec.L1_PARTIAL, KernelSpec.LOSS_FINISH, KernelSpec.INSTANCE_NORM_FORWARD,
-            KernelSpec.INSTANCE_NORM_BACKWARD, KernelSpec.CONV_BIAS_BACKWARD);
+            KernelSpec.INSTANCE_NORM_BACKWARD, KernelSpec.INSTANCE_NORM_FORWARD_REGS, KernelSpec.INSTANCE_NORM_BACKWARD_REGS,
+            KernelSpec.CONV_BIAS_BACKWARD);
 
     /** Host memory standing in for a device buffer. */
     static final class EmuBuffer implements Buffer {

@@ -314,13 +314,16 @@ final class ParityCases {
                 p.check("backward", dx, 0, 0);
             }));
         }
-        int[][] norm = {{64, 256 * 256}, {128, 128 * 128}, {256, 64 * 64}, {512, 16 * 16}, {7, 1}, {5, 37}, {4, 4096}, {3, 1000003}};
+        // streaming and register kernels (KernelOps.registerNormThreads): the generator's planes, the largest
+        // that fits in registers and the smallest that does not, a ragged last float4 per thread, tiny planes
+        int[][] norm = {{64, 256 * 256}, {128, 128 * 128}, {256, 64 * 64}, {512, 16 * 16}, {7, 1}, {5, 37}, {4, 4096}, {3, 1000003},
+                {2, 16388}, {3, 4100}, {6, 4}};
         for (int[] r : norm) {
             cases.add(new Case(Set.of("instanceNormForward", "instanceNormBackward"), "instance norm planes=" + r[0] + " hw=" + r[1],
                     p -> instanceNorm(p, r[0], r[1], false, 0f), (long) r[0] * KernelOps.planeThreads(r[1]) > 16384));
         }
         // with the ReLU / LeakyReLU after it fused: scalar and float4 paths, and the generator's largest planes
-        float[][] fused = {{5, 37, 0f}, {4, 4096, 0.2f}, {6, 1001, 0.2f}, {64, 256 * 256, 0f}};
+        float[][] fused = {{5, 37, 0f}, {4, 4096, 0.2f}, {6, 1001, 0.2f}, {64, 256 * 256, 0f}, {3, 4100, 0.2f}};
         for (float[] r : fused) {
             int planes = (int) r[0], hw = (int) r[1];
             cases.add(new Case(Set.of("instanceNormForward", "instanceNormBackward"),
