@@ -6,8 +6,8 @@
 //   reflection_pad_forward:  out[p][y][x] = in[p][reflect(y - top, h)][reflect(x - left, w)]
 //   reflection_pad_backward: dIn[p][iy][ix] = sum of dOut[p][y][x] over every (y, x) that reads
 //                            (iy, ix). Written as a *gather*: each input element finds its (at most
-//                            3 x 3) source positions, so there are no atomics and the sum is
-//                            taken in ascending (y, x) order, the order of the CPU reference.
+//                            3 x 3) source positions, so there are no atomics, and adds them in the
+//                            CPU reference's order (the direct one first), so both give the same bits.
 //   zero_pad_forward:  out = in inside the window, 0 outside
 //   zero_pad_backward: dIn[p][y][x] = dOut[p][y + top][x + left]
 //
@@ -19,18 +19,30 @@ __device__ __forceinline__ int cg_reflect(int i, int size) {
     return i < 0 ? -i : (i >= size ? 2 * (size - 1) - i : i);
 }
 
-// The output coordinates (in ascending order) whose reflection lands on input coordinate i:
-// the mirrored one in the leading pad, the direct one, the mirrored one in the trailing pad.
-__device__ __forceinline__ int cg_reflect_sources(int i, int size, int lead, int trail, int* src) {
-    int k = 0;
-    if (i >= 1 && i <= lead) {
-        src[k++] = lead - i;
+// The output coordinates whose reflection lands on input coordinate i, in ascending order: the
+// mirrored one in the leading pad (or -1), the direct one, the mirrored one in the trailing pad
+// (or -1). Plain values, not an array: an array indexed in a loop would live in local memory.
+struct CgSources {
+    int lead, direct, trail;
+};
+
+__device__ __forceinline__ CgSources cg_reflect_sources(int i, int size, int lead, int trail) {
+    CgSources s;
+    s.lead = i >= 1 && i <= lead ? lead - i : -1;
+    s.direct = lead + i;
+    s.trail = i <= size - 2 && i >= size - 1 - trail ? lead + 2 * (size - 1) - i : -1;
+    return s;
+}
+
+// s + the mirrored columns' values of one output row (leading, then trailing pad).
+__device__ __forceinline__ float cg_add_mirrored(float s, const float* row, CgSources x) {
+    if (x.lead >= 0) {
+        s += row[x.lead];
     }
-    src[k++] = lead + i;
-    if (i <= size - 2 && i >= size - 1 - trail) {
-        src[k++] = lead + 2 * (size - 1) - i;
+    if (x.trail >= 0) {
+        s += row[x.trail];
     }
-    return k;
+    return s;
 }
 
 extern "C" __global__ void reflection_pad_forward(float* __restrict__ out, const float* __restrict__ in,
@@ -54,17 +66,23 @@ extern "C" __global__ void reflection_pad_backward(float* __restrict__ dIn, cons
     CG_WARP_ROWS(row, (long long)planes * h) {  // input rows
         const long long p = row / h;
         const int iy = (int)(row - p * h);
-        int ys[3], xs[3];
-        const int ny = cg_reflect_sources(iy, h, top, bottom, ys);
-        const float* src = dOut + p * oh * ow;
+        const CgSources ys = cg_reflect_sources(iy, h, top, bottom);
+        const float* plane = dOut + p * oh * ow;
+        const float* lead = ys.lead >= 0 ? plane + (long long)ys.lead * ow : nullptr;
+        const float* direct = plane + (long long)ys.direct * ow;
+        const float* trail = ys.trail >= 0 ? plane + (long long)ys.trail * ow : nullptr;
         float* dst = dIn + row * w;
         for (int ix = lane; ix < w; ix += 32) {
-            const int nx = cg_reflect_sources(ix, w, left, right, xs);
-            float s = 0.0f;
-            for (int a = 0; a < ny; a++) {
-                for (int b = 0; b < nx; b++) {
-                    s += src[(long long)ys[a] * ow + xs[b]];
-                }
+            // the CPU reference's order: the direct value, then output row by row (ascending) the
+            // mirrored row's direct column, then that row's mirrored columns (CpuSpatial)
+            const CgSources xs = cg_reflect_sources(ix, w, left, right);
+            float s = direct[xs.direct];
+            if (lead) {
+                s = cg_add_mirrored(s + lead[xs.direct], lead, xs);
+            }
+            s = cg_add_mirrored(s, direct, xs);
+            if (trail) {
+                s = cg_add_mirrored(s + trail[xs.direct], trail, xs);
             }
             dst[ix] = s;
         }

@@ -297,7 +297,7 @@ final class ParityCases {
                 p.check("forward", y, 0, 0);
                 p.cpu.reflectionPad2dBackward(dx.cpu(), dy.cpu(), planes, h, w, l, rr, t, b);
                 p.gpu.reflectionPad2dBackward(dx.gpu(), dy.gpu(), planes, h, w, l, rr, t, b);
-                p.check("backward", dx, EXACT, EXACT);
+                p.check("backward", dx, 0, 0); // the CPU reference's order of additions: the same bits
             }));
         }
         int[][] zero = {{512, 16, 16, 1, 0, 1, 0}, {3, 5, 4, 2, 0, 3, 1}, {2, 1, 1, 0, 3, 2, 0}, {64, 128, 128, 1, 1, 1, 1}};
