@@ -207,7 +207,8 @@ $(PTX_DIR)/%.ptx: kernels/%.cu kernels/common.cuh
 	$(NVCC) $(NVCC_FLAGS) -o $@ $<
 
 # Regenerates the PTX into a temp dir and compares it with the committed files; where ptxas is
-# installed, also assembles the committed PTX for sm_90 (H100/H200), as the driver's JIT will.
+# installed, also assembles the committed PTX for sm_90 (H100/H200), as the driver's JIT will, and
+# fails when a kernel needs a stack frame or spills (local memory: slow, and never intended here).
 ptx-check:
 	@if ! command -v $(NVCC) >/dev/null 2>&1; then echo "ptx-check: $(NVCC) not on PATH, skipped"; exit 0; fi; \
 	tmp=$$(mktemp -d); status=0; \
@@ -222,10 +223,13 @@ ptx-check:
 	done; \
 	if command -v ptxas >/dev/null 2>&1; then \
 	  for ptx in $(PTX_DIR)/*.ptx; do \
-	    ptxas -arch=sm_90 -o $$tmp/check.cubin $$ptx || { echo "ptx-check: $$ptx does not assemble for sm_90"; status=1; }; \
+	    ptxas -arch=sm_90 -v -o $$tmp/check.cubin $$ptx > $$tmp/ptxas.log 2>&1 \
+	      || { cat $$tmp/ptxas.log; echo "ptx-check: $$ptx does not assemble for sm_90"; status=1; }; \
+	    if grep -E '[1-9][0-9]* bytes (stack frame|spill)' $$tmp/ptxas.log; then \
+	      echo "ptx-check: a kernel of $$ptx uses local memory at sm_90 (an indexed array, or spilled registers)"; status=1; fi; \
 	  done; \
 	fi; \
-	rm -rf $$tmp; [ $$status -eq 0 ] && echo "ptx-check: committed PTX matches kernels/ ($(words $(KERNELS)) files) and assembles for sm_90"; exit $$status
+	rm -rf $$tmp; [ $$status -eq 0 ] && echo "ptx-check: committed PTX matches kernels/ ($(words $(KERNELS)) files) and assembles for sm_90 without local memory"; exit $$status
 
 # ---- forwarding libraries for hosts with only cuDNN 9 / cuBLAS 13 (trap 2 of the GPU notes) ----
 # libcudnn.so.8 -> libcudnn.so.9 and libcublas.so.12 -> libcublas.so.13, exporting exactly the names
