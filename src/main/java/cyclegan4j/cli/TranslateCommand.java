@@ -206,14 +206,14 @@ final class TranslateCommand {
         if (!Files.isDirectory(input)) {
             return List.of(input);
         }
-        Path skip = output.toAbsolutePath().normalize();
-        if (skip.equals(input.toAbsolutePath().normalize()) || Files.exists(output) && Files.isSameFile(output, input)) {
+        Path in = input.toAbsolutePath().normalize(), out = output.toAbsolutePath().normalize();
+        if (out.equals(in) || Files.exists(output) && Files.isSameFile(output, input)) {
             throw new UsageException("--output is the --input folder: the translations would mix with (or replace) the images;"
                     + " write them to another folder");
         }
         try (Stream<Path> s = Files.walk(input)) {
             return s.filter(Files::isRegularFile).filter(TranslateCommand::looksLikeImage)
-                    .filter(f -> !f.toAbsolutePath().normalize().startsWith(skip)).sorted().toList();
+                    .filter(f -> !out.startsWith(in) || !f.toAbsolutePath().normalize().startsWith(out)).sorted().toList();
         }
     }
 

@@ -183,6 +183,13 @@ class TranslateCliTest {
             assertTrue(r.out().contains("translated 2 image(s)"), r.toString());
         }
         assertTrue(Files.exists(in.resolve("out/a.png")) && !Files.exists(in.resolve("out/out")));
+        // an output folder above the input folder is no reason to leave images out
+        Path above = tmp.resolve("photos2");
+        CliHarness.writeImage(above.resolve("deep/c.png"), 8, 8, 3);
+        CliHarness.Result up = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input",
+                above.resolve("deep").toString(), "--output", above.toString(), "--device", "cpu");
+        assertEquals(0, up.code(), up.toString());
+        assertTrue(up.out().contains("translated 1 image(s)") && Files.exists(above.resolve("c.png")), up.toString());
 
         // one image to a named PNG; another image format is refused, as translate writes PNG
         Path named = tmp.resolve("result/a-translated.png");
