@@ -18,6 +18,20 @@
 // floats go to the *_regs kernels at the end of this file instead, which read them once.
 #include "common.cuh"
 
+// xhat = (v - m) * rs for four values.
+__device__ __forceinline__ float4 norm4(float4 v, float m, float rs) {
+    return make_float4((v.x - m) * rs, (v.y - m) * rs, (v.z - m) * rs, (v.w - m) * rs);
+}
+
+// The forward pass's output for four values: xhat, or with act its LeakyReLU.
+__device__ __forceinline__ float4 norm_out4(float4 v, float m, float rs, int act, float slope) {
+    float4 o = norm4(v, m, rs);
+    if (act) {
+        o = make_float4(cg_leaky(o.x, slope), cg_leaky(o.y, slope), cg_leaky(o.z, slope), cg_leaky(o.w, slope));
+    }
+    return o;
+}
+
 extern "C" __global__ void __launch_bounds__(1024) instance_norm_forward(float* __restrict__ out, float* __restrict__ mean,
                                                  float* __restrict__ rstd, const float* __restrict__ in,
                                                  int planes, int hw, float eps, int act, float slope) {
@@ -74,12 +88,7 @@ extern "C" __global__ void __launch_bounds__(1024) instance_norm_forward(float* 
         float4* y4 = reinterpret_cast<float4*>(y);
 #pragma unroll 4
         for (int i = threadIdx.x; i < hw4; i += blockDim.x) {
-            const float4 v = x4[i];
-            float4 o = make_float4((v.x - m) * rs, (v.y - m) * rs, (v.z - m) * rs, (v.w - m) * rs);
-            if (act) {
-                o = make_float4(cg_leaky(o.x, slope), cg_leaky(o.y, slope), cg_leaky(o.z, slope), cg_leaky(o.w, slope));
-            }
-            y4[i] = o;
+            y4[i] = norm_out4(x4[i], m, rs, act, slope);
         }
     } else {
         for (int i = threadIdx.x; i < hw; i += blockDim.x) {
@@ -121,7 +130,7 @@ extern "C" __global__ void __launch_bounds__(1024) instance_norm_backward(float*
 #pragma unroll 2
         for (int i = threadIdx.x; i < hw4; i += blockDim.x) {
             const float4 v = x4[i];
-            const float4 h = make_float4((v.x - m) * rs, (v.y - m) * rs, (v.z - m) * rs, (v.w - m) * rs);
+            const float4 h = norm4(v, m, rs);
             const float4 g = act_grad4(dy4[i], h, act, slope);
             sdy += cg_sum4(g);
             sdyx += (g.x * h.x + g.y * h.y) + (g.z * h.z + g.w * h.w);
@@ -142,7 +151,7 @@ extern "C" __global__ void __launch_bounds__(1024) instance_norm_backward(float*
 #pragma unroll 2
         for (int i = threadIdx.x; i < hw4; i += blockDim.x) {
             const float4 v = x4[i];
-            const float4 h = make_float4((v.x - m) * rs, (v.y - m) * rs, (v.z - m) * rs, (v.w - m) * rs);
+            const float4 h = norm4(v, m, rs);
             const float4 g = act_grad4(dy4[i], h, act, slope);
             float4 o;
             o.x = rs * (g.x - mdy - h.x * mdyx);
@@ -213,11 +222,7 @@ extern "C" __global__ void __launch_bounds__(1024) instance_norm_forward_regs(fl
     for (int j = 0; j < CG_NORM_REG_FLOAT4; j++) {
         const int i = threadIdx.x + j * blockDim.x;
         if (i < hw4) {
-            float4 o = make_float4((v[j].x - m) * rs, (v[j].y - m) * rs, (v[j].z - m) * rs, (v[j].w - m) * rs);
-            if (act) {
-                o = make_float4(cg_leaky(o.x, slope), cg_leaky(o.y, slope), cg_leaky(o.z, slope), cg_leaky(o.w, slope));
-            }
-            y4[i] = o;
+            y4[i] = norm_out4(v[j], m, rs, act, slope);
         }
     }
 }
@@ -242,7 +247,7 @@ extern "C" __global__ void __launch_bounds__(1024) instance_norm_backward_regs(f
     for (int j = 0; j < CG_NORM_REG_FLOAT4; j++) {
         const int i = threadIdx.x + j * blockDim.x;
         const float4 v = i < hw4 ? x4[i] : make_float4(m, m, m, m);
-        h[j] = make_float4((v.x - m) * rs, (v.y - m) * rs, (v.z - m) * rs, (v.w - m) * rs);
+        h[j] = norm4(v, m, rs);
         g[j] = act_grad4(i < hw4 ? dy4[i] : make_float4(0.0f, 0.0f, 0.0f, 0.0f), h[j], act, slope);  // zeros past the plane
         sdy += cg_sum4(g[j]);
         sdyx += (g[j].x * h[j].x + g[j].y * h[j].y) + (g[j].z * h[j].z + g[j].w * h[j].w);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * train --resume's defaults: the options the run's latest checkpoint was trained with, read from
@@ -44,22 +45,27 @@ record ResumeDefaults(Map<String, String> options) {
     }
 
     int integer(String key, int fallback) {
-        String v = options.get(key);
-        return v == null ? fallback : Integer.parseInt(v);
+        return value(key, fallback, Integer::parseInt);
     }
 
     long longValue(String key, long fallback) {
-        String v = options.get(key);
-        return v == null ? fallback : Long.parseLong(v);
+        return value(key, fallback, Long::parseLong);
     }
 
     float real(String key, float fallback) {
-        String v = options.get(key);
-        return v == null ? fallback : Float.parseFloat(v);
+        return value(key, fallback, Float::parseFloat);
     }
 
     boolean bool(String key, boolean fallback) {
+        return value(key, fallback, Boolean::parseBoolean);
+    }
+
+    private <T> T value(String key, T fallback, Function<String, T> parse) {
         String v = options.get(key);
-        return v == null ? fallback : Boolean.parseBoolean(v);
+        try {
+            return v == null ? fallback : parse.apply(v);
+        } catch (IllegalArgumentException e) { // a hand-edited checkpoint
+            throw new IllegalArgumentException("--resume: the checkpoint's option " + key + "='" + v + "' is not valid", e);
+        }
     }
 }
