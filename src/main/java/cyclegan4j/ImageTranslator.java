@@ -113,7 +113,7 @@ public final class ImageTranslator implements AutoCloseable {
     /**
      * The tensors {@link #load} needs of a file: the {@code direction}'s generator, and the other's
      * first weight, which names it in the error for a one-generator export. Not the discriminators,
-     * Adam moments and pools of a training checkpoint: an eighth of it to read and hold.
+     * Adam moments and pools of a training checkpoint: about an eighth of it to read and hold.
      */
     public static Predicate<String> tensorsFor(Direction direction) {
         String prefix = direction.generator() + ".";
