@@ -142,6 +142,12 @@ public final class UnalignedDataset {
                 if (broken.add(p)) {
                     warn.accept(p + ": cannot decode (" + ImageCodec.describe(e) + "); skipped, using another image");
                 }
+            } catch (OutOfMemoryError e) { // one huge photo must not end the run; its decoded copies are garbage now
+                if (broken.add(p)) {
+                    warn.accept(p + ": too large to decode in this Java heap (" + (Runtime.getRuntime().maxMemory() >> 20)
+                            + " MiB; about 27 bytes per pixel are needed); skipped, using another image (shrink it, or raise"
+                            + " JAVA_OPTS=-Xmx)");
+                }
             }
         }
         throw new DataException("image folder " + folder.dir() + ": no image could be decoded"
