@@ -6,6 +6,7 @@ import cyclegan4j.backend.Backend;
 import cyclegan4j.backend.cuda.DeviceOutOfMemoryException;
 import cyclegan4j.data.Bicubic;
 import cyclegan4j.data.ImageCodec;
+import cyclegan4j.data.ImageFolder;
 import cyclegan4j.data.ImageWriter;
 import cyclegan4j.data.Transforms;
 import cyclegan4j.io.Checkpoint;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * `cyclegan4j translate`: runs one generator of a checkpoint over an image or a folder of images.
@@ -74,7 +74,7 @@ final class TranslateCommand {
         if (!Files.exists(input)) {
             throw new UsageException("--input: no such file or folder " + input);
         }
-        List<Path> found = inputs(input, output);
+        List<Path> found = inputs(input, output, out);
         if (found.isEmpty()) {
             throw new UsageException("--input: no images in " + input);
         }
@@ -192,7 +192,7 @@ final class TranslateCommand {
      * a usage error for another image extension, as translate writes PNG only.
      */
     private static boolean namesAFile(Path input, Path output) {
-        if (Files.isDirectory(input) || Files.isDirectory(output) || !looksLikeImage(output)) {
+        if (Files.isDirectory(input) || Files.isDirectory(output) || !ImageCodec.hasImageExtension(output)) {
             return false;
         }
         if (!output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
@@ -201,8 +201,12 @@ final class TranslateCommand {
         return true;
     }
 
-    /** The input file, or the images under the input folder, leaving out the output folder when it is inside. */
-    private static List<Path> inputs(Path input, Path output) throws IOException {
+    /**
+     * The input file, or the images under the input folder as train finds them (symbolic links
+     * followed, hidden files left out), without the output folder when it is inside; says how many
+     * other files were left out.
+     */
+    private static List<Path> inputs(Path input, Path output, PrintStream log) throws IOException {
         if (!Files.isDirectory(input)) {
             return List.of(input);
         }
@@ -211,10 +215,13 @@ final class TranslateCommand {
             throw new UsageException("--output is the --input folder: the translations would mix with (or replace) the images;"
                     + " write them to another folder");
         }
-        try (Stream<Path> s = Files.walk(input)) {
-            return s.filter(Files::isRegularFile).filter(TranslateCommand::looksLikeImage)
-                    .filter(f -> !out.startsWith(in) || !f.toAbsolutePath().normalize().startsWith(out)).sorted().toList();
+        List<Path> all = ImageFolder.files(input).stream()
+                .filter(f -> !out.startsWith(in) || !f.toAbsolutePath().normalize().startsWith(out)).toList();
+        List<Path> images = all.stream().filter(f -> !ImageFolder.hidden(input, f)).filter(ImageCodec::hasImageExtension).toList();
+        if (images.size() < all.size()) {
+            log.printf(Locale.ROOT, "left out %d file(s) in %s: hidden, or without an image extension%n", all.size() - images.size(), input);
         }
+        return images;
     }
 
     /** A usage error when an output PNG would replace one of the input images (--output the input folder itself). */
@@ -231,11 +238,6 @@ final class TranslateCommand {
                         + "; write to another folder");
             }
         }
-    }
-
-    private static boolean looksLikeImage(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp") || n.endsWith(".gif");
     }
 
     /**

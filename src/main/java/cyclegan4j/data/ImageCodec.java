@@ -53,7 +53,8 @@ public final class ImageCodec {
             throw new IOException("decoder failed: " + e, e);
         }
         if (img == null) {
-            throw new IOException("not a readable image");
+            String format = unsupportedFormat(file);
+            throw new IOException(format != null ? format + " is not supported: convert it to PNG or JPEG" : "not a readable image");
         }
         return toPlanes(img, channels);
     }
@@ -186,10 +187,36 @@ public final class ImageCodec {
     }
 
     private static final String[] IMAGE_EXTENSIONS = {
-        ".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".ppm", ".pgm", ".webp", ".wbmp"
+        ".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".ppm", ".pgm", ".webp", ".wbmp", ".heic", ".heif", ".avif"
     };
 
-    static boolean hasImageExtension(Path file) {
+    /**
+     * The name of a common image format that ImageIO cannot read, from the file's first bytes
+     * (WebP: RIFF....WEBP; HEIC, HEIF and AVIF: an ISO box "ftyp" with their brand), or null.
+     */
+    static String unsupportedFormat(Path file) {
+        byte[] head = new byte[12];
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, 12) < 12) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        String ascii = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (ascii.startsWith("RIFF") && ascii.startsWith("WEBP", 8)) {
+            return "WebP";
+        }
+        if (ascii.startsWith("ftyp", 4)) {
+            String brand = ascii.substring(8, 12);
+            return brand.equals("avif") || brand.equals("avis") ? "AVIF"
+                    : brand.startsWith("hei") || brand.startsWith("hev") || brand.equals("mif1") || brand.equals("msf1") ? "HEIC/HEIF" : null;
+        }
+        return null;
+    }
+
+    /** Whether the file's name ends in an image extension (.png, .jpg, .tiff, .webp, ...; any case). */
+    public static boolean hasImageExtension(Path file) {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         for (String ext : IMAGE_EXTENSIONS) {
             if (name.endsWith(ext)) {
@@ -214,6 +241,10 @@ public final class ImageCodec {
             }
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
+                String unsupported = unsupportedFormat(file);
+                if (unsupported != null) {
+                    return new ProbeResult(Probe.CORRUPT, unsupported + " is not supported: convert it to PNG or JPEG");
+                }
                 return hasImageExtension(file)
                         ? new ProbeResult(Probe.CORRUPT, Files.size(file) == 0 ? "empty file" : "unrecognised content")
                         : new ProbeResult(Probe.NOT_IMAGE, null);

@@ -16,7 +16,9 @@ import java.util.stream.Stream;
  * symbolic links), sorted by path for determinism. Files no image reader recognises (and whose name has no image extension) are
  * skipped and counted in one warning; files that look like images but cannot be read (empty,
  * unreadable header, truncated PNG/JPEG, CMYK) are skipped and named in a warning. See
- * {@link ImageCodec#probe} for what the scan checks without decoding.
+ * {@link ImageCodec#probe} for what the scan checks without decoding. Hidden files and folders
+ * (names starting with '.', such as macOS's {@code ._x.jpg} companions, and {@code __MACOSX}) are
+ * left out and counted.
  */
 public final class ImageFolder {
 
@@ -48,12 +50,9 @@ public final class ImageFolder {
         if (!Files.isDirectory(dir)) {
             throw new DataException("image folder " + dir + " is not a directory");
         }
-        List<Path> candidates;
-        try (Stream<Path> s = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
-            candidates = s.filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException | UncheckedIOException e) {
-            throw new DataException("cannot list image folder " + dir + ": " + e.getMessage(), e);
-        }
+        List<Path> all = files(dir);
+        List<Path> candidates = all.stream().filter(f -> !hidden(dir, f)).toList();
+        int hidden = all.size() - candidates.size();
         List<Path> images = new ArrayList<>();
         List<String> corrupt = new ArrayList<>();
         int nonImages = 0;
@@ -65,8 +64,11 @@ public final class ImageFolder {
                 case CORRUPT -> corrupt.add(dir.relativize(f) + " (" + r.reason() + ")");
             }
         }
-        if (nonImages > 0) {
-            warn.accept(dir + ": skipped " + nonImages + " non-image file" + (nonImages == 1 ? "" : "s"));
+        if (nonImages > 0 || hidden > 0) {
+            warn.accept(dir + ": skipped " + (nonImages > 0 ? nonImages + " non-image file" + (nonImages == 1 ? "" : "s") : "")
+                    + (nonImages > 0 && hidden > 0 ? " and " : "")
+                    + (hidden > 0 ? hidden + " hidden file" + (hidden == 1 ? "" : "s") + " (names or folders starting with '.',"
+                    + " e.g. macOS's ._ files, and __MACOSX)" : ""));
         }
         if (!corrupt.isEmpty()) {
             warn.accept(dir + ": skipped " + corrupt.size() + " unreadable or unsupported image" + (corrupt.size() == 1 ? "" : "s")
@@ -74,9 +76,33 @@ public final class ImageFolder {
         }
         if (images.isEmpty()) {
             throw new DataException("image folder " + dir + " contains no readable images"
-                    + (candidates.isEmpty() ? " (it is empty)" : " (" + candidates.size() + " files, none usable)"));
+                    + (all.isEmpty() ? " (it is empty)" : " (" + all.size() + " files, none usable)"));
         }
         return new ImageFolder(dir, images, nonImages, corrupt);
+    }
+
+    /**
+     * Every regular file under {@code dir}, following symbolic links, sorted by path.
+     *
+     * @throws DataException when the folder cannot be listed (a symbolic link loop, no permission)
+     */
+    public static List<Path> files(Path dir) {
+        try (Stream<Path> s = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new DataException("cannot list image folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code file}, or a folder on its way from {@code dir}, is hidden: a name starting with '.', or __MACOSX. */
+    public static boolean hidden(Path dir, Path file) {
+        for (Path part : dir.relativize(file)) {
+            String n = part.toString();
+            if (n.startsWith(".") || n.equals("__MACOSX")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Path dir() {

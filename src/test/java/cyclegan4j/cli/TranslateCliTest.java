@@ -154,6 +154,26 @@ class TranslateCliTest {
     }
 
     @Test
+    void aFolderIsReadAsTrainReadsIt() throws Exception {
+        Path in = tmp.resolve("mixed");
+        CliHarness.writeImage(in.resolve("a.png"), 12, 16, 1);
+        BufferedImage tiff = new BufferedImage(10, 6, BufferedImage.TYPE_INT_RGB);
+        assertTrue(ImageIO.write(tiff, "tiff", in.resolve("b.TIFF").toFile()));
+        CliHarness.writeImage(tmp.resolve("elsewhere/c.png"), 8, 8, 2);
+        Files.createSymbolicLink(in.resolve("linked"), tmp.resolve("elsewhere"));
+        CliHarness.writeImage(in.resolve(".cache/d.png"), 8, 8, 3);
+        Files.writeString(in.resolve("notes.txt"), "not an image");
+        Path out = tmp.resolve("mixed-out");
+        CliHarness.Result r = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input", in.toString(),
+                "--output", out.toString(), "--device", "cpu");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("left out 2 file(s)") && r.out().contains("translated 3 image(s)"), r.toString());
+        assertEquals(10, ImageIO.read(out.resolve("b.png").toFile()).getWidth(), "TIFF, as train reads it");
+        assertTrue(Files.exists(out.resolve("linked/c.png")), "a linked folder is followed");
+        assertTrue(!Files.exists(out.resolve(".cache")), "a hidden folder is not");
+    }
+
+    @Test
     void outputsNeverReplaceOrMixWithTheInputs() throws Exception {
         Path in = tmp.resolve("photos");
         CliHarness.writeImage(in.resolve("a.png"), 12, 16, 1);

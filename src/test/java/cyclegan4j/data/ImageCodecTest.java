@@ -71,6 +71,25 @@ class ImageCodecTest {
     }
 
     @Test
+    void hiddenFilesAreLeftOutAndCountedAndUnsupportedFormatsNamed() throws IOException {
+        Path folder = dir.resolve("trainB");
+        TestImages.write(TestImages.rgb(), "png", folder.resolve("a.png"));
+        TestImages.write(TestImages.rgb(), "png", folder.resolve(".thumbnails/a.png")); // a hidden folder's images too
+        Files.write(folder.resolve("._a.png"), new byte[]{0, 5, 22, 7, 0, 2, 0, 0}); // macOS's AppleDouble companion
+        TestImages.write(TestImages.rgb(), "png", folder.resolve("__MACOSX/b.png"));
+        Files.write(folder.resolve("w.webp"), "RIFF\u0000\u0001\u0000\u0000WEBPVP8 ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.write(folder.resolve("p.HEIC"), "\u0000\u0000\u0000\u0018ftypheic\u0000\u0000".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        List<String> warnings = new ArrayList<>();
+        ImageFolder f = ImageFolder.scan(folder, warnings::add);
+        assertEquals(List.of(folder.resolve("a.png")), f.files());
+        assertTrue(warnings.get(0).contains("skipped 3 hidden files"), warnings.toString());
+        assertTrue(warnings.get(1).contains("p.HEIC (HEIC/HEIF is not supported: convert it to PNG or JPEG)")
+                && warnings.get(1).contains("w.webp (WebP is not supported"), warnings.toString());
+        IOException e = assertThrows(IOException.class, () -> ImageCodec.read(folder.resolve("w.webp"), 3));
+        assertTrue(e.getMessage().contains("WebP is not supported"), e.getMessage());
+    }
+
+    @Test
     void decodesEveryKindToRgb() throws IOException {
         Path folder = dir.resolve("x");
         mixedFolder(folder);
