@@ -19,7 +19,9 @@ import java.util.Iterator;
  * reference's {@code Image.open(path).convert('RGB')} (and {@code convert('L')} for one channel) does:
  *
  * <ul>
- *   <li>RGB samples are taken as stored: no colour management, as PIL.</li>
+ *   <li>RGB samples are taken as stored: no colour management, as PIL; except that ImageIO's JPEG
+ *       reader converts a JPEG with an embedded non-sRGB ICC profile (Adobe RGB, Display P3) to
+ *       sRGB, which PIL does not (a PNG's profile is ignored by both).</li>
  *   <li>Grayscale is replicated into R, G and B (read from the raster: {@link BufferedImage#getRGB}
  *       would apply Java's linear-gray to sRGB conversion and change the values).</li>
  *   <li>Palette images are looked up in their palette.</li>
@@ -31,6 +33,8 @@ import java.util.Iterator;
  *       {@code L = (19595 R + 38470 G + 7471 B + 32768) >> 16}, which returns gray inputs unchanged.</li>
  *   <li>CMYK (JPEG): refused with an {@link IOException} (and by the scan), since the inversion
  *       conventions of CMYK JPEGs make a silent conversion unreliable; convert such files to RGB.</li>
+ *   <li>A JPEG's EXIF orientation is applied ({@link ExifOrientation}), unlike PIL's
+ *       {@code Image.open}: a phone's portrait photo is read upright, as viewers show it.</li>
  * </ul>
  */
 public final class ImageCodec {
@@ -56,7 +60,7 @@ public final class ImageCodec {
             String format = unsupportedFormat(file);
             throw new IOException(format != null ? format + " is not supported: convert it to PNG or JPEG" : "not a readable image");
         }
-        return toPlanes(img, channels);
+        return ExifOrientation.apply(toPlanes(img, channels), ExifOrientation.of(file));
     }
 
     /** Converts a decoded image into 8-bit RGB (channels = 3) or luma (channels = 1) planes. */

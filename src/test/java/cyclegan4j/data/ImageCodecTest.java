@@ -70,6 +70,50 @@ class ImageCodecTest {
         assertTrue(warnings.get(1).contains("m_cut.jpg (truncated"), warnings.get(1));
     }
 
+    /** A 32x16 JPEG of four flat quadrants (0, 80 / 160, 240), with an EXIF block saying {@code orientation}. */
+    private Path quadrantJpeg(int orientation) throws IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(32, 16, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 32; x++) {
+                int v = (y < 8 ? 0 : 160) + (x < 16 ? 0 : 80);
+                img.setRGB(x, y, v << 16 | v << 8 | v);
+            }
+        }
+        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "jpeg", jpeg);
+        byte[] plain = jpeg.toByteArray();
+        byte o = (byte) orientation;
+        byte[] app1 = orientation % 2 == 0 // big-endian TIFF for even orientations, little-endian for odd ones
+                ? new byte[]{(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 0x2A, 0, 0, 0, 8,
+                    0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0} // one entry: 0x0112, SHORT; no next IFD
+                : new byte[]{(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 0x2A, 0, 8, 0, 0, 0,
+                    1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, o, 0, 0, 0, 0, 0, 0, 0};
+        Path f = dir.resolve("exif" + orientation + ".jpg");
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        file.write(plain, 0, 2); // SOI, then the EXIF block
+        file.write(app1);
+        file.write(plain, 2, plain.length - 2);
+        Files.write(f, file.toByteArray());
+        return f;
+    }
+
+    @Test
+    void exifOrientationIsAppliedAsViewersDo() throws IOException {
+        // the quadrants' levels at the output's top-left, top-right, bottom-left, bottom-right, per orientation
+        int[][] want = {{0, 80, 160, 240}, {80, 0, 240, 160}, {240, 160, 80, 0}, {160, 240, 0, 80},
+            {0, 160, 80, 240}, {160, 0, 240, 80}, {240, 80, 160, 0}, {80, 240, 0, 160}};
+        for (int o = 1; o <= 8; o++) {
+            ImageCodec.Planes p = ImageCodec.read(quadrantJpeg(o), 1);
+            int h = p.height(), w = p.width();
+            assertEquals(o >= 5 ? 32 : 16, h, "orientation " + o);
+            assertEquals(o >= 5 ? 16 : 32, w, "orientation " + o);
+            int[] at = {(h / 4) * w + w / 4, (h / 4) * w + 3 * w / 4, (3 * h / 4) * w + w / 4, (3 * h / 4) * w + 3 * w / 4};
+            for (int q = 0; q < 4; q++) {
+                assertEquals(want[o - 1][q], p.data()[at[q]], 6f, "orientation " + o + ", quadrant " + q);
+            }
+        }
+    }
+
     @Test
     void hiddenFilesAreLeftOutAndCountedAndUnsupportedFormatsNamed() throws IOException {
         Path folder = dir.resolve("trainB");
