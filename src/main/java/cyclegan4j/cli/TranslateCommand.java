@@ -109,7 +109,7 @@ final class TranslateCommand {
                 Path f = files.get(i);
                 Loaded in = TranslatePipeline.get(ahead.set(i, null));
                 if (in.failure() != null) {
-                    outcomes.failed(i, f, in.failure(), 0);
+                    outcomes.failed(i, f, in.failure(), in.side());
                 } else {
                     ImageCodec.Planes img = in.img();
                     float[] result = null;
@@ -147,23 +147,51 @@ final class TranslateCommand {
     }
 
     /** A decoded and fitted image, or why there is none. */
-    private record Loaded(ImageCodec.Planes img, String failure) {
+    /** A decoded and fitted image, or why there is none (with the longer side of one too large for memory, else 0). */
+    private record Loaded(ImageCodec.Planes img, String failure, int side) {
+        Loaded(ImageCodec.Planes img) {
+            this(img, null, 0);
+        }
     }
 
-    /** Reads and shrinks one image (on a worker thread); a file that cannot be is a failure, not an exception. */
+    /**
+     * Reads and shrinks one image (on a worker thread); a file that cannot be is a failure, not an
+     * exception. With --max-size, an image too large to decode whole is decoded with every n-th row
+     * and column (n at least 2, and at most what keeps it twice --max-size), then shrunk as the others.
+     */
     private static Loaded load(Path f, int channels, int maxSize) {
         ImageCodec.Planes decoded;
         try {
             decoded = ImageCodec.read(f, channels);
         } catch (IOException e) {
-            return new Loaded(null, e.getMessage());
-        } catch (OutOfMemoryError e) { // shrinking after it would not help
-            return new Loaded(null, "out of memory while decoding it");
+            return new Loaded(null, e.getMessage(), 0);
+        } catch (OutOfMemoryError e) {
+            int[] wh = headerSize(f);
+            int longer = Math.max(wh[0], wh[1]);
+            String size = longer > 0 ? wh[0] + "x" + wh[1] + ": " : "";
+            if (maxSize == 0 || maxSize >= longer) { // the hint names a --max-size that takes the path below
+                return new Loaded(null, size + "out of memory while decoding it", longer);
+            }
+            int step = Math.max(2, longer / (2 * maxSize));
+            try {
+                decoded = ImageCodec.read(f, channels, step);
+            } catch (IOException | OutOfMemoryError again) {
+                return new Loaded(null, size + "out of memory while decoding it, even 1 in " + step + " rows and columns", 0);
+            }
         }
         try {
-            return new Loaded(fitWithin(decoded, maxSize), null);
+            return new Loaded(fitWithin(decoded, maxSize));
         } catch (OutOfMemoryError e) { // a smaller --max-size needs no more memory than this
-            return new Loaded(null, String.format(Locale.ROOT, "%dx%d: out of memory while shrinking it", decoded.width(), decoded.height()));
+            return new Loaded(null, String.format(Locale.ROOT, "%dx%d: out of memory while shrinking it", decoded.width(), decoded.height()), 0);
+        }
+    }
+
+    /** The image's declared width and height, or zeros when even its header cannot be read. */
+    private static int[] headerSize(Path f) {
+        try {
+            return ImageCodec.size(f);
+        } catch (IOException | RuntimeException e) {
+            return new int[2];
         }
     }
 

@@ -47,9 +47,17 @@ public final class ImageCodec {
      * values 0..255 in a float array of length {@code channels * height * width}.
      */
     public static Planes read(Path file, int channels) throws IOException {
+        return read(file, channels, 1);
+    }
+
+    /**
+     * {@link #read(Path, int)} keeping every {@code step}-th row and column only (ImageIO's source
+     * subsampling): an image too large to decode whole can still be decoded small, then resampled.
+     */
+    public static Planes read(Path file, int channels, int step) throws IOException {
         BufferedImage img;
         try {
-            img = ImageIO.read(file.toFile());
+            img = step == 1 ? ImageIO.read(file.toFile()) : readSubsampled(file, step);
         } catch (IIOException e) {
             throw new IOException(describe(e), e);
         } catch (RuntimeException e) {
@@ -61,6 +69,41 @@ public final class ImageCodec {
             throw new IOException(format != null ? format + " is not supported: convert it to PNG or JPEG" : "not a readable image");
         }
         return ExifOrientation.apply(toPlanes(img, channels), ExifOrientation.of(file));
+    }
+
+    private static BufferedImage readSubsampled(Path file, int step) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+                param.setSourceSubsampling(step, step, 0, 0);
+                return reader.read(0, param);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** The width and height an image file declares in its header (nothing is decoded). */
+    public static int[] size(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new IOException("not a readable image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new int[]{reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     /** Converts a decoded image into 8-bit RGB (channels = 3) or luma (channels = 1) planes. */

@@ -98,6 +98,23 @@ class ImageCodecTest {
     }
 
     @Test
+    void subsampledReadKeepsEveryStepthRowAndColumn() throws IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(7, 5, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 5; y++) {
+            for (int x = 0; x < 7; x++) {
+                img.getRaster().setSample(x, y, 0, 10 * y + x);
+            }
+        }
+        Path f = dir.resolve("grid.png");
+        TestImages.write(img, "png", f);
+        assertArrayEquals(new int[]{7, 5}, ImageCodec.size(f));
+        ImageCodec.Planes p = ImageCodec.read(f, 1, 2);
+        assertEquals(4, p.width());
+        assertEquals(3, p.height());
+        assertArrayEquals(new float[]{0, 2, 4, 6, 20, 22, 24, 26, 40, 42, 44, 46}, p.data());
+    }
+
+    @Test
     void exifOrientationIsAppliedAsViewersDo() throws IOException {
         // the quadrants' levels at the output's top-left, top-right, bottom-left, bottom-right, per orientation
         int[][] want = {{0, 80, 160, 240}, {80, 0, 240, 160}, {240, 160, 80, 0}, {160, 240, 0, 80},
