@@ -72,6 +72,28 @@ public final class ImageCodec {
     }
 
     private static BufferedImage readSubsampled(Path file, int step) throws IOException {
+        return withReader(file, reader -> {
+            javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+            param.setSourceSubsampling(step, step, 0, 0);
+            return reader.read(0, param);
+        });
+    }
+
+    /** The width and height an image file declares in its header (nothing is decoded). */
+    public static int[] size(Path file) throws IOException {
+        int[] wh = withReader(file, reader -> new int[]{reader.getWidth(0), reader.getHeight(0)});
+        if (wh == null) {
+            throw new IOException("not a readable image");
+        }
+        return wh;
+    }
+
+    private interface ReaderTask<T> {
+        T run(ImageReader reader) throws IOException;
+    }
+
+    /** {@code task} on the file's first ImageIO reader, its input set; null when no reader recognises the file. */
+    private static <T> T withReader(Path file, ReaderTask<T> task) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
@@ -80,26 +102,7 @@ public final class ImageCodec {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
-                param.setSourceSubsampling(step, step, 0, 0);
-                return reader.read(0, param);
-            } finally {
-                reader.dispose();
-            }
-        }
-    }
-
-    /** The width and height an image file declares in its header (nothing is decoded). */
-    public static int[] size(Path file) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
-                throw new IOException("not a readable image");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                return new int[]{reader.getWidth(0), reader.getHeight(0)};
+                return task.run(reader);
             } finally {
                 reader.dispose();
             }
