@@ -172,7 +172,9 @@ extern "C" __global__ void __launch_bounds__(1024) instance_norm_backward(float*
 // ---- the same two kernels with the plane held in registers -------------------------------------
 //
 // For planes of at most CG_NORM_REG_FLOAT4 * blockDim float4 (16,384 floats with 1024 threads: the
-// generator's 128x128 and 64x64 planes, the discriminator's), hw a multiple of 4 and aligned: each
+// generator's 128x128 and 64x64 planes, the discriminator's) with hw a multiple of 4. The planes are
+// then 16-byte aligned without a check, since every buffer is a whole DevicePool block, its own
+// cuMemAlloc allocation (256-byte aligned). Each
 // thread loads its CG_NORM_REG_FLOAT4 float4 once (indices threadIdx.x + j * blockDim.x, the last
 // ones past the plane left out) and keeps them. The forward pass then reads the plane once instead
 // of three times and the backward pass reads x and dy once instead of twice, with the same sums,
