@@ -91,7 +91,8 @@ final class TrainCommand {
                 c.has("init-from") ? c.existingFile("init-from") : null,
                 c.integer("pool-size", saved.integer("pool_size", 50)), c.integer("workers", 2));
         if (!Files.isDirectory(dataroot)) { // after the options' own checks, so that those are reported first
-            throw new UsageException("--dataroot: no such folder " + dataroot);
+            throw new UsageException("--dataroot: no such folder " + dataroot + (c.has("dataroot") ? ""
+                    : " (the checkpoint's; if the data moved, pass --dataroot with its new place)"));
         }
         return options;
     }

@@ -243,7 +243,7 @@ final class TranslateCommand {
             throw new UsageException("--output is the --input folder: the translations would mix with (or replace) the images;"
                     + " write them to another folder");
         }
-        List<Path> all = ImageFolder.files(input).stream()
+        List<Path> all = ImageFolder.files(input, w -> log.println("warning: " + w)).stream()
                 .filter(f -> !out.startsWith(in) || !f.toAbsolutePath().normalize().startsWith(out)).toList();
         List<Path> images = all.stream().filter(f -> !ImageFolder.hidden(input, f)).filter(ImageCodec::hasImageExtension).toList();
         if (images.size() < all.size()) {

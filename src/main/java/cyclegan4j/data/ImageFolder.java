@@ -2,14 +2,18 @@ package cyclegan4j.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The image files of one domain folder (e.g. {@code trainA/}): scanned recursively (following
@@ -50,7 +54,7 @@ public final class ImageFolder {
         if (!Files.isDirectory(dir)) {
             throw new DataException("image folder " + dir + " is not a directory");
         }
-        List<Path> all = files(dir);
+        List<Path> all = files(dir, warn);
         List<Path> candidates = all.stream().filter(f -> !hidden(dir, f)).toList();
         int hidden = all.size() - candidates.size();
         List<Path> images = new ArrayList<>();
@@ -82,16 +86,45 @@ public final class ImageFolder {
     }
 
     /**
-     * Every regular file under {@code dir}, following symbolic links, sorted by path.
+     * Every regular file under {@code dir}, following symbolic links, sorted by path. A link that
+     * leads back into a folder above it (a loop) is left out, and {@code warn} is told.
      *
-     * @throws DataException when the folder cannot be listed (a symbolic link loop, no permission)
+     * @throws DataException when the folder cannot be listed (no permission)
      */
-    public static List<Path> files(Path dir) {
-        try (Stream<Path> s = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
-            return s.filter(Files::isRegularFile).sorted().toList();
+    public static List<Path> files(Path dir, Consumer<String> warn) {
+        List<Path> out = new ArrayList<>();
+        List<Path> loops = new ArrayList<>();
+        try {
+            Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
+                        out.add(f);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                    if (e instanceof FileSystemLoopException) {
+                        loops.add(f);
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (!Files.exists(f)) { // a broken symbolic link: nothing to read
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+            });
         } catch (IOException | UncheckedIOException e) {
             throw new DataException("cannot list image folder " + dir + ": " + e.getMessage(), e);
         }
+        if (!loops.isEmpty() && warn != null) {
+            warn.accept(dir + ": left out " + loops.size() + " symbolic link loop" + (loops.size() == 1 ? "" : "s") + ": "
+                    + String.join(", ", loops.stream().map(l -> dir.relativize(l).toString()).toList()));
+        }
+        Collections.sort(out);
+        return out;
     }
 
     /** Whether {@code file}, or a folder on its way from {@code dir}, is hidden: a name starting with '.', or __MACOSX. */

@@ -88,6 +88,14 @@ class TrainCliTest {
         assertEquals(2, none.code(), none.toString());
         assertTrue(none.err().contains("--resume: no checkpoint at "), none.toString());
         assertFalse(Files.exists(out.resolve("nothing")), "a run that cannot start leaves no folders");
+        Files.move(data, tmp.resolve("moved"));
+        CliHarness.Result moved = CliHarness.run("train", "--name", "t", "--out", out.toString(), "--resume", "--device", "cpu");
+        assertEquals(2, moved.code(), moved.toString());
+        assertTrue(moved.err().contains("(the checkpoint's; if the data moved, pass --dataroot with its new place)"), moved.toString());
+        CliHarness.Result found = CliHarness.run("train", "--name", "t", "--out", out.toString(), "--resume", "--device", "cpu",
+                "--dataroot", tmp.resolve("moved").toString(), "--max-steps", "3", "--sample-every", "0", "--workers", "1");
+        assertEquals(0, found.code(), found.toString());
+        assertTrue(found.out().contains("resuming with changed options: dataroot="), found.toString());
     }
 
     @Test

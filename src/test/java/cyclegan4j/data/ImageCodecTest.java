@@ -140,12 +140,14 @@ class ImageCodecTest {
         TestImages.write(TestImages.rgb(), "png", folder.resolve("__MACOSX/b.png"));
         Files.write(folder.resolve("w.webp"), "RIFF\u0000\u0001\u0000\u0000WEBPVP8 ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         Files.write(folder.resolve("p.HEIC"), "\u0000\u0000\u0000\u0018ftypheic\u0000\u0000".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.createSymbolicLink(folder.resolve("sub"), folder); // a loop: left out with a warning, the rest is read
         List<String> warnings = new ArrayList<>();
         ImageFolder f = ImageFolder.scan(folder, warnings::add);
         assertEquals(List.of(folder.resolve("a.png")), f.files());
-        assertTrue(warnings.get(0).contains("skipped 3 hidden files"), warnings.toString());
-        assertTrue(warnings.get(1).contains("p.HEIC (HEIC/HEIF is not supported: convert it to PNG or JPEG)")
-                && warnings.get(1).contains("w.webp (WebP is not supported"), warnings.toString());
+        assertTrue(warnings.get(0).contains("left out 1 symbolic link loop: sub"), warnings.toString());
+        assertTrue(warnings.get(1).contains("skipped 3 hidden files"), warnings.toString());
+        assertTrue(warnings.get(2).contains("p.HEIC (HEIC/HEIF is not supported: convert it to PNG or JPEG)")
+                && warnings.get(2).contains("w.webp (WebP is not supported"), warnings.toString());
         IOException e = assertThrows(IOException.class, () -> ImageCodec.read(folder.resolve("w.webp"), 3));
         assertTrue(e.getMessage().contains("WebP is not supported"), e.getMessage());
     }
