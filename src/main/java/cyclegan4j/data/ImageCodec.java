@@ -232,8 +232,11 @@ public final class ImageCodec {
     /** What the scan learns about a file. */
     enum Probe { IMAGE, NOT_IMAGE, CORRUPT }
 
-    /** The result of {@link #probe}: the verdict and, for a corrupt file, the reason. */
-    record ProbeResult(Probe kind, String reason) {
+    /** The result of {@link #probe}: the verdict, for a corrupt file the reason, for an image its declared size. */
+    record ProbeResult(Probe kind, String reason, int width, int height) {
+        ProbeResult(Probe kind, String reason) {
+            this(kind, reason, 0, 0);
+        }
     }
 
     private static final String[] IMAGE_EXTENSIONS = {
@@ -285,6 +288,7 @@ public final class ImageCodec {
      */
     static ProbeResult probe(Path file) {
         String format;
+        int w, h;
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
                 return new ProbeResult(Probe.CORRUPT, "cannot open");
@@ -303,8 +307,8 @@ public final class ImageCodec {
             try {
                 format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
                 reader.setInput(in, true, true);
-                int w = reader.getWidth(0);
-                int h = reader.getHeight(0);
+                w = reader.getWidth(0);
+                h = reader.getHeight(0);
                 if (w <= 0 || h <= 0) {
                     return new ProbeResult(Probe.CORRUPT, "size " + w + "x" + h);
                 }
@@ -333,7 +337,7 @@ public final class ImageCodec {
         } catch (IOException e) {
             return new ProbeResult(Probe.CORRUPT, describe(e));
         }
-        return new ProbeResult(Probe.IMAGE, null);
+        return new ProbeResult(Probe.IMAGE, null, w, h);
     }
 
     private static final byte[] PNG_IEND = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};

@@ -28,12 +28,14 @@ public final class ImageFolder {
 
     private final Path dir;
     private final List<Path> files;
+    private final List<Integer> shorterSides; // of each file, as its header declares it
     private final int skippedNonImages;
     private final List<String> corrupt;
 
-    private ImageFolder(Path dir, List<Path> files, int skippedNonImages, List<String> corrupt) {
+    private ImageFolder(Path dir, List<Path> files, List<Integer> shorterSides, int skippedNonImages, List<String> corrupt) {
         this.dir = dir;
         this.files = Collections.unmodifiableList(files);
+        this.shorterSides = Collections.unmodifiableList(shorterSides);
         this.skippedNonImages = skippedNonImages;
         this.corrupt = Collections.unmodifiableList(corrupt);
     }
@@ -58,12 +60,16 @@ public final class ImageFolder {
         List<Path> candidates = all.stream().filter(f -> !hidden(dir, f)).toList();
         int hidden = all.size() - candidates.size();
         List<Path> images = new ArrayList<>();
+        List<Integer> sides = new ArrayList<>();
         List<String> corrupt = new ArrayList<>();
         int nonImages = 0;
         for (Path f : candidates) {
             ImageCodec.ProbeResult r = ImageCodec.probe(f);
             switch (r.kind()) {
-                case IMAGE -> images.add(f);
+                case IMAGE -> {
+                    images.add(f);
+                    sides.add(Math.min(r.width(), r.height()));
+                }
                 case NOT_IMAGE -> nonImages++;
                 case CORRUPT -> corrupt.add(dir.relativize(f) + " (" + r.reason() + ")");
             }
@@ -82,7 +88,37 @@ public final class ImageFolder {
             throw new DataException("image folder " + dir + " contains no readable images"
                     + (all.isEmpty() ? " (it is empty)" : " (" + all.size() + " files, none usable)"));
         }
-        return new ImageFolder(dir, images, nonImages, corrupt);
+        return new ImageFolder(dir, images, sides, nonImages, corrupt);
+    }
+
+    /**
+     * This folder without the images whose header declares a side shorter than {@code side} (for
+     * crops taken at the images' own size), told to {@code warn} in one line.
+     *
+     * @throws DataException when no image is left
+     */
+    public ImageFolder atLeast(int side, String why, Consumer<String> warn) {
+        List<Path> kept = new ArrayList<>();
+        List<Integer> keptSides = new ArrayList<>();
+        List<String> small = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            if (shorterSides.get(i) >= side) {
+                kept.add(files.get(i));
+                keptSides.add(shorterSides.get(i));
+            } else {
+                small.add(dir.relativize(files.get(i)).toString());
+            }
+        }
+        if (kept.isEmpty()) {
+            throw new DataException("image folder " + dir + ": no image is " + side + "x" + side + " or larger " + why
+                    + " (" + small.size() + " smaller)");
+        }
+        if (!small.isEmpty() && warn != null) {
+            warn.accept(dir + ": skipped " + small.size() + " image" + (small.size() == 1 ? "" : "s") + " smaller than the "
+                    + side + "x" + side + " crop " + why + ": " + String.join(", ", small.subList(0, Math.min(5, small.size())))
+                    + (small.size() > 5 ? ", ..." : ""));
+        }
+        return new ImageFolder(dir, kept, keptSides, skippedNonImages, corrupt);
     }
 
     /**

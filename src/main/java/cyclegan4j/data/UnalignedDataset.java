@@ -59,6 +59,10 @@ public final class UnalignedDataset {
         Consumer<String> w = warn == null ? s -> { } : warn;
         ImageFolder fa = ImageFolder.scan(root.resolve(phase + "A"), w);
         ImageFolder fb = ImageFolder.scan(root.resolve(phase + "B"), w);
+        if (options.preprocess() == DataOptions.Preprocess.CROP) { // crops at the images' own size: known from their headers
+            fa = fa.atLeast(options.cropSize(), "(--preprocess crop)", w);
+            fb = fb.atLeast(options.cropSize(), "(--preprocess crop)", w);
+        }
         return new UnalignedDataset(fa, fb, options, seed, warn);
     }
 

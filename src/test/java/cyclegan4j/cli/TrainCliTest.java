@@ -278,8 +278,8 @@ class TrainCliTest {
         CliHarness.Result small = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("runs3"), "--max-steps", "1",
                 "--preprocess", "crop"));
         assertEquals(1, small.code(), small.toString());
-        assertTrue(small.err().contains("16x16 is smaller than the 32x32 crop (--preprocess crop)")
-                && small.err().contains("32x32 or larger"), small.toString());
+        assertTrue(small.err().contains("no image is 32x32 or larger (--preprocess crop) (2 smaller)"), small.toString());
+        assertFalse(Files.exists(tmp.resolve("runs3/t")), "found before the run starts: " + small);
     }
 
     @Test
