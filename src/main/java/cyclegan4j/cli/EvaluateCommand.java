@@ -249,8 +249,10 @@ final class EvaluateCommand {
             Result r = results.get(i);
             sb.append(String.format(Locale.ROOT,
                     "    {\"direction\": \"%s\", \"images\": %d, \"l1\": %.8f, \"l1_identity\": %.8f, \"psnr_db\": %.6f, "
-                            + "\"psnr_identity_db\": %.6f, \"beats_identity\": \"%s\"}%s%n",
-                    r.direction(), r.images(), r.l1(), r.l1Identity(), r.psnr(), r.psnrIdentity(), r.beatsIdentity(),
+                            + "\"psnr_identity_db\": %.6f, \"beats_identity\": %b, \"beats_identity_l1\": %b, "
+                            + "\"beats_identity_psnr\": %b}%s%n", // JSON booleans (the CSV's column says which metric)
+                    r.direction(), r.images(), r.l1(), r.l1Identity(), r.psnr(), r.psnrIdentity(),
+                    r.l1() < r.l1Identity() && r.psnr() > r.psnrIdentity(), r.l1() < r.l1Identity(), r.psnr() > r.psnrIdentity(),
                     i + 1 < results.size() ? "," : ""));
         }
         return sb.append("  ]\n}\n").toString();

@@ -86,10 +86,11 @@ final class TrainCommand {
                 c.integer("load-size", saved.integer("load_size", (int) (crop * 1.12))), crop,
                 c.choice("preprocess", saved.string("preprocess", "resize_and_crop"), Preprocess::parse),
                 !c.has("no-flip") && saved.bool("flip", true),
-                c.string("device", "auto"), c.longValue("seed", saved.longValue("seed", 0)), c.integer("sample-every", 100),
-                c.integer("checkpoint-every", 0), c.real("autosave-minutes", 10f), c.longValue("max-steps", 0), c.has("resume"),
+                c.string("device", "auto"), c.longValue("seed", saved.longValue("seed", 0)),
+                c.integer("sample-every", saved.integer("sample_every", 100)), c.integer("checkpoint-every", saved.integer("checkpoint_every", 0)),
+                c.real("autosave-minutes", saved.real("autosave_minutes", 10f)), c.longValue("max-steps", 0), c.has("resume"),
                 c.has("init-from") ? c.existingFile("init-from") : null,
-                c.integer("pool-size", saved.integer("pool_size", 50)), c.integer("workers", 2));
+                c.integer("pool-size", saved.integer("pool_size", 50)), c.integer("workers", saved.integer("workers", 2)));
         if (!Files.isDirectory(dataroot)) { // after the options' own checks, so that those are reported first
             throw new UsageException("--dataroot: no such folder " + dataroot + (c.has("dataroot") ? ""
                     : " (the checkpoint's; if the data moved, pass --dataroot with its new place)"));

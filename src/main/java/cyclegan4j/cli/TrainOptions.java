@@ -62,7 +62,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
 
     Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("dataroot", dataroot.toString());
+        m.put("dataroot", dataroot.toAbsolutePath().normalize().toString()); // --resume works from any folder
         m.put("name", name);
         m.put("epochs", Integer.toString(epochs));
         m.put("decay_epoch", Integer.toString(decayEpoch));
@@ -84,6 +84,10 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         m.put("flip", Boolean.toString(flip));
         m.put("seed", Long.toString(seed));
         m.put("pool_size", Integer.toString(poolSize));
+        m.put("sample_every", Integer.toString(sampleEvery)); // how the run is watched, also kept by --resume
+        m.put("checkpoint_every", Integer.toString(checkpointEvery));
+        m.put("autosave_minutes", Float.toString(autosaveMinutes));
+        m.put("workers", Integer.toString(workers));
         if (initFrom != null) {
             m.put("init_from", initFrom.toString());
         }

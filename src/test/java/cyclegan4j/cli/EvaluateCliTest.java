@@ -113,6 +113,8 @@ class EvaluateCliTest {
         assertEquals(expected[1][0], Double.parseDouble(m.group(1)), 1e-6);
         assertEquals(expected[1][1], Double.parseDouble(m.group(2)), 1e-7);
         assertTrue(text.contains("\"checkpoint\": \"" + checkpoint.toString().replace("\\", "\\\\") + "\""), text);
+        assertTrue(text.matches("(?s).*\"beats_identity\": (true|false), \"beats_identity_l1\": (true|false), "
+                + "\"beats_identity_psnr\": (true|false)}.*"), "JSON booleans: " + text);
     }
 
     @Test

@@ -74,7 +74,10 @@ class TrainCliTest {
     void resumeRefusesANewImageOrderWithinAnEpochAndReportsScheduleChanges() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 4);
         Path out = tmp.resolve("runs");
-        assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, out, "--max-steps", "1")).code());
+        assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, out, "--max-steps", "1", "--sample-every", "7")).code());
+        java.util.Map<String, String> saved = Checkpoint.load(out.resolve("t/checkpoints/latest.safetensors")).metadata();
+        assertEquals(data.toAbsolutePath().toString(), saved.get("option.dataroot"), "absolute: --resume works from any folder");
+        assertEquals("7", saved.get("option.sample_every"), "how the run is watched is kept too");
         CliHarness.Result batch = CliHarness.run(CliHarness.tinyTrain(data, out, "--resume", "--max-steps", "2", "--batch-size", "2",
                 "--seed", "7", "--ngf", "16"));
         assertEquals(2, batch.code(), batch.toString());
