@@ -53,10 +53,17 @@ final class EvaluateCommand {
 
     /** The scores of one direction, each the mean over the images. */
     record Result(String direction, int images, double l1, double l1Identity, double psnr, double psnrIdentity) {
+        boolean l1Better() {
+            return l1 < l1Identity;
+        }
+
+        boolean psnrBetter() {
+            return psnr > psnrIdentity;
+        }
+
         /** "yes" when both metrics beat the baseline, "no" when neither does, else the one that does. */
         String beatsIdentity() {
-            boolean l1Better = l1 < l1Identity, psnrBetter = psnr > psnrIdentity;
-            return l1Better && psnrBetter ? "yes" : l1Better ? "L1 only" : psnrBetter ? "PSNR only" : "no";
+            return l1Better() && psnrBetter() ? "yes" : l1Better() ? "L1 only" : psnrBetter() ? "PSNR only" : "no";
         }
     }
 
@@ -252,7 +259,7 @@ final class EvaluateCommand {
                             + "\"psnr_identity_db\": %.6f, \"beats_identity\": %b, \"beats_identity_l1\": %b, "
                             + "\"beats_identity_psnr\": %b}%s%n", // JSON booleans (the CSV's column says which metric)
                     r.direction(), r.images(), r.l1(), r.l1Identity(), r.psnr(), r.psnrIdentity(),
-                    r.l1() < r.l1Identity() && r.psnr() > r.psnrIdentity(), r.l1() < r.l1Identity(), r.psnr() > r.psnrIdentity(),
+                    r.l1Better() && r.psnrBetter(), r.l1Better(), r.psnrBetter(),
                     i + 1 < results.size() ? "," : ""));
         }
         return sb.append("  ]\n}\n").toString();
