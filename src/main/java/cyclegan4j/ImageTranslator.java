@@ -95,7 +95,9 @@ public final class ImageTranslator implements AutoCloseable {
 
     /**
      * Loads the {@code direction} generator of a checkpoint file on {@code device}: "auto" (the GPU
-     * when CUDA works, else the CPU), "cpu", "cuda" or "cuda:N".
+     * when CUDA works, else the CPU), "cpu", "cuda" or "cuda:N". The file is a cyclegan4j checkpoint
+     * or export, or a PyTorch state_dict ({@code .pth}); one that holds a single generator alone
+     * (e.g. the paper's authors' {@code horse2zebra.pth}) is used whatever the direction.
      *
      * @throws IOException when the file cannot be read or holds no such generator
      * @throws IllegalArgumentException for a device that is none of those forms
@@ -130,10 +132,11 @@ public final class ImageTranslator implements AutoCloseable {
      * one read file), shaped like the checkpoint's: channels, width and residual blocks read off its tensors.
      */
     public static ImageTranslator load(Checkpoint ck, Direction direction, Backend backend) throws CheckpointFormatException {
-        String prefix = direction.generator() + ".";
+        String prefix = ck.isOneNetwork() ? "" : direction.generator() + ".";
         if (!ck.hasTensor(prefix + "model.1.weight")) {
             String other = direction == Direction.A_TO_B ? Direction.B_TO_A.generator() : Direction.A_TO_B.generator();
-            throw new CheckpointFormatException(ck.source() + (ck.hasTensor(other + ".model.1.weight")
+            throw new CheckpointFormatException(ck.source() + (prefix.isEmpty() ? ": holds one network alone, and not a generator"
+                    + " (no model.1.weight: a discriminator?)" : ck.hasTensor(other + ".model.1.weight")
                     ? ": holds only the " + other + " generator (exported with one --direction), not " + direction.generator()
                     : ": not a CycleGAN checkpoint (no tensor " + prefix + "model.1.weight)"));
         }

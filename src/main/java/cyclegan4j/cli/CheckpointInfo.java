@@ -6,6 +6,7 @@ import cyclegan4j.cyclegan.TrainingCheckpoint;
 import cyclegan4j.io.Checkpoint;
 import cyclegan4j.io.Checkpoints;
 import cyclegan4j.io.TensorData;
+import cyclegan4j.io.TorchFile;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,22 +31,16 @@ final class CheckpointInfo {
                     + ", iteration " + (ck.getInt(Checkpoints.ITERATION) + 1) + " (counted from 1, as in loss.csv)";
             out.println("position:  after step " + ck.getString(TrainingCheckpoint.STEP) + next);
         }
+        if (ck.isOneNetwork()) {
+            printNetwork(ck, "", "network:", ck.tensors(), out);
+        }
         for (String prefix : TrainingCheckpoint.PREFIXES) {
             String name = prefix.substring(0, prefix.length() - 1);
             Map<String, TensorData> network = ck.tensorsWithPrefix(prefix);
             if (network.isEmpty()) {
                 continue;
             }
-            long parameters = network.values().stream().mapToLong(t -> TensorData.elementCount(t.shape())).sum();
-            if (prefix.startsWith("G")) {
-                GeneratorResNet.Stored g = GeneratorResNet.stored(ck, prefix);
-                out.printf(Locale.ROOT, "%-10s %d channel(s), %d residual blocks, ngf %d, %s upsampling; %,d parameters%n", name + ":",
-                        g.channels(), g.residualBlocks(), g.ngf(), g.upsampling().label(), parameters);
-            } else {
-                Discriminator.Stored d = Discriminator.stored(ck, prefix);
-                out.printf(Locale.ROOT, "%-10s %d channel(s), ndf %d, %s layout; %,d parameters%n", name + ":",
-                        d.channels(), d.ndf(), d.layout().label(), parameters);
-            }
+            printNetwork(ck, prefix, name + ":", network, out);
         }
         StringJoiner options = new StringJoiner(" ");
         ck.metadataWithPrefix(Checkpoints.OPTION_PREFIX).forEach((k, v) -> options.add(k + "=" + v));
@@ -54,7 +49,31 @@ final class CheckpointInfo {
         }
     }
 
+    /** One network's line; {@code prefix} "" is a {@link Checkpoint#isOneNetwork} file, a generator or a discriminator. */
+    private static void printNetwork(Checkpoint ck, String prefix, String label, Map<String, TensorData> network, PrintStream out)
+            throws IOException {
+        long parameters = network.values().stream().mapToLong(t -> TensorData.elementCount(t.shape())).sum();
+        // a network without a name is a generator when it has one's first 7x7 convolution
+        boolean generator = prefix.isEmpty() ? ck.hasTensor("model.1.weight") && ck.tensor("model.1.weight").shape().length == 4
+                && ck.tensor("model.1.weight").shape()[2] == 7 : prefix.startsWith("G");
+        if (generator) {
+            GeneratorResNet.Stored g = GeneratorResNet.stored(ck, prefix);
+            out.printf(Locale.ROOT, "%-10s %s%d channel(s), %d residual blocks, ngf %d, %s upsampling; %,d parameters%n", label,
+                    prefix.isEmpty() ? "a generator, " : "", g.channels(), g.residualBlocks(), g.ngf(), g.upsampling().label(), parameters);
+        } else {
+            Discriminator.Stored d = Discriminator.stored(ck, prefix);
+            out.printf(Locale.ROOT, "%-10s %s%d channel(s), ndf %d, %s layout; %,d parameters%n", label,
+                    prefix.isEmpty() ? "a discriminator, " : "", d.channels(), d.ndf(), d.layout().label(), parameters);
+        }
+    }
+
     private static String contents(Checkpoint ck) {
+        if (ck.isOneNetwork()) {
+            return "one network alone, without a name (a PyTorch state_dict): translate uses a generator for either --direction";
+        }
+        if (ck.hasMetadata(TorchFile.SOURCE_KEY)) {
+            return "a PyTorch file, read as it is (translate, evaluate and export read its G_AB. and G_BA. tensors)";
+        }
         if (TrainingCheckpoint.isTrainingState(ck)) {
             return "a training checkpoint: the four networks, their Adam moments and the image pools (train --resume continues it)";
         }

@@ -45,7 +45,7 @@ final class EvaluateCommand {
                         + "to [0, 1] (not rounded to 8 bits). Per image, L1 = mean absolute difference over all pixels and "
                         + "channels, PSNR = 10 log10(1 / MSE) dB (MSE floored at 1e-10, so at most 100 dB); both are then "
                         + "averaged over the images. Images are scored at their own size: no resize, crop or flip.")
-                .value("checkpoint", "FILE", "a checkpoint written by train (required)")
+                .value("checkpoint", "FILE", "a checkpoint written by train, an export, or a PyTorch file with both generators (required)")
                 .value("dataroot", "DIR", "dataset root with testA/ and testB/ (required)")
                 .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)")
                 .value("output", "FILE", "also write the results to FILE: CSV if it ends in .csv, JSON if in .json");
@@ -89,6 +89,11 @@ final class EvaluateCommand {
         Map<String, Path[]> pairs = pairs(root, w -> err.println("warning: " + w));
         Backend backend = Devices.select(c.string("device", "auto"), out);
         Checkpoint ck = Checkpoint.load(checkpoint, "G_");
+        if (ck.isOneNetwork()) {
+            throw new UsageException(checkpoint + " holds one generator alone (a PyTorch state_dict), and evaluate scores both"
+                    + " directions: pass a file with G_AB and G_BA (a checkpoint, an export, or"
+                    + " torch.save({'G_AB': G_AB.state_dict(), 'G_BA': G_BA.state_dict()}, f))");
+        }
         List<Result> results = new ArrayList<>();
         try (ImageTranslator ab = ImageTranslator.load(ck, Direction.A_TO_B, backend);
              ImageTranslator ba = ImageTranslator.load(ck, Direction.B_TO_A, backend)) {

@@ -3,6 +3,7 @@ package cyclegan4j.cli;
 import cyclegan4j.ImageTranslator;
 import cyclegan4j.ImageTranslator.Direction;
 import cyclegan4j.backend.cpu.CpuBackend;
+import cyclegan4j.cyclegan.GeneratorResNet;
 import cyclegan4j.cyclegan.TrainingCheckpoint;
 import cyclegan4j.io.AtomicFiles;
 import cyclegan4j.io.Checkpoint;
@@ -36,7 +37,7 @@ final class ExportCommand {
     static CommandLineSpec spec() {
         return new CommandLineSpec("export", "Write a checkpoint's generators alone (what translate and evaluate need),"
                 + " or one generator as an ONNX model.")
-                .value("checkpoint", "FILE", "a checkpoint written by train (required)")
+                .value("checkpoint", "FILE", "a checkpoint written by train, an export, or a PyTorch state_dict (.pth) (required)")
                 .value("output", "FILE", "the .safetensors file to write, or a .onnx file for one generator as an ONNX model"
                         + " (opset " + OnnxGraph.OPSET + ") (required; not the checkpoint itself)")
                 .value("direction", "DIR", "both, AtoB (G_AB only) or BtoA (G_BA only); an ONNX file holds one"
@@ -60,6 +61,9 @@ final class ExportCommand {
             throw new UsageException("--output is the checkpoint itself; write the export to another file");
         }
         Checkpoint from = Checkpoint.load(checkpoint, "G_");
+        if (from.isOneNetwork()) {
+            from = named(from, checkpoint, prefixes);
+        }
         if (output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
             if (prefixes.size() != 1) {
                 throw new UsageException("an ONNX file holds one generator: pass --direction AtoB or BtoA");
@@ -84,6 +88,24 @@ final class ExportCommand {
                 direction.equals("both") ? "G_AB and G_BA" : prefixes.get(0).substring(0, 4), to.tensors().size(),
                 Files.size(output) / 1e6, Files.size(checkpoint) / 1e6);
         return Main.OK;
+    }
+
+    /**
+     * A file that holds one generator alone (a PyTorch state_dict: its names have no "G_AB."),
+     * named as the generator --direction says, with the options its shape implies.
+     */
+    private static Checkpoint named(Checkpoint bare, Path checkpoint, List<String> prefixes) throws IOException {
+        if (prefixes.size() != 1) {
+            throw new UsageException(checkpoint + " holds one generator alone (a PyTorch state_dict): pass --direction AtoB or"
+                    + " BtoA to say which it is");
+        }
+        GeneratorResNet.Stored shape = GeneratorResNet.stored(bare, "");
+        Checkpoint named = bare.withPrefix(prefixes.get(0));
+        named.setString(Checkpoints.OPTION_PREFIX + "channels", Integer.toString(shape.channels()));
+        named.setString(Checkpoints.OPTION_PREFIX + "n_residual_blocks", Integer.toString(shape.residualBlocks()));
+        named.setString(Checkpoints.OPTION_PREFIX + "ngf", Integer.toString(shape.ngf()));
+        named.setString(Checkpoints.OPTION_PREFIX + "upsampling", shape.upsampling().label());
+        return named;
     }
 
     /** The metadata both kinds of export keep: the run's options, where in training, and the file (not the optimizer state). */

@@ -30,6 +30,11 @@ final class InitFrom {
      */
     static List<String> load(Path file, CycleGan gan) throws IOException {
         Checkpoint ck = Checkpoint.load(file);
+        if (ck.isOneNetwork()) {
+            throw new UsageException("--init-from " + file + ": holds one network alone (a PyTorch state_dict), without the name"
+                    + " that says which it is: name it first, e.g. cyclegan4j export --checkpoint " + file
+                    + " --direction AtoB --output G_AB.safetensors");
+        }
         CycleGanConfig cfg = gan.config();
         List<String> loaded = new ArrayList<>();
         for (int i = 0; i < TrainingCheckpoint.PREFIXES.length; i++) {

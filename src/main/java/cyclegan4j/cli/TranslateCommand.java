@@ -36,7 +36,8 @@ final class TranslateCommand {
 
     static CommandLineSpec spec() {
         return new CommandLineSpec("translate", "Translate images with a trained generator.")
-                .value("checkpoint", "FILE", "a checkpoint written by train (required)")
+                .value("checkpoint", "FILE", "a checkpoint written by train, an export, or a PyTorch state_dict (.pth: a"
+                        + " generator alone is used for either --direction) (required)")
                 .value("direction", "DIR", "AtoB (generator G_AB) or BtoA (G_BA) (default: AtoB)")
                 .value("input", "PATH", "an image file or a folder of images (required)")
                 .value("output", "PATH", "folder for the translated PNGs, or with one input image its PNG's file name (required)")

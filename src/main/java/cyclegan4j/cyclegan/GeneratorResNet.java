@@ -113,10 +113,25 @@ public final class GeneratorResNet extends Module {
      * blocks are "block", the authors' "conv_block", and after them comes an upsampling layer
      * without parameters or a transposed convolution).
      *
-     * @throws CheckpointFormatException when there is no generator under that prefix
+     * @throws CheckpointFormatException when there is no generator under that prefix, or one of
+     *     another kind (a discriminator; the authors' variants with batch norm or dropout), said so
      */
     public static Stored stored(Checkpoint ck, String prefix) throws CheckpointFormatException {
+        String where = (ck.source() == null ? "checkpoint" : ck.source().toString()) + (prefix.isEmpty() ? "" : " (" + prefix + ")");
         int[] first = ck.tensor(prefix + "model.1.weight").shape(); // [ngf][channels][7][7]
+        if (first.length != 4 || first[2] != 7 || first[3] != 7) {
+            throw new CheckpointFormatException(where + ": not a ResNet generator: its first convolution model.1.weight has shape "
+                    + java.util.Arrays.toString(first) + " where a generator's is [ngf, channels, 7, 7]"
+                    + (first.length == 4 && first[2] == 4 ? " (4x4: a discriminator's)" : ""));
+        }
+        if (ck.hasTensor(prefix + "model.2.weight") || ck.hasTensor(prefix + "model.2.running_mean")) {
+            throw new CheckpointFormatException(where + ": a generator with batch norm (model.2.weight / running_mean; the authors'"
+                    + " --norm batch): cyclegan4j's generators use instance norm without weights (--norm instance, CycleGAN's default)");
+        }
+        if (ck.hasTensor(prefix + "model.10.conv_block.6.weight")) {
+            throw new CheckpointFormatException(where + ": a generator with dropout in its residual blocks (the authors' use_dropout,"
+                    + " pix2pix's default), which cyclegan4j's generators do not have (their CycleGAN models use --no_dropout)");
+        }
         String blockName = ck.hasTensor(prefix + "model.10.conv_block.1.weight") ? "conv_block" : "block";
         int blocks = 0;
         while (ck.hasTensor(prefix + "model." + (10 + blocks) + "." + blockName + ".1.weight")) {

@@ -1,6 +1,8 @@
 package cyclegan4j.io;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,9 +39,12 @@ public final class Checkpoint {
         this.source = source;
     }
 
-    /** Reads a safetensors file (F32 tensors only). */
+    /**
+     * Reads a safetensors file (F32 tensors only), or a PyTorch state_dict ({@code .pth}: see
+     * {@link TorchFile}), told apart by their first bytes.
+     */
     public static Checkpoint load(Path file) throws IOException {
-        return SafeTensors.read(file);
+        return load(file, name -> true);
     }
 
     /** Reads the metadata and the tensors whose names start with {@code prefix} (e.g. "G_": the generators alone). */
@@ -47,9 +52,25 @@ public final class Checkpoint {
         return load(file, name -> name.startsWith(prefix));
     }
 
-    /** Reads the metadata and the tensors whose names {@code keep} accepts; the others are not read. */
+    /**
+     * Reads the metadata and the tensors whose names {@code keep} accepts; the others are not read.
+     * A PyTorch file that holds one network's state_dict (names without a network prefix, such as
+     * "model.1.weight") is read whole: which network it is, the caller says.
+     */
     public static Checkpoint load(Path file, Predicate<String> keep) throws IOException {
-        return SafeTensors.read(file, keep);
+        byte[] first = new byte[4];
+        try (InputStream in = Files.newInputStream(file)) {
+            in.readNBytes(first, 0, first.length);
+        }
+        return TorchFile.looksLike(first) ? TorchFile.read(file, keep) : SafeTensors.read(file, keep);
+    }
+
+    /**
+     * Whether this holds one network's parameters without a network prefix ("model.1.weight"), as a
+     * PyTorch {@code G_AB.state_dict()} saved alone does, rather than cyclegan4j's "G_AB.model.1.weight".
+     */
+    public boolean isOneNetwork() {
+        return tensors.keySet().stream().anyMatch(name -> name.startsWith("model."));
     }
 
     /** Writes this checkpoint atomically: an existing file is replaced only by a complete new one. */
@@ -83,6 +104,17 @@ public final class Checkpoint {
             throw new IllegalArgumentException("checkpoint already has a tensor '" + name + "'");
         }
         return this;
+    }
+
+    /**
+     * A copy with {@code prefix} before every tensor name, e.g. a {@link #isOneNetwork} file named as
+     * the network it is ("G_AB."); the tensors are shared, the metadata copied.
+     */
+    public Checkpoint withPrefix(String prefix) {
+        Checkpoint named = new Checkpoint(source);
+        tensors.forEach((name, t) -> named.put(prefix + name, t));
+        named.metadata.putAll(metadata);
+        return named;
     }
 
     public boolean hasTensor(String name) {

@@ -69,7 +69,8 @@ public final class Checkpoints {
         }
         if (!unexpected.isEmpty()) {
             throw new CheckpointFormatException(ck.describe() + ": checkpoint for another architecture: "
-                    + unexpected.size() + " tensor(s) under '" + prefix + "' that the model does not have, first '"
+                    + unexpected.size() + " tensor(s)" + (prefix.isEmpty() ? "" : " under '" + prefix + "'")
+                    + " that the model does not have, first '"
                     + unexpected.get(0) + "'");
         }
         int i = 0;

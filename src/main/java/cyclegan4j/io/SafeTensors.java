@@ -309,9 +309,11 @@ public final class SafeTensors {
             return "an ONNX model, not a safetensors file: cyclegan4j reads checkpoints and exports (.safetensors);"
                     + " ONNX files are for ONNX Runtime and other ONNX engines";
         }
-        if (startsWith(first8, 'P', 'K', 3, 4) || name.endsWith(".pth") || name.endsWith(".pt")) {
-            return "a PyTorch file (.pth: a zip or pickle), not a safetensors file: save the state_dict with"
-                    + " safetensors.torch.save_file, or convert the authors' generators with benchmarks/reference/convert_authors_generator.py";
+        if (startsWith(first8, 'P', 'K', 3, 4)) {
+            return "a zip archive (a PyTorch .pth?), not a safetensors file";
+        }
+        if (name.endsWith(".pth") || name.endsWith(".pt")) {
+            return "named as a PyTorch file, but it is neither a zip archive nor a pickle (damaged, or another format)";
         }
         if (startsWith(first8, 0x89, 'P', 'N', 'G') || startsWith(first8, 0xff, 0xd8, 0xff)) {
             return "an image, not a safetensors checkpoint";

@@ -147,7 +147,7 @@ class TranslateCliTest {
             CliHarness.Result r = CliHarness.run("translate", "--checkpoint", other.toString(), "--input", img.toString(),
                     "--output", tmp.resolve("o").toString(), "--device", "cpu");
             assertEquals(1, r.code(), r.toString());
-            String kind = other == onnx ? "an ONNX model, not a safetensors file" : other == pth ? "a PyTorch file (.pth"
+            String kind = other == onnx ? "an ONNX model, not a safetensors file" : other == pth ? "a damaged zip archive"
                     : "an image, not a safetensors checkpoint";
             assertTrue(r.err().contains(kind), r.toString());
         }

@@ -2,6 +2,9 @@ package cyclegan4j.cyclegan;
 
 import cyclegan4j.autograd.Autograd;
 import cyclegan4j.backend.cpu.CpuBackend;
+import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.CheckpointFormatException;
+import cyclegan4j.io.TensorData;
 import cyclegan4j.tensor.Scope;
 import cyclegan4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -12,9 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Parameter names and shapes match the state_dict of the PyTorch-GAN CycleGAN models
@@ -93,7 +99,7 @@ class ModelStructureTest {
             }
             IllegalArgumentException tooSmall = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> d.forward(Tensor.zeros(CPU, 1, 3, 20, 32)));
-            org.junit.jupiter.api.Assertions.assertTrue(tooSmall.getMessage().contains("patch70"), tooSmall.getMessage());
+            assertTrue(tooSmall.getMessage().contains("patch70"), tooSmall.getMessage());
         }
     }
 
@@ -135,7 +141,7 @@ class ModelStructureTest {
             }
             IllegalArgumentException tooSmall = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> d.forward(Tensor.zeros(CPU, 1, 3, 16, 16)));
-            org.junit.jupiter.api.Assertions.assertTrue(tooSmall.getMessage().contains("[1, 3, 16, 16]"), tooSmall.getMessage());
+            assertTrue(tooSmall.getMessage().contains("[1, 3, 16, 16]"), tooSmall.getMessage());
             for (int[] hw : new int[][]{{16, 32}, {32, 16}, {32, 32}, {48, 64}, {40, 40}}) {
                 Tensor x = Tensor.zeros(CPU, 2, 3, hw[0], hw[1]);
                 int[] o = Discriminator.outputShape(hw[0], hw[1]);
@@ -158,5 +164,27 @@ class ModelStructureTest {
             }
             assertEquals(List.of(), bad);
         }
+    }
+    /** Networks that are no cyclegan4j generator are named for what they are, not as a shape mismatch. */
+    @Test
+    void storedRefusesOtherKindsOfNetworkSayingWhich() {
+        BiFunction<String, int[], String> failure = (extra, firstShape) -> {
+            Checkpoint ck = new Checkpoint();
+            ck.put("G_AB.model.1.weight", new TensorData(firstShape, new float[(int) TensorData.elementCount(firstShape)]));
+            if (extra != null) {
+                ck.put("G_AB." + extra, new TensorData(new int[]{4}, new float[4]));
+            }
+            try {
+                GeneratorResNet.stored(ck, "G_AB.");
+                return null;
+            } catch (CheckpointFormatException e) {
+                return e.getMessage();
+            }
+        };
+        assertNull(failure.apply(null, new int[]{4, 3, 7, 7}));
+        assertTrue(failure.apply(null, new int[]{4, 3, 4, 4}).contains("4x4: a discriminator's"));
+        assertTrue(failure.apply("model.2.weight", new int[]{4, 3, 7, 7}).contains("batch norm"));
+        assertTrue(failure.apply("model.2.running_mean", new int[]{4, 3, 7, 7}).contains("batch norm"));
+        assertTrue(failure.apply("model.10.conv_block.6.weight", new int[]{4, 3, 7, 7}).contains("dropout"));
     }
 }

@@ -107,7 +107,7 @@ class SafeTensorsErrorTest {
             assertThrows(CheckpointFormatException.class, () -> SafeTensors.read(f), "garbage " + i);
             Files.delete(f);
         }
-        fails(write("PK\u0003\u0004 this is a zip file, not safetensors".getBytes(StandardCharsets.ISO_8859_1)), "a PyTorch file");
+        fails(write("PK\u0003\u0004 this is a zip file, not safetensors".getBytes(StandardCharsets.ISO_8859_1)), "a zip archive");
     }
 
     @Test

@@ -1,0 +1,445 @@
+package cyclegan4j.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Reads the state_dicts that PyTorch's {@code torch.save} writes ({@code .pth}, {@code .pt}): the
+ * zip format of PyTorch 1.6 and later and the older "legacy" format (a run of pickles followed by
+ * the raw storages), as the CycleGAN authors' released generators and PyTorch-GAN's
+ * {@code G_AB_N.pth} files are. Nothing in the file is executed ({@link Pickle} refuses every
+ * Python object but dicts, lists, tuples, numbers, strings and tensors).
+ *
+ * <p>What it gives: a {@link Checkpoint} of the file's floating-point tensors (float32, float64,
+ * float16 and bfloat16, all converted to float32), named by their dict keys joined with "." (a
+ * state_dict's own names; {@code {"G_AB": G_AB.state_dict(), ...}} gives cyclegan4j's
+ * {@code G_AB.model.1.weight}). Integer tensors ({@code num_batches_tracked}) and non-tensor
+ * values are left out, a {@code module.} component (DataParallel's) is dropped, and so are the
+ * running statistics an affine-free instance norm carried in PyTorch before 0.4 (the authors'
+ * released models have them; their test code deletes them the same way).
+ */
+public final class TorchFile {
+
+    /** Metadata key of a checkpoint read from a PyTorch file: the file's name. */
+    public static final String SOURCE_KEY = "pytorch_file";
+
+    private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
+    private static final int LEGACY_PROTOCOL = 1001;
+
+    private TorchFile() {
+    }
+
+    /** An element type of torch's storages, by the storage class's name. */
+    enum Dtype {
+        FLOAT("FloatStorage", 4), DOUBLE("DoubleStorage", 8), HALF("HalfStorage", 2), BFLOAT16("BFloat16Storage", 2),
+        LONG("LongStorage", 8), INT("IntStorage", 4), SHORT("ShortStorage", 2), CHAR("CharStorage", 1),
+        BYTE("ByteStorage", 1), BOOL("BoolStorage", 1);
+
+        final String storageClass;
+        final int size;
+
+        Dtype(String storageClass, int size) {
+            this.storageClass = storageClass;
+            this.size = size;
+        }
+
+        boolean isFloat() {
+            return this == FLOAT || this == DOUBLE || this == HALF || this == BFLOAT16;
+        }
+
+        static Dtype ofStorage(String name) {
+            for (Dtype d : values()) {
+                if (d.storageClass.equals(name)) {
+                    return d;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** A storage the pickle names: {@code numel} elements at {@code offset} elements into the stored {@code key}. */
+    record Storage(String key, Dtype dtype, long offset, long numel) {
+    }
+
+    /** A tensor the pickle rebuilds: a strided view of a storage (torch's _rebuild_tensor_v2 arguments). */
+    record TensorRef(Storage storage, long offset, int[] size, long[] stride) {
+    }
+
+    /** Whether {@code first} (a file's first bytes) starts as a file of torch.save does: a zip or a pickle. */
+    static boolean looksLike(byte[] first) {
+        return first.length >= 4 && (first[0] == 'P' && first[1] == 'K' && first[2] == 3 && first[3] == 4
+                || (first[0] & 0xff) == 0x80 && first[1] >= 2 && first[1] <= 5);
+    }
+
+    /**
+     * Reads {@code file}'s tensors whose names {@code keep} accepts; a file that holds one network's
+     * state_dict (every name starts with "model.", the networks' top module) is read whole, since
+     * which network it is (G_AB or G_BA) only the caller knows.
+     */
+    public static Checkpoint read(Path file, Predicate<String> keep) throws IOException {
+        byte[] first = new byte[4];
+        try (InputStream s = Files.newInputStream(file)) {
+            if (s.readNBytes(first, 0, 4) < 4 || !looksLike(first)) {
+                throw new CheckpointFormatException(file + ": not a PyTorch file (neither a zip archive nor a pickle)");
+            }
+        }
+        try {
+            return first[0] == 'P' ? readZip(file, keep) : readLegacy(file, keep);
+        } catch (java.util.zip.ZipException e) {
+            throw new CheckpointFormatException(file + ": a damaged zip archive (" + e.getMessage() + "), not a readable PyTorch file");
+        } catch (RuntimeException e) { // a value of the wrong type where torch puts another
+            throw new CheckpointFormatException(file + ": a damaged PyTorch file or one of an unexpected shape ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    // ---- the two containers -------------------------------------------------------------------
+
+    private static Checkpoint readZip(Path file, Predicate<String> keep) throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            String prefix = null;
+            for (var entries = zip.entries(); entries.hasMoreElements(); ) {
+                String name = entries.nextElement().getName();
+                if (name.endsWith("/data.pkl") && name.indexOf('/') == name.length() - "/data.pkl".length()) {
+                    prefix = name.substring(0, name.length() - "data.pkl".length());
+                    break;
+                }
+            }
+            if (prefix == null) {
+                throw new CheckpointFormatException(file + ": a zip archive without a data.pkl: not a file of torch.save");
+            }
+            ByteOrder order = ByteOrder.LITTLE_ENDIAN;
+            ZipEntry byteorder = zip.getEntry(prefix + "byteorder");
+            if (byteorder != null && new String(read(zip, byteorder), java.nio.charset.StandardCharsets.US_ASCII).trim().equals("big")) {
+                order = ByteOrder.BIG_ENDIAN;
+            }
+            Object root = Pickle.load(ByteBuffer.wrap(read(zip, zip.getEntry(prefix + "data.pkl"))),
+                    new TorchCalls(file, false), file + " (data.pkl)");
+            String dataPrefix = prefix + "data/";
+            ByteOrder o = order;
+            Map<String, ByteBuffer> loaded = new HashMap<>();
+            return toCheckpoint(file, root, keep, storage -> {
+                ByteBuffer b = loaded.get(storage.key());
+                if (b == null) {
+                    ZipEntry e = zip.getEntry(dataPrefix + storage.key());
+                    if (e == null) {
+                        throw new CheckpointFormatException(file + ": the storage " + dataPrefix + storage.key() + " is missing");
+                    }
+                    b = ByteBuffer.wrap(read(zip, e)).order(o);
+                    loaded.put(storage.key(), b);
+                }
+                return b;
+            });
+        }
+    }
+
+    private static byte[] read(ZipFile zip, ZipEntry e) throws IOException {
+        if (e.getSize() > Integer.MAX_VALUE - 16) {
+            throw new CheckpointFormatException(zip.getName() + ": " + e.getName() + " holds more than 2 GB");
+        }
+        try (InputStream s = zip.getInputStream(e)) {
+            return s.readAllBytes();
+        }
+    }
+
+    /**
+     * The format PyTorch wrote before 1.6 (and with {@code _use_new_zipfile_serialization=False}):
+     * pickles of the magic number, the protocol version, the system's byte order and the object,
+     * then the list of storage keys, then each storage as an int64 element count and its bytes.
+     */
+    private static Checkpoint readLegacy(Path file, Predicate<String> keep) throws IOException {
+        ByteBuffer buf;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (ch.size() > Integer.MAX_VALUE) {
+                throw new CheckpointFormatException(file + ": a PyTorch file in the legacy format over 2 GB");
+            }
+            buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+        }
+        TorchCalls calls = new TorchCalls(file, true);
+        Object magic = Pickle.load(buf, calls, file.toString());
+        if (!LEGACY_MAGIC.equals(magic instanceof Long l ? BigInteger.valueOf(l) : magic)) {
+            throw new CheckpointFormatException(file + ": a pickle, but not one torch.save wrote (no magic number)");
+        }
+        Object protocol = Pickle.load(buf, calls, file.toString());
+        if (!Long.valueOf(LEGACY_PROTOCOL).equals(protocol)) {
+            throw new CheckpointFormatException(file + ": PyTorch's legacy format version " + protocol + ", not " + LEGACY_PROTOCOL);
+        }
+        ByteOrder order = Pickle.load(buf, calls, file.toString()) instanceof Map<?, ?> info
+                && Boolean.FALSE.equals(info.get("little_endian")) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        Object root = Pickle.load(buf, calls, file.toString());
+        if (!(Pickle.load(buf, calls, file.toString()) instanceof List<?> keys)) {
+            throw new CheckpointFormatException(file + ": the list of storages is missing");
+        }
+        Map<String, ByteBuffer> storages = new HashMap<>();
+        for (Object key : keys) {
+            Dtype dtype = calls.rootTypes.get(String.valueOf(key));
+            if (dtype == null) {
+                throw new CheckpointFormatException(file + ": storage " + key + " is listed but no tensor uses it");
+            }
+            long numel = buf.order(order).getLong();
+            long bytes = numel * dtype.size;
+            if (numel < 0 || bytes > buf.remaining()) {
+                throw new CheckpointFormatException(file + ": storage " + key + " (" + numel + " elements) runs past the end of the file");
+            }
+            ByteBuffer data = buf.slice(buf.position(), (int) bytes).order(order);
+            buf.position(buf.position() + (int) bytes);
+            storages.put(String.valueOf(key), data);
+        }
+        return toCheckpoint(file, root, keep, storage -> {
+            ByteBuffer b = storages.get(storage.key());
+            if (b == null) {
+                throw new CheckpointFormatException(file + ": storage " + storage.key() + " is missing from the list of storages");
+            }
+            return b;
+        });
+    }
+
+    // ---- from the unpickled object to a Checkpoint --------------------------------------------
+
+    private interface StorageBytes {
+        ByteBuffer of(Storage storage) throws IOException;
+    }
+
+    private static Checkpoint toCheckpoint(Path file, Object root, Predicate<String> keep, StorageBytes bytes) throws IOException {
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new CheckpointFormatException(file + ": holds " + (root instanceof TensorRef ? "one tensor" : "no dict")
+                    + ", not a state_dict (save one with torch.save(model.state_dict(), f))");
+        }
+        Map<String, TensorRef> tensors = new LinkedHashMap<>();
+        flatten("", map, tensors);
+        dropInstanceNormStatistics(tensors);
+        boolean oneNetwork = !tensors.isEmpty() && tensors.keySet().stream().allMatch(n -> n.startsWith("model."));
+        Checkpoint ck = new Checkpoint(file);
+        for (Map.Entry<String, TensorRef> e : tensors.entrySet()) {
+            if (oneNetwork || keep.test(e.getKey())) {
+                ck.put(e.getKey(), new TensorData(e.getValue().size(), values(file, e.getKey(), e.getValue(), bytes)));
+            }
+        }
+        ck.setString(SOURCE_KEY, file.getFileName().toString());
+        return ck;
+    }
+
+    /** The floating-point tensors under {@code map}, named by their keys joined with "." ("module" components dropped). */
+    private static void flatten(String prefix, Map<?, ?> map, Map<String, TensorRef> out) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getKey() instanceof String) && !(e.getKey() instanceof Long)) {
+                continue;
+            }
+            String key = String.valueOf(e.getKey());
+            String name = key.equals("module") ? prefix : prefix + key + ".";
+            if (e.getValue() instanceof Map<?, ?> inner) {
+                flatten(name, inner, out);
+            } else if (e.getValue() instanceof TensorRef t && t.storage().dtype().isFloat()) {
+                out.put(stripModule(prefix + key), t);
+            }
+        }
+    }
+
+    /** "module.model.1.weight" -> "model.1.weight": nn.DataParallel's wrapper, anywhere in the name. */
+    private static String stripModule(String name) {
+        return ("." + name).replace(".module.", ".").substring(1);
+    }
+
+    /** Removes X.running_mean / X.running_var where X has no weight: PyTorch &lt; 0.4's instance norms kept them unused. */
+    private static void dropInstanceNormStatistics(Map<String, TensorRef> tensors) {
+        tensors.keySet().removeIf(n -> {
+            for (String stat : List.of(".running_mean", ".running_var")) {
+                if (n.endsWith(stat) && !tensors.containsKey(n.substring(0, n.length() - stat.length()) + ".weight")) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    /** The tensor's elements in row-major order, as float32. */
+    private static float[] values(Path file, String name, TensorRef t, StorageBytes bytes) throws IOException {
+        Storage s = t.storage();
+        ByteBuffer data = bytes.of(s);
+        long count = TensorData.elementCount(t.size());
+        if (count > Integer.MAX_VALUE - 16) {
+            throw new CheckpointFormatException(file + ": tensor '" + name + "' has " + count + " elements");
+        }
+        // the largest element index the view reaches must lie inside the storage
+        long last = s.offset() + t.offset();
+        for (int d = 0; d < t.size().length; d++) {
+            if (t.size()[d] == 0) {
+                return new float[0];
+            }
+            last += (long) (t.size()[d] - 1) * t.stride()[d];
+        }
+        long stored = data.capacity() / s.dtype().size;
+        if (s.offset() + t.offset() < 0 || last >= Math.min(stored, s.offset() + s.numel()) && count > 0) {
+            throw new CheckpointFormatException(file + ": tensor '" + name + "' reaches past its storage " + s.key());
+        }
+        float[] out = new float[(int) count];
+        int rank = t.size().length;
+        int[] index = new int[rank];
+        long at = s.offset() + t.offset();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = element(data, s.dtype(), at);
+            for (int d = rank - 1; d >= 0; d--) { // next index, row-major
+                at += t.stride()[d];
+                if (++index[d] < t.size()[d]) {
+                    break;
+                }
+                at -= (long) index[d] * t.stride()[d];
+                index[d] = 0;
+            }
+        }
+        return out;
+    }
+
+    private static float element(ByteBuffer data, Dtype dtype, long index) {
+        int at = (int) (index * dtype.size);
+        return switch (dtype) {
+            case FLOAT -> data.getFloat(at);
+            case DOUBLE -> (float) data.getDouble(at);
+            case HALF -> halfToFloat(data.getShort(at));
+            case BFLOAT16 -> Float.intBitsToFloat((data.getShort(at) & 0xffff) << 16);
+            default -> throw new IllegalStateException("not a floating-point storage: " + dtype);
+        };
+    }
+
+    /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
+    static float halfToFloat(short h) {
+        int sign = (h >>> 15) & 1, exp = (h >>> 10) & 0x1f, mant = h & 0x3ff;
+        float v;
+        if (exp == 0) {
+            v = mant * 0x1p-24f; // subnormal (or zero)
+        } else if (exp == 31) {
+            v = mant == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+        } else {
+            v = Float.intBitsToFloat((exp + 112) << 23 | mant << 13);
+        }
+        return sign == 0 ? v : -v;
+    }
+
+    // ---- what the pickle may name and call ----------------------------------------------------
+
+    /** The globals and calls a state_dict's pickle uses; all else is refused. */
+    private static final class TorchCalls implements Pickle.Calls {
+
+        private static final Set<String> FUNCTIONS = Set.of("collections.OrderedDict", "torch._utils._rebuild_tensor_v2",
+                "torch._utils._rebuild_tensor", "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state",
+                "torch._tensor._rebuild_from_type_v2", "_codecs.encode");
+        /** Classes that appear as arguments only (the type in _rebuild_from_type_v2). */
+        private static final Set<String> TYPES = Set.of("torch.Tensor", "torch.nn.parameter.Parameter");
+
+        private final Path file;
+        private final boolean legacy;
+        /** Legacy format: each root storage's element type, by key (its data follows the pickles). */
+        final Map<String, Dtype> rootTypes = new HashMap<>();
+
+        TorchCalls(Path file, boolean legacy) {
+            this.file = file;
+            this.legacy = legacy;
+        }
+
+        @Override
+        public Pickle.Global global(String module, String name) throws CheckpointFormatException {
+            Pickle.Global g = new Pickle.Global(module, name);
+            String full = g.toString();
+            if (FUNCTIONS.contains(full) || TYPES.contains(full) || module.equals("torch") && Dtype.ofStorage(name) != null) {
+                return g;
+            }
+            if (module.equals("torch") && name.endsWith("Storage")) {
+                throw new CheckpointFormatException(file + ": holds a tensor of type " + name + ", which cyclegan4j does not read");
+            }
+            throw new CheckpointFormatException(file + ": pickles the Python object " + full + "; cyclegan4j reads state_dicts"
+                    + " (dicts of tensors, as torch.save(model.state_dict(), f) writes), not whole models: re-save it that way");
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Object call(Pickle.Global f, List<Object> args) throws CheckpointFormatException {
+            switch (f.toString()) {
+                case "collections.OrderedDict" -> {
+                    Map<Object, Object> m = new LinkedHashMap<>();
+                    if (!args.isEmpty()) {
+                        for (Object pair : (List<?>) args.get(0)) {
+                            m.put(((List<?>) pair).get(0), ((List<?>) pair).get(1));
+                        }
+                    }
+                    return m;
+                }
+                case "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor" -> {
+                    if (!(args.get(0) instanceof Storage s)) {
+                        throw new CheckpointFormatException(file + ": a tensor without a storage");
+                    }
+                    List<?> size = (List<?>) args.get(2), stride = (List<?>) args.get(3);
+                    int[] shape = new int[size.size()];
+                    long[] strides = new long[stride.size()];
+                    for (int i = 0; i < shape.length; i++) {
+                        long n = (Long) size.get(i);
+                        if (n < 0 || n > Integer.MAX_VALUE) {
+                            throw new CheckpointFormatException(file + ": a tensor dimension of " + n);
+                        }
+                        shape[i] = (int) n;
+                        strides[i] = (Long) stride.get(i);
+                        if (strides[i] < 0) {
+                            throw new CheckpointFormatException(file + ": a tensor with a negative stride");
+                        }
+                    }
+                    if (shape.length != strides.length) {
+                        throw new CheckpointFormatException(file + ": a tensor with " + shape.length + " sizes but " + strides.length + " strides");
+                    }
+                    return new TensorRef(s, (Long) args.get(1), shape, strides);
+                }
+                case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" -> {
+                    return args.get(0);
+                }
+                case "torch._tensor._rebuild_from_type_v2" -> {
+                    if (!(args.get(0) instanceof Pickle.Global inner) || !FUNCTIONS.contains(inner.toString())) {
+                        throw new CheckpointFormatException(file + ": a tensor rebuilt by an unknown function");
+                    }
+                    return call(inner, (List<Object>) args.get(2));
+                }
+                case "_codecs.encode" -> {
+                    return ((String) args.get(0)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+                default -> throw new CheckpointFormatException(file + ": calls " + f + ", which a state_dict does not need");
+            }
+        }
+
+        /**
+         * ('storage', type, key, location, numel) in the zip format; the legacy format adds a view:
+         * ('storage', type, root key, location, root numel, None or (view key, offset, view numel)).
+         */
+        @Override
+        public Object persistent(Object id) throws CheckpointFormatException {
+            if (!(id instanceof List<?> t) || t.size() < 5 || !"storage".equals(t.get(0)) || !(t.get(1) instanceof Pickle.Global type)) {
+                throw new CheckpointFormatException(file + ": a persistent id that is no storage: " + id);
+            }
+            Dtype dtype = Dtype.ofStorage(type.name());
+            String key = String.valueOf(t.get(2));
+            long numel = (Long) t.get(4);
+            if (!legacy) {
+                return new Storage(key, dtype, 0, numel);
+            }
+            Dtype before = rootTypes.putIfAbsent(key, dtype);
+            if (before != null && before != dtype) {
+                throw new CheckpointFormatException(file + ": storage " + key + " is used as both " + before + " and " + dtype);
+            }
+            if (t.size() > 5 && t.get(5) instanceof List<?> view) { // a view into the root storage (PyTorch < 0.4)
+                return new Storage(key, dtype, (Long) view.get(1), (Long) view.get(2));
+            }
+            return new Storage(key, dtype, 0, numel);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package cyclegan4j.cli;
+
+import cyclegan4j.io.TorchFileTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * PyTorch generators (.pth) used as they are: the tiny generators of both layouts that
+ * make_fixtures.py saved (the authors' in PyTorch's legacy format with pre-0.4 instance norm
+ * statistics, PyTorch-GAN's through DataParallel in the zip format) translate its input.png as
+ * PyTorch did, within one level of 255.
+ */
+class TorchCliTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path fixture(String name) throws IOException {
+        return TorchFileTest.fixture(tmp, name);
+    }
+
+    /** Translates input.png with {@code checkpoint} and checks it against {@code expectedPng}: at most one level apart. */
+    private void translateAndCompare(Path checkpoint, String direction, String expectedPng) throws IOException {
+        Path input = fixture("input.png");
+        Path out = tmp.resolve("out-" + checkpoint.getFileName() + "-" + direction);
+        CliHarness.Result r = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--direction", direction,
+                "--input", input.toString(), "--output", out.toString(), "--device", "cpu");
+        assertEquals(0, r.code(), r.toString());
+        BufferedImage ours = ImageIO.read(out.resolve("input.png").toFile());
+        BufferedImage theirs = ImageIO.read(fixture(expectedPng).toFile());
+        assertEquals(theirs.getWidth(), ours.getWidth());
+        assertEquals(theirs.getHeight(), ours.getHeight());
+        int worst = 0;
+        for (int y = 0; y < ours.getHeight(); y++) {
+            for (int x = 0; x < ours.getWidth(); x++) {
+                int a = ours.getRGB(x, y), b = theirs.getRGB(x, y);
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    worst = Math.max(worst, Math.abs((a >> shift & 0xff) - (b >> shift & 0xff)));
+                }
+            }
+        }
+        assertTrue(worst <= 1, checkpoint.getFileName() + " " + direction + " against " + expectedPng + ": " + worst + " levels apart");
+    }
+
+    @Test
+    void translatesWithBothLayoutsAsPyTorchDoes() throws IOException {
+        Path authors = fixture("authors_G.pth"), gan = fixture("pytorchgan_G.pth");
+        translateAndCompare(authors, "AtoB", "authors_G_out.png");
+        translateAndCompare(authors, "BtoA", "authors_G_out.png"); // a lone generator serves either direction
+        translateAndCompare(gan, "AtoB", "pytorchgan_G_out.png");
+
+        CliHarness.Result info = CliHarness.run("info", "--checkpoint", authors.toString());
+        assertEquals(0, info.code(), info.toString());
+        assertTrue(info.out().contains("one network alone") && info.out().contains("a generator, 3 channel(s), 1 residual blocks, ngf 2,"
+                + " transposed upsampling"), info.toString());
+    }
+
+    @Test
+    void exportNamesALoneGeneratorAsTheDirectionSays() throws IOException {
+        Path gan = fixture("pytorchgan_G.pth"), export = tmp.resolve("g_ba.safetensors");
+        CliHarness.Result both = CliHarness.run("export", "--checkpoint", gan.toString(), "--output", export.toString());
+        assertEquals(2, both.code(), both.toString());
+        assertTrue(both.err().contains("pass --direction AtoB or BtoA to say which it is"), both.toString());
+
+        CliHarness.Result r = CliHarness.run("export", "--checkpoint", gan.toString(), "--direction", "BtoA", "--output", export.toString());
+        assertEquals(0, r.code(), r.toString());
+        CliHarness.Result info = CliHarness.run("info", "--checkpoint", export.toString());
+        assertTrue(info.out().contains("G_BA:") && info.out().contains("channels=1") && info.out().contains("upsampling=nearest"), info.toString());
+        translateAndCompare(export, "BtoA", "pytorchgan_G_out.png");
+        CliHarness.Result wrong = CliHarness.run("translate", "--checkpoint", export.toString(), "--direction", "AtoB",
+                "--input", fixture("input.png").toString(), "--output", tmp.resolve("o").toString(), "--device", "cpu");
+        assertEquals(1, wrong.code(), "the export knows its direction: " + wrong);
+
+        Path onnx = tmp.resolve("g.onnx");
+        assertEquals(0, CliHarness.run("export", "--checkpoint", gan.toString(), "--direction", "AtoB", "--output", onnx.toString()).code());
+        assertTrue(Files.size(onnx) > 1000);
+    }
+
+    @Test
+    void whatNeedsNamedNetworksRefusesALoneOneAndWholeModelsAreRefused() throws IOException {
+        Path authors = fixture("authors_G.pth");
+        Path data = CliHarness.dataset(tmp.resolve("data"), 2);
+        Files.createDirectories(data.resolve("testA"));
+        Files.createDirectories(data.resolve("testB"));
+        CliHarness.writeImage(data.resolve("testA/1.png"), 8, 8, 1);
+        CliHarness.writeImage(data.resolve("testB/1.png"), 8, 8, 2);
+        CliHarness.Result eval = CliHarness.run("evaluate", "--checkpoint", authors.toString(), "--dataroot", data.toString(), "--device", "cpu");
+        assertEquals(2, eval.code(), eval.toString());
+        assertTrue(eval.err().contains("holds one generator alone"), eval.toString());
+
+        CliHarness.Result init = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("runs"), "--init-from", authors.toString()));
+        assertEquals(2, init.code(), init.toString());
+        assertTrue(init.err().contains("--direction AtoB --output G_AB.safetensors"), init.toString());
+
+        CliHarness.Result whole = CliHarness.run("translate", "--checkpoint", fixture("whole_model.pth").toString(),
+                "--input", fixture("input.png").toString(), "--output", tmp.resolve("w").toString(), "--device", "cpu");
+        assertEquals(1, whole.code(), whole.toString());
+        assertTrue(whole.err().contains("torch.nn.modules.conv.Conv2d") && whole.err().contains("model.state_dict()"), whole.toString());
+        assertArrayEquals(new String[0], tmp.resolve("w").toFile().exists() ? tmp.resolve("w").toFile().list() : new String[0]);
+    }
+}

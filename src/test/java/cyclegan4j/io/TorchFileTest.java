@@ -1,0 +1,141 @@
+package cyclegan4j.io;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * PyTorch files read without PyTorch: the fixtures under src/test/resources/cyclegan4j/io/torch are
+ * written by its make_fixtures.py with PyTorch 1.13, in the zip format (pickle protocols 2 and 4)
+ * and the legacy one; the expected values are the formulas that script uses.
+ */
+public class TorchFileTest {
+
+    @TempDir
+    Path dir;
+
+    /** Copies the fixture {@code name} into {@code dir}. */
+    public static Path fixture(Path dir, String name) throws IOException {
+        Path file = dir.resolve(name);
+        try (InputStream in = TorchFileTest.class.getResourceAsStream("/cyclegan4j/io/torch/" + name)) {
+            Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return file;
+    }
+
+    @Test
+    void readsEveryFloatTensorOfAStateDictInAllThreeFormats() throws IOException {
+        for (String name : List.of("state_zip.pth", "state_zip_p4.pth", "state_legacy.pth")) {
+            Checkpoint ck = Checkpoint.load(fixture(dir, name));
+            Map<String, TensorData> t = ck.tensors();
+            assertEquals(List.of("a", "t", "h", "bf", "d", "v1", "v2", "bn.weight", "bn.running_mean", "opt.state.0.exp_avg", "p",
+                    "scalar"), List.copyOf(t.keySet()), name + ": module. dropped, ints, strings and unused norm statistics left out");
+            float[] a = new float[24];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = i * 0.5f - 3;
+            }
+            check(t.get("a"), new int[]{2, 3, 4}, a, name);
+            check(t.get("t"), new int[]{3, 2}, new float[]{0, 3, 1, 4, 2, 5}, name);
+            check(t.get("h"), new int[]{6}, new float[]{0.5f, -2, 65504, 0x1p-24f, 0.333251953125f, -0.0f}, name);
+            check(t.get("bf"), new int[]{4}, new float[]{1.5f, -3, 0x1p100f, 0.15625f}, name);
+            check(t.get("d"), new int[]{2}, new float[]{(float) (1 / 3.0), Float.NEGATIVE_INFINITY}, name);
+            check(t.get("v1"), new int[]{3}, new float[]{2, 3, 4}, name);
+            check(t.get("v2"), new int[]{5}, new float[]{5, 6, 7, 8, 9}, name);
+            check(t.get("bn.running_mean"), new int[]{2}, new float[]{0.25f, 0.25f}, name);
+            check(t.get("opt.state.0.exp_avg"), new int[]{2}, new float[]{1, 2}, name);
+            check(t.get("p"), new int[]{2}, new float[]{4, 5}, name);
+            check(t.get("scalar"), new int[]{}, new float[]{2.5f}, name);
+            assertEquals(name, ck.getString(TorchFile.SOURCE_KEY, null));
+            assertFalse(ck.isOneNetwork());
+        }
+    }
+
+    private static void check(TensorData t, int[] shape, float[] values, String file) {
+        assertArrayEquals(shape, t.shape(), file);
+        assertEquals(values.length, t.values().length, file);
+        for (int i = 0; i < values.length; i++) { // bit for bit, so that -0.0 and the half's subnormal count
+            assertEquals(Float.floatToIntBits(values[i]), Float.floatToIntBits(t.values()[i]),
+                    file + " [" + i + "]: " + values[i] + " vs " + t.values()[i]);
+        }
+    }
+
+    @Test
+    void keepsOnlyWhatTheCallerAsksForUnlessTheFileIsOneNetwork() throws IOException {
+        Checkpoint some = Checkpoint.load(fixture(dir, "state_zip.pth"), n -> n.startsWith("v"));
+        assertEquals(List.of("v1", "v2"), List.copyOf(some.tensors().keySet()));
+        // one network's state_dict: which network it is the caller decides, so all of it is read
+        Checkpoint g = Checkpoint.load(fixture(dir, "pytorchgan_G.pth"), n -> n.startsWith("G_AB."));
+        assertTrue(g.isOneNetwork());
+        assertTrue(g.hasTensor("model.1.weight"), "DataParallel's module. removed: " + g.tensors().keySet());
+        assertEquals(16, g.tensors().size());
+        Checkpoint legacy = Checkpoint.load(fixture(dir, "authors_G.pth"));
+        assertTrue(legacy.tensors().keySet().stream().noneMatch(n -> n.contains("running")), "pre-0.4 instance norm statistics dropped");
+        assertEquals(Checkpoint.load(fixture(dir, "authors_G.pth")).withPrefix("G_BA.").tensors().keySet().iterator().next(),
+                "G_BA.model.1.weight");
+    }
+
+    @Test
+    void refusesWholePickledModelsNamingTheClass() throws IOException {
+        Path file = fixture(dir, "whole_model.pth");
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(file));
+        assertTrue(e.getMessage().contains("torch.nn.modules.conv.Conv2d") && e.getMessage().contains("state_dict"), e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void halfPrecisionConvertsExactly() {
+        for (int bits = 0; bits < 0x10000; bits++) { // every binary16 value against the definition
+            short h = (short) bits;
+            int sign = bits >>> 15, exp = (bits >>> 10) & 0x1f, mant = bits & 0x3ff;
+            double expected = exp == 0 ? mant * Math.pow(2, -24) : exp == 31 ? (mant == 0 ? Double.POSITIVE_INFINITY : Double.NaN)
+                    : (1 + mant / 1024.0) * Math.pow(2, exp - 15);
+            float got = TorchFile.halfToFloat(h);
+            if (Double.isNaN(expected)) {
+                assertTrue(Float.isNaN(got), Integer.toHexString(bits));
+            } else {
+                assertEquals((float) (sign == 1 ? -expected : expected), got, 0, Integer.toHexString(bits));
+                assertEquals(sign == 1, Float.floatToIntBits(got) < 0, "sign of " + Integer.toHexString(bits));
+            }
+        }
+    }
+
+    /** Truncated and corrupted files fail with a CheckpointFormatException naming the file, never another exception. */
+    @Test
+    void damagedFilesFailWithAFormatError() throws IOException {
+        SplittableRandom rng = new SplittableRandom(5);
+        for (String name : List.of("state_zip.pth", "state_legacy.pth", "authors_G.pth")) {
+            byte[] good = Files.readAllBytes(fixture(dir, name));
+            for (int i = 0; i < 150; i++) {
+                byte[] bad = i % 3 == 0 ? java.util.Arrays.copyOf(good, rng.nextInt(4, good.length)) : good.clone();
+                if (i % 3 != 0) {
+                    for (int k = 0; k < 1 + i % 4; k++) { // corrupt a few bytes, often inside the pickle
+                        bad[rng.nextInt(i % 2 == 0 ? Math.min(bad.length, 700) : bad.length)] = (byte) rng.nextInt(256);
+                    }
+                }
+                Path f = dir.resolve("bad" + i + ".pth");
+                Files.write(f, bad);
+                try {
+                    Checkpoint.load(f); // a corruption inside tensor data reads as other numbers: that is fine
+                } catch (CheckpointFormatException e) {
+                    assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+                } catch (IOException e) {
+                    throw new AssertionError(name + " corrupted (" + i + "): " + e, e);
+                }
+                Files.delete(f);
+            }
+        }
+    }
+}
