@@ -25,7 +25,7 @@ help:
 	@echo "make quality - data-emoji, train with the recorded budget, score the checkpoints with evaluate (~20-25 min on 2 cores)"
 	@echo "make test    - run the CPU test suite (gradient checks, forward values, memory)"
 	@echo "make parity  - one training step against the PyTorch reference (needs torch for /usr/bin/python3)"
-	@echo "make parity-authors - a generator of the paper's authors' layout, converted from .pth, against PyTorch"
+	@echo "make parity-authors - PyTorch generators (the authors' and PyTorch-GAN's layouts) translated from their .pth, against PyTorch"
 	@echo "make bench   - run the JMH CPU benchmarks (benchmarks/), results in benchmarks/RESULTS.md"
 	@echo "make bench-fake-gpu - the CUDA op benchmarks from the dist bundle on the fake GPU (kernels/emu), toy shapes"
 	@echo "make gpu-check-fake - every other step of benchmarks/gpu-check.sh from the dist bundle on the fake GPU, shrunk"
@@ -124,8 +124,8 @@ parity:
 	$(MVN_TEST) test -Dgroups=pytorch -DexcludedGroups=gpu -Dtest=PyTorchParityTest -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dparity.python=$(PARITY_PYTHON) $(if $(PARITY_KEEP),-Dparity.keep=$(PARITY_KEEP))
 
-# The authors' ResnetGenerator (transposed convolutions) in PyTorch, saved as .pth, converted by
-# convert_authors_generator.py and run by `translate`: at most 1 level of 255 apart (rounding).
+# The authors' ResnetGenerator (transposed convolutions) and PyTorch-GAN's in PyTorch, saved as .pth
+# (zip and legacy formats) and run by `translate` as they are: at most 1 level of 255 apart (rounding).
 parity-authors: build
 	rm -rf target/authors-check target/authors-check-ngf32
 	$(PARITY_PYTHON) benchmarks/reference/check_authors_generator.py target/cyclegan4j target/authors-check

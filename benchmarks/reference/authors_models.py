@@ -6,8 +6,8 @@ Written for this project from the paper (c7s1-64, d128, d256, R256 x n, u128, u6
 of the authors' ResnetGenerator (instance norm, no dropout: model.1 conv, model.10..18 residual
 blocks with conv_block.1 / conv_block.5, model.19 and model.22 transposed convolutions of 3x3,
 stride 2, padding 1, output padding 1, model.26 the last conv) and NLayerDiscriminator with 3
-layers (model.0, 2, 5, 8, 11). Their released generators are such state_dicts;
-convert_authors_generator.py turns one into a file that cyclegan4j translates with.
+layers (model.0, 2, 5, 8, 11). Their released generators are such state_dicts, which cyclegan4j
+translates with as they are (check_authors_generator.py checks that).
 """
 import torch.nn as nn
 

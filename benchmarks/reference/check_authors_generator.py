@@ -1,11 +1,13 @@
-"""End-to-end check of convert_authors_generator.py and cyclegan4j's transposed-convolution generator.
+"""End-to-end check of PyTorch generators used by cyclegan4j as they are saved (.pth).
 
     python3 check_authors_generator.py LAUNCHER WORKDIR [NGF]
 
-Builds the authors' ResnetGenerator (authors_models.py; 9 blocks, width NGF, 64 by default) with
-random weights and biases, saves its state_dict as .pth, converts it, has cyclegan4j translate a
-random 64x48 image with it, and compares the PNG with PyTorch's output quantised the same way.
-Prints the largest difference in 8-bit levels and exits 1 if it is more than 1.
+Builds the authors' ResnetGenerator (authors_models.py: transposed convolutions) and PyTorch-GAN's
+(models.py: nearest upsampling), 9 blocks, width NGF (64 by default), with random weights and
+biases; saves each state_dict as .pth in PyTorch's zip format and in its legacy one; has
+cyclegan4j translate a random 64x48 image with each file, and compares the PNG with PyTorch's
+output quantised the same way. Prints the largest differences in 8-bit levels and exits 1 if one
+is more than 1.
 """
 import os
 import subprocess
@@ -16,6 +18,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from authors_models import AuthorsResnetGenerator  # noqa: E402
+from models import GeneratorResNet  # noqa: E402
 
 
 def write_png(path, rgb):
@@ -40,33 +43,34 @@ def main():
     launcher, work = sys.argv[1], sys.argv[2]
     ngf = int(sys.argv[3]) if len(sys.argv) > 3 else 64  # the authors' --ngf
     os.makedirs(work, exist_ok=True)
-    torch.manual_seed(0)
-    g = AuthorsResnetGenerator(3, 9, ngf)
-    with torch.no_grad():
-        for name, p in g.named_parameters():
-            p.copy_(torch.randn_like(p) * (0.1 if name.endswith("bias") else 0.02))
-    pth = os.path.join(work, "authors_G.pth")
-    torch.save(g.state_dict(), pth)
-    converted = os.path.join(work, "authors_G.safetensors")
-    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "convert_authors_generator.py"),
-                    pth, converted], check=True)
-
     rng = np.random.default_rng(1)
     img = rng.integers(0, 256, size=(48, 64, 3))
     os.makedirs(os.path.join(work, "in"), exist_ok=True)
     write_png(os.path.join(work, "in", "x.png"), img)
-    subprocess.run([launcher, "translate", "--checkpoint", converted, "--input", os.path.join(work, "in"),
-                    "--output", os.path.join(work, "out"), "--device", "cpu"], check=True)
-    ours = read_png_rgb(os.path.join(work, "out", "x.png"))
-
     x = torch.tensor(img, dtype=torch.float32).permute(2, 0, 1)[None] / 127.5 - 1
-    with torch.no_grad():
-        y = g(x)[0].permute(1, 2, 0).numpy()
-    theirs = np.clip(np.round((y + 1) * 127.5), 0, 255)
-    worst = np.abs(ours - theirs).max()
-    print("authors' generator (9 blocks, ngf %d, transposed convolutions), 64x48 RGB: largest difference %d level(s) of 255; "
-          "%.2f%% of values differ" % (ngf, worst, 100 * np.mean(ours != theirs)))
-    sys.exit(0 if worst <= 1 else 1)
+
+    worst_all = 0
+    for tag, layout, net in (("authors", "the authors'", AuthorsResnetGenerator(3, 9, ngf)),
+                             ("pytorchgan", "PyTorch-GAN's", GeneratorResNet(3, 9, ngf))):
+        torch.manual_seed(0)
+        with torch.no_grad():
+            for name, p in net.named_parameters():
+                p.copy_(torch.randn_like(p) * (0.1 if name.endswith("bias") else 0.02))
+            y = net(x)[0].permute(1, 2, 0).numpy()
+        theirs = np.clip(np.round((y + 1) * 127.5), 0, 255)
+        # the zip format of PyTorch >= 1.6, and the legacy one the authors' released files are in
+        for fmt, zipped in (("zip", True), ("legacy", False)):
+            pth = os.path.join(work, "G_%s_%s.pth" % (tag, fmt))
+            torch.save(net.state_dict(), pth, _use_new_zipfile_serialization=zipped)
+            out = os.path.join(work, "out_%s_%s" % (tag, fmt))
+            subprocess.run([launcher, "translate", "--checkpoint", pth, "--input", os.path.join(work, "in"),
+                            "--output", out, "--device", "cpu"], check=True)
+            ours = read_png_rgb(os.path.join(out, "x.png"))
+            worst = np.abs(ours - theirs).max()
+            worst_all = max(worst_all, worst)
+            print("%s generator (9 blocks, ngf %d), its .pth in the %s format, 64x48 RGB: largest difference %d level(s)"
+                  " of 255; %.2f%% of values differ" % (layout, ngf, fmt, worst, 100 * np.mean(ours != theirs)))
+    sys.exit(0 if worst_all <= 1 else 1)
 
 
 if __name__ == "__main__":
