@@ -1,5 +1,5 @@
 /**
- * Checkpoints in the safetensors format, readable by PyTorch.
+ * Checkpoints in the safetensors format, readable by PyTorch; PyTorch's own {@code .pth} files read.
  *
  * <ul>
  *   <li>{@link cyclegan4j.io.SafeTensors}: the file format (F32 written and read; headers of other
@@ -9,6 +9,9 @@
  *       ({@link cyclegan4j.io.TensorData}) and string metadata.</li>
  *   <li>{@link cyclegan4j.io.Checkpoints}: modules and Adam optimizers in and out of a
  *       {@code Checkpoint}, with PyTorch-compatible names.</li>
+ *   <li>{@link cyclegan4j.io.TorchFile}: the state_dicts {@code torch.save} writes, read into a
+ *       {@code Checkpoint} through a restricted unpickler ({@code Pickle}) that runs nothing;
+ *       {@link cyclegan4j.io.Checkpoint#load} tells the two formats apart by their first bytes.</li>
  * </ul>
  *
  * <p>Layout of a training checkpoint: the networks under {@code G_AB.}, {@code G_BA.}, {@code D_A.},
