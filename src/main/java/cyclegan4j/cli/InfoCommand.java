@@ -30,7 +30,7 @@ final class InfoCommand {
                 + " thread(s); CYCLEGAN4J_THREADS=N sets it), max heap " + (rt.maxMemory() >> 20) + " MiB");
         String gemm = CpuBackend.get().gemmName();
         out.println("cpu gemm: " + gemm
-                + (gemm.startsWith("Java") && System.getProperty("cyclegan4j.gemm") == null
+                + (gemm.equals("Java GEMM") && System.getProperty("cyclegan4j.gemm") == null
                         ? " (no native BLAS found; installing OpenBLAS, e.g. Debian's libopenblas0-pthread, makes CPU training faster)" : "")
                 + (System.getenv("OPENBLAS_CORETYPE") != null ? ", OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE") : ""));
         for (String line : Devices.describeGpu()) {

@@ -13,17 +13,25 @@ public interface Gemm {
                float beta, float[] c, int cOff, int ldc);
 
     /**
-     * The native BLAS when one loads (OpenBLAS through netlib's JNI binding), else the Java GEMM.
-     * {@code -Dcyclegan4j.gemm=java} forces the Java one.
+     * The native BLAS when one loads (OpenBLAS through netlib's JNI binding) and it is not the
+     * reference implementation, else the Java GEMM. {@code -Dcyclegan4j.gemm=java} forces the
+     * Java one, {@code =native} the native one even when it is the reference implementation.
      */
     static Gemm best() {
-        if (!"java".equals(System.getProperty("cyclegan4j.gemm"))) {
+        String choice = System.getProperty("cyclegan4j.gemm", "auto");
+        if (!"java".equals(choice)) {
             Gemm g = NativeGemm.tryLoad();
             if (g != null) {
-                return g;
+                String reference = "native".equals(choice) ? null : NativeGemm.referenceBlas();
+                if (reference == null) {
+                    return g;
+                }
+                return new JavaGemm("the system BLAS is netlib's reference implementation (" + reference
+                        + "), many times slower than this one; install OpenBLAS, e.g. Debian's libopenblas0-pthread,"
+                        + " or -Dcyclegan4j.gemm=native uses it anyway");
             }
         }
-        return new JavaGemm();
+        return new JavaGemm(null);
     }
 
     /** The native BLAS (OpenBLAS through netlib's JNI binding), or null when none loads. */
@@ -33,6 +41,6 @@ public interface Gemm {
 
     /** The portable Java GEMM, whatever else is installed (for benchmarks and comparisons). */
     static Gemm java() {
-        return new JavaGemm();
+        return new JavaGemm(null);
     }
 }

@@ -19,9 +19,16 @@ final class JavaGemm implements Gemm {
     private static final int KB = 256; // k-block: one packed panel of B stays in L2
     private static final int NB = 1024; // n-block: a row slice of C and B stays in L1/L2
 
+    /** Why the Java GEMM is used although a native BLAS loaded, or null. */
+    private final String note;
+
+    JavaGemm(String note) {
+        this.note = note;
+    }
+
     @Override
     public String name() {
-        return "Java GEMM";
+        return note == null ? "Java GEMM" : "Java GEMM (" + note + ")";
     }
 
     @Override

@@ -3,6 +3,11 @@ package cyclegan4j.backend.cpu;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,6 +36,45 @@ final class NativeGemm implements Gemm {
         } finally {
             log.setLevel(previous);
         }
+    }
+
+    /**
+     * The file of the BLAS that the binding loaded when it is netlib's reference implementation
+     * (Debian's libblas3: plain loops, 10-30 times slower than the Java GEMM here), else null: an
+     * optimised BLAS (OpenBLAS, BLIS, MKL, ATLAS, also behind FlexiBLAS), or no way to tell (not Linux).
+     * Read off the libraries mapped into this process, since libblas.so.3 may be any of them.
+     */
+    static String referenceBlas() {
+        try {
+            return referenceBlas(Files.readAllLines(Path.of("/proc/self/maps")));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@link #referenceBlas()} for the lines of a /proc/PID/maps. */
+    static String referenceBlas(List<String> maps) {
+        String blas = null;
+        for (String line : maps) {
+            int slash = line.indexOf('/');
+            if (slash < 0) {
+                continue;
+            }
+            String path = line.substring(slash).trim(), lower = path.toLowerCase(Locale.ROOT);
+            String name = lower.substring(lower.lastIndexOf('/') + 1);
+            if (!name.contains(".so")) {
+                continue;
+            }
+            for (String optimised : List.of("openblas", "blis", "mkl", "atlas")) {
+                if (lower.contains(optimised)) {
+                    return null;
+                }
+            }
+            if (name.startsWith("libblas.so") || name.startsWith("libflexiblas_netlib")) {
+                blas = path;
+            }
+        }
+        return blas;
     }
 
     @Override

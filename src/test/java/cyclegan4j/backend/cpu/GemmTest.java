@@ -58,4 +58,25 @@ class GemmTest {
         }
         return v;
     }
+    /** netlib's reference BLAS, 10-30 times slower than the Java GEMM, is told from the optimised ones by what is mapped. */
+    @Test
+    void theReferenceBlasIsRecognisedAndPassedOver() {
+        String jni = "7f00-7f10 r-xp 00000000 00:1f 12 /tmp/libnetlibblasjni.so4801102771428072046";
+        String reference = "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0";
+        assertEquals(reference, NativeGemm.referenceBlas(List.of(jni, "7f20-7f30 r-xp 00000000 fe:01 99   " + reference)));
+        for (String optimised : List.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3",
+                "/usr/lib/x86_64-linux-gnu/blis-openmp/libblas.so.3", "/usr/lib64/libflexiblas_openblas-openmp.so",
+                "/opt/intel/oneapi/mkl/lib/libmkl_rt.so.2", "/usr/lib/x86_64-linux-gnu/atlas/libblas.so.3")) {
+            List<String> maps = new ArrayList<>(List.of(jni, "7f20-7f30 r-xp 00000000 fe:01 99 " + optimised));
+            if (optimised.contains("flexiblas")) {
+                maps.add("7f40-7f50 r-xp 00000000 fe:01 98 /usr/lib64/libflexiblas.so.3");
+            }
+            assertEquals(null, NativeGemm.referenceBlas(maps), optimised);
+        }
+        assertEquals("/usr/lib64/flexiblas/libflexiblas_netlib.so", NativeGemm.referenceBlas(List.of(
+                "1-2 r-xp 0 0 1 /usr/lib64/libflexiblas.so.3", "3-4 r-xp 0 0 2 /usr/lib64/flexiblas/libflexiblas_netlib.so")));
+        assertEquals(null, NativeGemm.referenceBlas(List.of(jni, "1-2 rw-p 0 0 0 [heap]")), "no BLAS mapped: nothing to say");
+        assertEquals(null, NativeGemm.referenceBlas(List.of("1-2 r--p 0 0 3 /usr/share/doc/openblas-notes.txt",
+                "3-4 r-xp 0 0 2 /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3")));
+    }
 }
