@@ -93,7 +93,7 @@ final class TranslateCommand {
         List<Path> files = todo.stream().map(found::get).toList(), targets = todo.stream().map(outputs::get).toList();
         Backend backend = Devices.select(c.string("device", "auto"), out);
         Checkpoint ck = Checkpoint.load(checkpoint, ImageTranslator.tensorsFor(d));
-        for (Path folder : new TreeSet<>(targets.stream().map(Path::getParent).toList())) {
+        for (Path folder : new TreeSet<>(targets.stream().map(t -> t.toAbsolutePath().getParent()).toList())) { // x.png: no parent
             Files.createDirectories(folder);
         }
         try (ImageTranslator t = ImageTranslator.load(ck, d, backend);

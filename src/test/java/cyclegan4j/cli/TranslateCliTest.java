@@ -49,6 +49,21 @@ class TranslateCliTest {
     }
 
     @Test
+    void oneImageToABareFileNameInTheWorkingFolder() throws Exception {
+        Path img = tmp.resolve("one.png");
+        CliHarness.writeImage(img, 13, 9, 2);
+        Path bare = Path.of("translate-test-" + System.nanoTime() + ".png"); // no parent folder: x.png, not ./x.png
+        try {
+            CliHarness.Result r = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input", img.toString(),
+                    "--output", bare.toString(), "--device", "cpu");
+            assertEquals(0, r.code(), r.toString());
+            assertEquals(13, ImageIO.read(bare.toFile()).getWidth());
+        } finally {
+            Files.deleteIfExists(bare);
+        }
+    }
+
+    @Test
     void sideBySideShowsTheInputAsTheModelSawItNextToItsTranslation() throws Exception {
         Path in = tmp.resolve("in/odd.png");
         CliHarness.writeImage(in, 13, 17, 3);
