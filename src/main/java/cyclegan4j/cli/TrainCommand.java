@@ -70,9 +70,16 @@ final class TrainCommand {
                 : Path.of(saved.string("dataroot", null));
         int epochs = c.integer("epochs", saved.integer("epochs", 200));
         int crop = c.integer("crop-size", saved.integer("crop_size", 256));
+        int decayEpoch = c.integer("decay-epoch", saved.integer("decay_epoch", epochs / 2));
+        if (!c.has("decay-epoch") && saved.options().containsKey("decay_epoch") && epochs > 0 && decayEpoch >= epochs) {
+            throw new UsageException("--epochs " + epochs + " ends before the checkpoint's --decay-epoch " + decayEpoch
+                    + ": pass a --decay-epoch below " + epochs + " too");
+        }
+        // the checkpoint's load size only where it still fits the crop: a new --crop-size is then refused by name, not as a load size
+        int savedLoad = saved.integer("load_size", (int) (crop * 1.12));
         TrainOptions options = new TrainOptions(
                 dataroot, name, out,
-                epochs, c.integer("decay-epoch", saved.integer("decay_epoch", epochs / 2)),
+                epochs, decayEpoch,
                 c.integer("batch-size", saved.integer("batch_size", 1)),
                 c.real("lr", saved.real("lr", 2e-4f)), c.real("beta1", saved.real("beta1", 0.5f)),
                 c.real("beta2", saved.real("beta2", 0.999f)),
@@ -83,7 +90,7 @@ final class TrainCommand {
                 c.integer("ngf", saved.integer("ngf", GeneratorResNet.DEFAULT_WIDTH)),
                 c.integer("ndf", saved.integer("ndf", Discriminator.DEFAULT_WIDTH)),
                 c.integer("channels", saved.integer("channels", 3)),
-                c.integer("load-size", saved.integer("load_size", (int) (crop * 1.12))), crop,
+                c.integer("load-size", savedLoad >= crop ? savedLoad : (int) (crop * 1.12)), crop,
                 c.choice("preprocess", saved.string("preprocess", "resize_and_crop"), Preprocess::parse),
                 !c.has("no-flip") && saved.bool("flip", true),
                 c.string("device", "auto"), c.longValue("seed", saved.longValue("seed", 0)),

@@ -87,6 +87,16 @@ class TrainCliTest {
         assertEquals(0, lr.code(), lr.toString());
         assertTrue(lr.out().contains("resuming with changed options: epochs=2 -> 3, lr=2.0E-4 -> 1.0E-4"), lr.toString());
         assertTrue(lr.out().contains("after step 1: epoch 1/3 from iteration 2"), lr.toString());
+        // options the user did not give come from the checkpoint: errors name what the user changed
+        CliHarness.Result crop = CliHarness.run("train", "--name", "t", "--out", out.toString(), "--resume", "--device", "cpu",
+                "--crop-size", "64");
+        assertEquals(2, crop.code(), crop.toString());
+        assertTrue(crop.err().contains("cannot change here: crop_size=32 -> 64"), "the crop, not the checkpoint's load size: " + crop);
+        CliHarness.Result shorter = CliHarness.run("train", "--name", "t", "--out", out.toString(), "--resume", "--device", "cpu",
+                "--epochs", "1");
+        assertEquals(2, shorter.code(), shorter.toString());
+        assertTrue(shorter.err().contains("--epochs 1 ends before the checkpoint's --decay-epoch 1: pass a --decay-epoch below 1 too"),
+                shorter.toString());
         CliHarness.Result none = CliHarness.run("train", "--name", "nothing", "--out", out.toString(), "--resume");
         assertEquals(2, none.code(), none.toString());
         assertTrue(none.err().contains("--resume: no checkpoint at "), none.toString());
