@@ -70,7 +70,12 @@ public final class Checkpoint {
      * PyTorch {@code G_AB.state_dict()} saved alone does, rather than cyclegan4j's "G_AB.model.1.weight".
      */
     public boolean isOneNetwork() {
-        return tensors.keySet().stream().anyMatch(name -> name.startsWith("model."));
+        return isOneNetwork(tensors.keySet());
+    }
+
+    /** Whether these tensor names are one network's: all under "model.", the networks' top module. */
+    static boolean isOneNetwork(java.util.Collection<String> names) {
+        return !names.isEmpty() && names.stream().allMatch(name -> name.startsWith("model."));
     }
 
     /** Writes this checkpoint atomically: an existing file is replaced only by a complete new one. */

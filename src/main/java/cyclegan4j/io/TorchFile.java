@@ -132,18 +132,13 @@ public final class TorchFile {
                     new TorchCalls(file, false), file + " (data.pkl)");
             String dataPrefix = prefix + "data/";
             ByteOrder o = order;
-            Map<String, ByteBuffer> loaded = new HashMap<>();
+            // each tensor reads its storage when its turn comes (not all of them at once); the few that share one read it again
             return toCheckpoint(file, root, keep, storage -> {
-                ByteBuffer b = loaded.get(storage.key());
-                if (b == null) {
-                    ZipEntry e = zip.getEntry(dataPrefix + storage.key());
-                    if (e == null) {
-                        throw new CheckpointFormatException(file + ": the storage " + dataPrefix + storage.key() + " is missing");
-                    }
-                    b = ByteBuffer.wrap(read(zip, e)).order(o);
-                    loaded.put(storage.key(), b);
+                ZipEntry e = zip.getEntry(dataPrefix + storage.key());
+                if (e == null) {
+                    throw new CheckpointFormatException(file + ": the storage " + dataPrefix + storage.key() + " is missing");
                 }
-                return b;
+                return ByteBuffer.wrap(read(zip, e)).order(o);
             });
         }
     }
@@ -223,7 +218,7 @@ public final class TorchFile {
         Map<String, TensorRef> tensors = new LinkedHashMap<>();
         flatten("", map, tensors);
         dropInstanceNormStatistics(tensors);
-        boolean oneNetwork = !tensors.isEmpty() && tensors.keySet().stream().allMatch(n -> n.startsWith("model."));
+        boolean oneNetwork = Checkpoint.isOneNetwork(tensors.keySet());
         Checkpoint ck = new Checkpoint(file);
         for (Map.Entry<String, TensorRef> e : tensors.entrySet()) {
             if (oneNetwork || keep.test(e.getKey())) {
