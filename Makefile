@@ -292,6 +292,9 @@ dist: build compat bench-compile
 	cp kernels/README.md $(DIST)/README-cuda.md
 	tar -C dist -czf dist/cyclegan4j.tgz cyclegan4j
 	@du -sh --apparent-size $(DIST) dist/cyclegan4j.tgz
+	@# issue 3: under 60 MiB; the device tool carries at most 64 MiB per call
+	@bytes=$$(du -s --apparent-size --block-size=1 $(DIST) | cut -f1); [ $$bytes -lt 62914560 ] \
+	  || { echo "dist: the bundle is $$((bytes >> 20)) MiB, over the 60 MiB limit" >&2; exit 1; }
 
 # On a machine with a GPU and Maven: the tagged GPU tests, failing (not skipping) without a GPU.
 gpu-test: compat
