@@ -37,10 +37,12 @@ final class TrainCommand {
                         + "(default: 64, as the paper; 32 or 16 give smaller, faster models)")
                 .value("ndf", "N", "filters in each discriminator's first layer; the other layers scale with it (default: 64)")
                 .value("channels", "C", "image channels, 3 or 1 (default: 3)")
-                .value("load-size", "PX", "resize images to this square size first (default: crop-size * 1.12)")
+                .value("load-size", "PX", "resize images to this size first (a square's side, a width or a shorter side, as"
+                        + " --preprocess says) (default: crop-size * 1.12)")
                 .value("crop-size", "PX", "random crop size, a multiple of 4, >= 32 (default: 256)")
                 .value("preprocess", "MODE", "before the random crop: resize_and_crop (to a load-size square), "
-                        + "scale_width_and_crop (to width load-size, aspect kept) or crop (at each image's own size; "
+                        + "scale_width_and_crop (to width load-size, aspect kept), scale_shortside_and_crop (the shorter "
+                        + "side to load-size, aspect kept, as PyTorch-GAN) or crop (at each image's own size; "
                         + "smaller images are skipped) (default: resize_and_crop)")
                 .flag("no-flip", "no random horizontal flips")
                 .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)")

@@ -9,7 +9,8 @@ import java.util.Objects;
  * horizontal flip, scale to [-1, 1].
  *
  * @param loadSize   side of the square every image is resized to (resize_and_crop), or the width
- *                   it is scaled to (scale_width_and_crop); unused by crop
+ *                   (scale_width_and_crop) or shorter side (scale_shortside_and_crop) it is scaled
+ *                   to; unused by crop
  * @param cropSize   side of the random square crop taken from the resized image (≤ loadSize)
  * @param channels 3 (RGB) or 1 (grayscale, PIL's ITU-R 601-2 luma)
  * @param flip     random horizontal flip with probability 1/2 (the reference's default; off with --no_flip)
@@ -24,6 +25,12 @@ public record DataOptions(int loadSize, int cropSize, int channels, boolean flip
         RESIZE_AND_CROP,
         /** Scale to width loadSize, aspect kept (height at least cropSize), then crop. */
         SCALE_WIDTH_AND_CROP,
+        /**
+         * Scale the shorter side to loadSize, aspect kept, then crop: PyTorch-GAN's
+         * {@code transforms.Resize(int(img_height * 1.12))}, which differs from resize_and_crop on
+         * non-square images only.
+         */
+        SCALE_SHORTSIDE_AND_CROP,
         /** Crop at the image's own size (images smaller than the crop are skipped). */
         CROP;
 
@@ -38,7 +45,8 @@ public record DataOptions(int loadSize, int cropSize, int channels, boolean flip
                     return p;
                 }
             }
-            throw new IllegalArgumentException("preprocess must be resize_and_crop, scale_width_and_crop or crop, got '" + label + "'");
+            throw new IllegalArgumentException("preprocess must be resize_and_crop, scale_width_and_crop, scale_shortside_and_crop"
+                    + " or crop, got '" + label + "'");
         }
     }
 

@@ -39,7 +39,9 @@ public final class Transforms {
     /**
      * The image the crop is taken from: resized to loadSize x loadSize (resize_and_crop); scaled
      * to width loadSize and height int(loadSize * h / w), at least cropSize (scale_width_and_crop,
-     * as the reference's __scale_width, which leaves an image of that width alone); as it is (crop).
+     * as the reference's __scale_width, which leaves an image of that width alone); with the shorter
+     * side scaled to loadSize and the longer to int(loadSize * long / short) (scale_shortside_and_crop,
+     * as torchvision's Resize(int), which leaves an image with that shorter side alone); as it is (crop).
      *
      * @throws IllegalArgumentException when the result is smaller than the crop (crop mode only)
      */
@@ -48,6 +50,12 @@ public final class Transforms {
             case RESIZE_AND_CROP -> Bicubic.resize(img, o.loadSize(), o.loadSize());
             case SCALE_WIDTH_AND_CROP -> img.width() == o.loadSize() && img.height() >= o.cropSize() ? img
                     : Bicubic.resize(img, (int) Math.max((double) o.loadSize() * img.height() / img.width(), o.cropSize()), o.loadSize());
+            case SCALE_SHORTSIDE_AND_CROP -> {
+                int shorter = Math.min(img.width(), img.height()), longer = Math.max(img.width(), img.height());
+                int scaledLonger = (int) ((double) o.loadSize() * longer / shorter);
+                yield shorter == o.loadSize() ? img : img.width() <= img.height()
+                        ? Bicubic.resize(img, scaledLonger, o.loadSize()) : Bicubic.resize(img, o.loadSize(), scaledLonger);
+            }
             case CROP -> {
                 if (!fits(img, o)) {
                     throw new IllegalArgumentException(img.width() + "x" + img.height() + " is smaller than the "

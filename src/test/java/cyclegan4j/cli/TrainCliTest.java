@@ -307,7 +307,7 @@ class TrainCliTest {
         assertTrue(kind.err().contains("--discriminator must be pytorch-gan or patch70, got 'patch94'"), kind.toString());
         CliHarness.Result mode = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--preprocess", "scale_width");
         assertEquals(2, mode.code(), mode.toString());
-        assertTrue(mode.err().contains("--preprocess must be resize_and_crop, scale_width_and_crop or crop, got 'scale_width'"),
+        assertTrue(mode.err().contains("--preprocess must be resize_and_crop, scale_width_and_crop, scale_shortside_and_crop or crop, got 'scale_width'"),
                 mode.toString());
         CliHarness.Result folder = CliHarness.run("train", "--dataroot", tmp.resolve("none").toString(), "--name", "x",
                 "--out", tmp.resolve("runs").toString());

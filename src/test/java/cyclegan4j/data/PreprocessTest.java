@@ -49,6 +49,25 @@ class PreprocessTest {
         assertArrayEquals(Bicubic.resize(planes(45, 31), 22, 32).data(), odd.data());
     }
 
+    /** As torchvision's Resize(int): the shorter side to the load size, the longer one int(load * long / short). */
+    @Test
+    void scaleShortSideKeepsTheAspectAsPyTorchGan() {
+        DataOptions o = new DataOptions(24, 16, 3, false, false, Preprocess.SCALE_SHORTSIDE_AND_CROP);
+        ImageCodec.Planes wide = Transforms.resized(planes(45, 31), o); // int(24 * 45 / 31) = int(34.8)
+        assertEquals(34, wide.width());
+        assertEquals(24, wide.height());
+        assertArrayEquals(Bicubic.resize(planes(45, 31), 24, 34).data(), wide.data());
+        ImageCodec.Planes tall = Transforms.resized(planes(20, 50), o);
+        assertEquals(24, tall.width());
+        assertEquals(60, tall.height());
+        ImageCodec.Planes square = Transforms.resized(planes(30, 30), o);
+        assertEquals(24, square.width());
+        assertEquals(24, square.height());
+        ImageCodec.Planes already = planes(70, 24);
+        assertSame(already, Transforms.resized(already, o), "an image whose shorter side is the load size is left as it is");
+        assertEquals(Preprocess.SCALE_SHORTSIDE_AND_CROP, Preprocess.parse("scale_shortside_and_crop"));
+    }
+
     @Test
     void resizeAndCropAndCropModes() {
         DataOptions square = new DataOptions(24, 16, 3, false, false);
