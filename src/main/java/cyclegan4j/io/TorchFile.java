@@ -187,12 +187,12 @@ public final class TorchFile {
                 throw new CheckpointFormatException(file + ": storage " + key + " is listed but no tensor uses it");
             }
             long numel = buf.order(order).getLong();
-            long bytes = numel * dtype.size;
-            if (numel < 0 || bytes > buf.remaining()) {
+            if (numel < 0 || numel > buf.remaining() / dtype.size) {
                 throw new CheckpointFormatException(file + ": storage " + key + " (" + numel + " elements) runs past the end of the file");
             }
-            ByteBuffer data = buf.slice(buf.position(), (int) bytes).order(order);
-            buf.position(buf.position() + (int) bytes);
+            int bytes = (int) numel * dtype.size;
+            ByteBuffer data = buf.slice(buf.position(), bytes).order(order);
+            buf.position(buf.position() + bytes);
             storages.put(String.valueOf(key), data);
         }
         return toCheckpoint(file, root, keep, storage -> {
