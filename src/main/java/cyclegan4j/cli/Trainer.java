@@ -117,27 +117,61 @@ public final class Trainer {
      * Trains (or, with --resume, continues) the run and says how it ended.
      *
      * @throws IllegalArgumentException ({@link UsageException}) when the run exists and --resume was not
-     *                                  given, or --resume finds no checkpoint or another architecture
+     *                                  given, --resume finds no checkpoint or another architecture, or
+     *                                  another train (process or Trainer) is training the run
      * @throws IOException              when data or checkpoints cannot be read or written
      */
     public Outcome run() throws IOException {
         Path runDir = o.runDir();
         Checkpoint resumeFrom = null;
-        if (o.resume()) {
-            if (!Files.exists(latest())) {
-                throw new UsageException("--resume: no checkpoint at " + latest());
+        RunLock lock = null;
+        try {
+            if (o.resume()) {
+                if (!Files.exists(latest())) {
+                    throw new UsageException("--resume: no checkpoint at " + latest());
+                }
+                lock = lock(); // before reading 'latest': no other train may be rewriting it
+                resumeFrom = Checkpoint.load(latest());
+                checkResume(TrainingCheckpoint.options(resumeFrom), resumeFrom.getInt(Checkpoints.ITERATION));
+            } else if (Files.exists(latest())) {
+                throw alreadyExists();
             }
-            resumeFrom = Checkpoint.load(latest());
-            checkResume(TrainingCheckpoint.options(resumeFrom), resumeFrom.getInt(Checkpoints.ITERATION));
-        } else if (Files.exists(latest())) {
-            throw new UsageException("run '" + o.name() + "' already exists in " + runDir
-                    + " (continue it with --resume, or choose another --name or --out)");
+            Backend backend = Devices.select(o.device(), out);
+            UnalignedDataset dataset = UnalignedDataset.open(o.dataroot(), "train", o.dataOptions(), o.seed(), w -> err.println("warning: " + w));
+            LrSchedule schedule = new LrSchedule(o.lr(), o.epochs(), o.decayEpoch());
+            Files.createDirectories(checkpointDir()); // only now: a run that cannot start leaves nothing behind
+            Files.createDirectories(runDir.resolve("samples"));
+            if (lock == null) {
+                lock = lock();
+                if (Files.exists(latest())) { // another train of this name got here first, and has ended
+                    throw alreadyExists();
+                }
+            }
+            return train(resumeFrom, backend, dataset, schedule);
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
         }
-        Backend backend = Devices.select(o.device(), out);
-        UnalignedDataset dataset = UnalignedDataset.open(o.dataroot(), "train", o.dataOptions(), o.seed(), w -> err.println("warning: " + w));
-        LrSchedule schedule = new LrSchedule(o.lr(), o.epochs(), o.decayEpoch());
-        Files.createDirectories(checkpointDir()); // only now: a run that cannot start leaves nothing behind
-        Files.createDirectories(runDir.resolve("samples"));
+    }
+
+    private UsageException alreadyExists() {
+        return new UsageException("run '" + o.name() + "' already exists in " + o.runDir()
+                + " (continue it with --resume, or choose another --name or --out)");
+    }
+
+    /** Locks the run folder for this process, and removes what a killed run left half written. */
+    private RunLock lock() throws IOException {
+        RunLock lock = RunLock.acquire(o.runDir(), o.name(), w -> err.println("warning: " + w));
+        long[] removed = RunLock.removeLeftovers(List.of(o.runDir(), checkpointDir(), o.runDir().resolve("samples")));
+        if (removed[0] > 0) {
+            out.printf(Locale.ROOT, "removed %d unfinished file(s) (%.1f MB) that an earlier, killed run left in %s%n",
+                    removed[0], removed[1] / 1e6, o.runDir());
+        }
+        return lock;
+    }
+
+    private Outcome train(Checkpoint resumeFrom, Backend backend, UnalignedDataset dataset, LrSchedule schedule) throws IOException {
 
         TestSamples testSamples = o.sampleEvery() > 0
                 ? TestSamples.load(o.dataroot(), o.cropSize(), o.channels(), w -> err.println("warning: " + w)) : null;

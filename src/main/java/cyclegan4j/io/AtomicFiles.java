@@ -28,6 +28,7 @@ public final class AtomicFiles {
     }
 
     static final String TEMP_SUFFIX = ".tmp";
+    private static final java.util.regex.Pattern TEMP_NAME = java.util.regex.Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.tmp");
 
     private AtomicFiles() {
     }
@@ -99,6 +100,14 @@ public final class AtomicFiles {
         if (sync) {
             syncDirectory(dir);
         }
+    }
+
+    /**
+     * Whether {@code fileName} is one of this class's temporary names ({@code .<name>.<hex>.tmp}): a
+     * write that a killed process never finished (or one in progress).
+     */
+    public static boolean isTemporary(String fileName) {
+        return TEMP_NAME.matcher(fileName).matches();
     }
 
     private static Path createTemp(Path dir, String name) throws IOException {
