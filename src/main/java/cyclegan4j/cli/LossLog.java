@@ -1,6 +1,7 @@
 package cyclegan4j.cli;
 
 import cyclegan4j.cyclegan.StepLosses;
+import cyclegan4j.io.AtomicFiles;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -23,6 +24,9 @@ final class LossLog implements AutoCloseable {
     static final String HEADER = "epoch,iteration,step,lr,loss_G,loss_GAN,loss_cycle,loss_identity,loss_D,seconds,"
             + "grad_norm_G,grad_norm_D_A,grad_norm_D_B";
 
+    /** The columns up to seconds: every line has them, whether or not it has the gradient norms. */
+    private static final int MIN_COLUMNS = 10;
+
     private final BufferedWriter w;
 
     /** @param keepUpToStep steps of an existing log to keep (0 starts a new log) */
@@ -32,12 +36,15 @@ final class LossLog implements AutoCloseable {
         if (keepUpToStep > 0 && Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] f = line.split(",");
-                if (f.length > 2 && f[2].matches("\\d+") && Long.parseLong(f[2]) <= keepUpToStep) {
+                // whole lines only (a full disk can cut the last one short: "1,12,1" is not step 1); a log
+                // from before the gradient norms has their 10 columns
+                if (f.length >= MIN_COLUMNS && f[2].matches("\\d+") && Long.parseLong(f[2]) <= keepUpToStep) {
                     kept.add(line);
                 }
             }
         }
-        Files.write(file, kept, StandardCharsets.UTF_8);
+        // replaced whole: a kill or a full disk while the kept lines are written leaves the old log as it was
+        AtomicFiles.writeText(file, String.join(System.lineSeparator(), kept) + System.lineSeparator());
         w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
