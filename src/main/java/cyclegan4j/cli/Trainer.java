@@ -65,7 +65,8 @@ public final class Trainer {
     private volatile boolean stopRequested;
     /** When 'latest' was last written (or training started): --autosave-minutes counts from here. */
     private long latestSaved = System.nanoTime();
-    private final CountDownLatch finished = new CountDownLatch(1);
+    /** How long Ctrl-C or SIGTERM waits for the current step and its checkpoint before the JVM exits anyway. */
+    static final int STOP_WAIT_SECONDS = 120;
     private Consumer<Step> listener = step -> { };
 
     Trainer(TrainOptions options, PrintStream out, PrintStream err) {
@@ -175,7 +176,8 @@ public final class Trainer {
 
         TestSamples testSamples = o.sampleEvery() > 0
                 ? TestSamples.load(o.dataroot(), o.cropSize(), o.channels(), w -> err.println("warning: " + w)) : null;
-        Thread hook = new Thread(this::onInterrupt, "cyclegan4j-ctrl-c");
+        CountDownLatch finished = new CountDownLatch(1); // this run()'s: a Trainer may run() again after a stop()
+        Thread hook = new Thread(() -> onInterrupt(finished), "cyclegan4j-ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         try (CycleGan gan = new CycleGan(backend, o.modelConfig())) {
             gan.trackGradientNorms(true); // loss.csv's last columns
@@ -405,11 +407,23 @@ public final class Trainer {
         }
     }
 
-    /** Ctrl-C: ask the loop to save and stop after the current step, and wait for it (bounded). */
-    private void onInterrupt() {
+    /**
+     * Ctrl-C, SIGTERM (what `timeout`, SLURM, Kubernetes and systemd send) or SIGHUP: ask the loop to save
+     * and stop after the current step, say so at once (a step can take minutes), and wait for it (bounded).
+     */
+    private void onInterrupt(CountDownLatch finished) {
         stopRequested = true;
+        long started = System.nanoTime();
+        err.printf(Locale.ROOT, "%nstopping: finishing the current step, then saving a checkpoint (waiting at most %d s)%n",
+                STOP_WAIT_SECONDS);
+        err.flush();
         try {
-            finished.await(120, TimeUnit.SECONDS);
+            if (!finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                err.printf(Locale.ROOT, "stopping: gave up after %d s, the step had not ended: nothing was saved now; %s%n",
+                        (System.nanoTime() - started) / 1_000_000_000L, Files.exists(latest())
+                                ? "--resume continues from the last checkpoint, " + latest() : "no checkpoint was written yet");
+                err.flush();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -66,6 +66,8 @@ class InterruptTest {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the trainer stops after Ctrl-C");
         String err = Files.readString(log, StandardCharsets.UTF_8);
         assertTrue(err.contains("interrupted: checkpoint saved"), err);
+        assertTrue(err.contains("stopping: finishing the current step, then saving a checkpoint"), "said at once: " + err);
+        assertEquals(Trainer.INTERRUPTED, p.exitValue(), err);
 
         Checkpoint ck = Checkpoint.load(out.resolve("t/checkpoints/latest.safetensors"));
         long saved = ck.getLong("step");
@@ -73,5 +75,23 @@ class InterruptTest {
         CliHarness.Result resumed = CliHarness.run(CliHarness.tinyTrain(data, out, "--resume", "--max-steps", Long.toString(saved + 1)));
         assertEquals(0, resumed.code(), resumed.toString());
         assertTrue(resumed.out().contains("step " + saved), resumed.toString());
+    }
+
+    /** SIGTERM, what `timeout`, SLURM, Kubernetes and systemd send before SIGKILL: as Ctrl-C, exit 143 (128 + 15). */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void sigtermSavesACheckpointAsCtrlCDoes() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 40);
+        Path out = tmp.resolve("runs");
+        Process p = startTraining(data, out, 2);
+        Path log = tmp.resolve("stderr.txt"), csv = out.resolve("t/loss.csv");
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the trainer stops after SIGTERM");
+        String err = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(143, p.exitValue(), err);
+        assertTrue(err.contains("stopping: finishing the current step, then saving a checkpoint (waiting at most 120 s)"), err);
+        assertTrue(err.contains("interrupted: checkpoint saved"), err);
+        assertEquals(Files.readAllLines(csv).size() - 1, Checkpoint.load(out.resolve("t/checkpoints/latest.safetensors")).getLong("step"),
+                "the checkpoint holds every logged step");
     }
 }
