@@ -257,7 +257,12 @@ public final class Trainer {
                         String name = String.format(Locale.ROOT, "epoch%03d_iter%05d", epoch + 1, i + 1);
                         writeSample(gan, batch.shape(), name + ".png");
                         if (testSamples != null) {
-                            testSamples.write(gan, o.runDir().resolve("samples").resolve(name + "_test.png"));
+                            Path file = o.runDir().resolve("samples").resolve(name + "_test.png");
+                            try {
+                                testSamples.write(gan, file);
+                            } catch (IOException e) {
+                                throw new IOException("could not write the sample grid " + file + " (" + Main.oneLine(e) + ")", e);
+                            }
                         }
                         report.write("training", epoch, i + 1, step);
                     }
@@ -356,7 +361,13 @@ public final class Trainer {
     }
 
     private void save(CycleGan gan, Position next, Path file) throws IOException {
-        TrainingCheckpoint.save(file, gan, next, o.toMap());
+        try {
+            TrainingCheckpoint.save(file, gan, next, o.toMap());
+        } catch (IOException e) { // e.g. a full disk, whose message names no file
+            throw new IOException("could not write the checkpoint " + file + " (" + Main.oneLine(e) + "); " + (Files.exists(latest())
+                    ? "the last one written, " + latest() + ", is intact: --resume continues from it"
+                    : "no checkpoint of this run was written before"), e);
+        }
         if (file.equals(latest())) {
             latestSaved = System.nanoTime();
         }
@@ -364,8 +375,12 @@ public final class Trainer {
 
     private void writeSample(CycleGan gan, int[] shape, String fileName) throws IOException {
         float[][] images = gan.lastSampleImages();
-        ImageWriter.writeGrid(o.runDir().resolve("samples").resolve(fileName), List.of(images), shape[1], 2, 3,
-                shape[2], shape[3], 2);
+        Path file = o.runDir().resolve("samples").resolve(fileName);
+        try {
+            ImageWriter.writeGrid(file, List.of(images), shape[1], 2, 3, shape[2], shape[3], 2);
+        } catch (IOException e) {
+            throw new IOException("could not write the sample grid " + file + " (" + Main.oneLine(e) + ")", e);
+        }
     }
 
     /** Options that shape the networks, the image pools or the crops: a checkpoint holds state for these values only. */

@@ -126,6 +126,21 @@ class TrainCliTest {
     }
 
     @Test
+    void aCheckpointThatCannotBeWrittenIsNamedAndTheLastOneIsKept() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 8);
+        Path out = tmp.resolve("runs");
+        Path latest = CliHarness.tinyCheckpoint(data, out, 1);
+        byte[] good = Files.readAllBytes(latest);
+        Path blocked = out.resolve("t/checkpoints/step_0000002.safetensors"); // a folder in the way, as a full disk would stop it
+        Files.createDirectories(blocked.resolve("x"));
+        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, out, "--resume", "--checkpoint-every", "2", "--max-steps", "3"));
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("could not write the checkpoint " + blocked + " ("), r.toString());
+        assertTrue(r.err().contains("the last one written, " + latest + ", is intact: --resume continues from it"), r.toString());
+        assertArrayEquals(good, Files.readAllBytes(latest));
+    }
+
+    @Test
     void missingOrEmptyDomainNamesTheFolder() throws Exception {
         Path data = tmp.resolve("data");
         Files.createDirectories(data.resolve("trainA"));
