@@ -187,6 +187,7 @@ public final class Trainer {
                 out.printf(Locale.ROOT, at.epoch() < o.epochs() ? "resuming %s after step %d: epoch %d/%d from iteration %d%n"
                         : "resuming %s after step %d: its %4$d epochs are trained (raise --epochs to train on)%n",
                         latest(), at.step(), at.epoch() + 1, o.epochs(), at.iteration() + 1);
+                sayIfTheRateChanges(resumeFrom, schedule, at.epoch());
             } else if (o.initFrom() != null) {
                 List<String> loaded = InitFrom.load(o.initFrom(), gan);
                 out.printf(Locale.ROOT, "starting from %s of %s; %s%n", String.join(", ", loaded), o.initFrom(),
@@ -261,7 +262,7 @@ public final class Trainer {
                             try {
                                 testSamples.write(gan, file);
                             } catch (IOException e) {
-                                throw new IOException("could not write the sample grid " + file + " (" + Main.oneLine(e) + ")", e);
+                                sampleNotWritten(file, e);
                             }
                         }
                         report.write("training", epoch, i + 1, step);
@@ -373,14 +374,42 @@ public final class Trainer {
         }
     }
 
-    private void writeSample(CycleGan gan, int[] shape, String fileName) throws IOException {
+    private void writeSample(CycleGan gan, int[] shape, String fileName) {
         float[][] images = gan.lastSampleImages();
         Path file = o.runDir().resolve("samples").resolve(fileName);
         try {
             ImageWriter.writeGrid(file, List.of(images), shape[1], 2, 3, shape[2], shape[3], 2);
         } catch (IOException e) {
-            throw new IOException("could not write the sample grid " + file + " (" + Main.oneLine(e) + ")", e);
+            sampleNotWritten(file, e);
         }
+    }
+
+    /**
+     * A changed schedule on --resume changes the rate of the epoch it resumes in; a longer run with the
+     * checkpoint's --decay-epoch raises a rate that had decayed towards 0, which is easy to miss.
+     */
+    private void sayIfTheRateChanges(Checkpoint resumeFrom, LrSchedule schedule, int epoch) {
+        Map<String, String> saved = resumeFrom.metadataWithPrefix(Checkpoints.OPTION_PREFIX);
+        if (epoch >= o.epochs() || !saved.containsKey("lr") || !saved.containsKey("epochs") || !saved.containsKey("decay_epoch")) {
+            return;
+        }
+        try {
+            int savedEpochs = Integer.parseInt(saved.get("epochs"));
+            float was = epoch >= savedEpochs ? 0f
+                    : new LrSchedule(Float.parseFloat(saved.get("lr")), savedEpochs, Integer.parseInt(saved.get("decay_epoch"))).at(epoch);
+            float next = schedule.at(epoch);
+            if (Math.abs(next - was) > 1e-6f * Math.max(Math.abs(was), Math.abs(next))) {
+                out.printf(Locale.ROOT, "the learning rate of epoch %d changes from %s (the checkpoint's schedule) to %s"
+                        + " (--lr %s, decaying from epoch %d to %d)%n", epoch + 1, was, next, o.toMap().get("lr"),
+                        schedule.decayEpoch(), o.epochs());
+            }
+        } catch (IllegalArgumentException e) { // an old or edited checkpoint's options: the message is only a courtesy
+        }
+    }
+
+    /** A sample grid is not worth the run: it is named, and training goes on (a full disk stops it at the next checkpoint). */
+    private void sampleNotWritten(Path file, IOException e) {
+        err.println("warning: could not write the sample grid " + file + " (" + Main.oneLine(e) + "); training goes on");
     }
 
     /** Options that shape the networks, the image pools or the crops: a checkpoint holds state for these values only. */

@@ -87,6 +87,8 @@ class TrainCliTest {
         assertEquals(0, lr.code(), lr.toString());
         assertTrue(lr.out().contains("resuming with changed options: epochs=2 -> 3, lr=2.0E-4 -> 1.0E-4"), lr.toString());
         assertTrue(lr.out().contains("after step 1: epoch 1/3 from iteration 2"), lr.toString());
+        assertTrue(lr.out().contains("the learning rate of epoch 1 changes from 2.0E-4 (the checkpoint's schedule) to 1.0E-4"),
+                lr.toString());
         // options the user did not give come from the checkpoint: errors name what the user changed
         CliHarness.Result crop = CliHarness.run("train", "--name", "t", "--out", out.toString(), "--resume", "--device", "cpu",
                 "--crop-size", "64");
@@ -138,6 +140,15 @@ class TrainCliTest {
         assertTrue(r.err().contains("could not write the checkpoint " + blocked + " ("), r.toString());
         assertTrue(r.err().contains("the last one written, " + latest + ", is intact: --resume continues from it"), r.toString());
         assertArrayEquals(good, Files.readAllBytes(latest));
+
+        // a sample grid is not worth the run: named, and training goes on to its checkpoint
+        Path grid = out.resolve("t/samples/epoch001_iter00002.png");
+        Files.createDirectories(grid.resolve("x"));
+        CliHarness.Result s = CliHarness.run(CliHarness.tinyTrain(data, out, "--resume", "--sample-every", "1", "--max-steps", "3"));
+        assertEquals(0, s.code(), s.toString());
+        assertTrue(s.err().contains("warning: could not write the sample grid " + grid + " (") && s.err().contains("training goes on"),
+                s.toString());
+        assertTrue(Files.exists(out.resolve("t/samples/epoch001_iter00003.png")), "the next grid is written");
     }
 
     @Test
