@@ -218,6 +218,10 @@ public final class Trainer {
              LossLog log = new LossLog(o.runDir().resolve("loss.csv"), at.step())) {
             int perEpoch = loader.batchesPerEpoch();
             long step = at.step();
+            if (o.maxSteps() > 0 && step >= o.maxSteps()) { // --max-steps counts the run's steps, resumed ones included
+                out.printf(Locale.ROOT, "the run is at step %d, at or past --max-steps %d: nothing to train%n", step, o.maxSteps());
+                return Outcome.MAX_STEPS;
+            }
             Report report = new Report(pastLosses(), perEpoch, device);
             report.write("starting", at.epoch(), at.iteration(), step);
             out.println("follow the run in " + report.page.file().toAbsolutePath().toUri());

@@ -89,6 +89,10 @@ class TrainCliTest {
         assertTrue(lr.out().contains("after step 1: epoch 1/3 from iteration 2"), lr.toString());
         assertTrue(lr.out().contains("the learning rate of epoch 1 changes from 2.0E-4 (the checkpoint's schedule) to 1.0E-4"),
                 lr.toString());
+        CliHarness.Result again = CliHarness.run(CliHarness.tinyTrain(data, out, "--resume", "--max-steps", "2"));
+        assertEquals(0, again.code(), again.toString());
+        assertTrue(again.out().contains("the run is at step 2, at or past --max-steps 2: nothing to train"), again.toString());
+        assertEquals(3, Files.readAllLines(out.resolve("t/loss.csv")).size(), "a header and two steps: no third");
         // options the user did not give come from the checkpoint: errors name what the user changed
         CliHarness.Result crop = CliHarness.run("train", "--name", "t", "--out", out.toString(), "--resume", "--device", "cpu",
                 "--crop-size", "64");
