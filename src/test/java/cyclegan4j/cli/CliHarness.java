@@ -66,6 +66,15 @@ final class CliHarness {
         return all;
     }
 
+    /** {@link #tinyTrain}'s options without the leading "train", for {@code Trainer.fromOptions}. */
+    static String[] tinyTrainOptions(Path data, Path out, String... extra) {
+        String[] all = tinyTrain(data, out, extra);
+        return java.util.Arrays.copyOfRange(all, 1, all.length);
+    }
+
+    /** An output stream for a Trainer that should say nothing to the test's output. */
+    static final java.io.PrintStream QUIET = new java.io.PrintStream(java.io.PrintStream.nullOutputStream());
+
     /**
      * Trains the tiny model for {@code steps} on {@code data} into {@code out} (run name "t") and
      * returns its checkpoint; fails the test if training fails.

@@ -55,23 +55,31 @@ class InterruptTest {
         assertEquals(saved + 2, Files.readAllLines(out.resolve("t/loss.csv")).size() - 1, "one log line per step, none twice");
     }
 
+    /**
+     * Sends {@code signal} to a training process: it must say at once that it stops after the current
+     * step, exit with {@code exitCode} and leave a checkpoint that holds every logged step; returns that step.
+     */
+    private long signalSavesACheckpoint(Path data, Path out, String signal, int exitCode) throws Exception {
+        Process p = startTraining(data, out, 2);
+        Path log = tmp.resolve("stderr.txt"), csv = out.resolve("t/loss.csv");
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the trainer stops after SIG" + signal);
+        String err = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(exitCode, p.exitValue(), err);
+        assertTrue(err.contains("stopping: finishing the current step, then saving a checkpoint (waiting at most 120 s)"),
+                "said at once: " + err);
+        assertTrue(err.contains("interrupted: checkpoint saved"), err);
+        long saved = Checkpoint.load(out.resolve("t/checkpoints/latest.safetensors")).getLong("step");
+        assertEquals(Files.readAllLines(csv).size() - 1, saved, "the checkpoint holds every logged step");
+        return saved;
+    }
+
     @Test
     @EnabledOnOs(OS.LINUX)
     void ctrlCSavesACheckpointAndResumeContinues() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 40);
         Path out = tmp.resolve("runs");
-        Process p = startTraining(data, out, 2);
-        Path log = tmp.resolve("stderr.txt"), csv = out.resolve("t/loss.csv");
-        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the trainer stops after Ctrl-C");
-        String err = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(err.contains("interrupted: checkpoint saved"), err);
-        assertTrue(err.contains("stopping: finishing the current step, then saving a checkpoint"), "said at once: " + err);
-        assertEquals(Trainer.INTERRUPTED, p.exitValue(), err);
-
-        Checkpoint ck = Checkpoint.load(out.resolve("t/checkpoints/latest.safetensors"));
-        long saved = ck.getLong("step");
-        assertEquals(Files.readAllLines(csv).size() - 1, saved, "the checkpoint holds every logged step");
+        long saved = signalSavesACheckpoint(data, out, "INT", Trainer.INTERRUPTED);
         CliHarness.Result resumed = CliHarness.run(CliHarness.tinyTrain(data, out, "--resume", "--max-steps", Long.toString(saved + 1)));
         assertEquals(0, resumed.code(), resumed.toString());
         assertTrue(resumed.out().contains("step " + saved), resumed.toString());
@@ -81,17 +89,6 @@ class InterruptTest {
     @Test
     @EnabledOnOs(OS.LINUX)
     void sigtermSavesACheckpointAsCtrlCDoes() throws Exception {
-        Path data = CliHarness.dataset(tmp.resolve("data"), 40);
-        Path out = tmp.resolve("runs");
-        Process p = startTraining(data, out, 2);
-        Path log = tmp.resolve("stderr.txt"), csv = out.resolve("t/loss.csv");
-        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the trainer stops after SIGTERM");
-        String err = Files.readString(log, StandardCharsets.UTF_8);
-        assertEquals(143, p.exitValue(), err);
-        assertTrue(err.contains("stopping: finishing the current step, then saving a checkpoint (waiting at most 120 s)"), err);
-        assertTrue(err.contains("interrupted: checkpoint saved"), err);
-        assertEquals(Files.readAllLines(csv).size() - 1, Checkpoint.load(out.resolve("t/checkpoints/latest.safetensors")).getLong("step"),
-                "the checkpoint holds every logged step");
+        signalSavesACheckpoint(CliHarness.dataset(tmp.resolve("data"), 40), tmp.resolve("runs"), "TERM", 143);
     }
 }

@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -26,19 +25,12 @@ class RunLockTest {
     @TempDir
     Path tmp;
 
-    private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
-
-    private static String[] options(Path data, Path out, String... extra) {
-        String[] all = CliHarness.tinyTrain(data, out, extra);
-        return Arrays.copyOfRange(all, 1, all.length);
-    }
-
     @Test
     void aSecondTrainOfTheSameRunIsRefusedWhileTheFirstTrains() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 3);
         Path out = tmp.resolve("runs");
         CountDownLatch firstStep = new CountDownLatch(1), release = new CountDownLatch(1);
-        Trainer first = Trainer.fromOptions(QUIET, QUIET, options(data, out, "--max-steps", "3")).onStep(s -> {
+        Trainer first = Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, out, "--max-steps", "3")).onStep(s -> {
             firstStep.countDown();
             try {
                 assertTrue(release.await(60, TimeUnit.SECONDS));
@@ -56,7 +48,7 @@ class RunLockTest {
         try {
             assertTrue(firstStep.await(60, TimeUnit.SECONDS), "the first run trains");
             // the same command again (no checkpoint exists yet, so only the lock can tell)
-            Trainer second = Trainer.fromOptions(QUIET, QUIET, options(data, out, "--max-steps", "3"));
+            Trainer second = Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, out, "--max-steps", "3"));
             UsageException e = assertThrows(UsageException.class, second::run);
             assertTrue(e.getMessage().contains("run 't' in ") && e.getMessage().contains(" is in use by another Trainer"), e.getMessage());
         } finally {
@@ -67,7 +59,7 @@ class RunLockTest {
         assertEquals(List.of("1", "2", "3"), log.stream().skip(1).map(l -> l.split(",")[2]).toList(), "each step once");
 
         // once the first has ended, the run is free again
-        assertEquals(Outcome.MAX_STEPS, Trainer.fromOptions(QUIET, QUIET, options(data, out, "--resume", "--max-steps", "4")).run());
+        assertEquals(Outcome.MAX_STEPS, Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, out, "--resume", "--max-steps", "4")).run());
     }
 
     @Test
@@ -83,7 +75,7 @@ class RunLockTest {
         Files.writeString(keep, "mine");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream said = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        assertEquals(Outcome.MAX_STEPS, Trainer.fromOptions(said, QUIET, options(data, out, "--resume", "--max-steps", "2")).run());
+        assertEquals(Outcome.MAX_STEPS, Trainer.fromOptions(said, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, out, "--resume", "--max-steps", "2")).run());
         assertFalse(Files.exists(partial));
         assertFalse(Files.exists(run.resolve(".index.html.ab.tmp")));
         assertTrue(Files.exists(keep));

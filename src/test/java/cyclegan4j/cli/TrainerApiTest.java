@@ -22,19 +22,11 @@ class TrainerApiTest {
     @TempDir
     Path tmp;
 
-    private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
-
-    /** tinyTrain's options without the leading "train". */
-    private static String[] options(Path data, Path out, String... extra) {
-        String[] all = CliHarness.tinyTrain(data, out, extra);
-        return java.util.Arrays.copyOfRange(all, 1, all.length);
-    }
-
     @Test
     void everyStepReachesTheListenerAsLossCsvLogsIt() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 2);
         List<Trainer.Step> steps = new ArrayList<>();
-        Trainer t = Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs"), "--max-steps", "3")).onStep(steps::add);
+        Trainer t = Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, tmp.resolve("runs"), "--max-steps", "3")).onStep(steps::add);
         assertEquals(Outcome.MAX_STEPS, t.run());
         assertTrue(Files.exists(t.latest()));
         assertEquals(3, steps.size());
@@ -55,7 +47,7 @@ class TrainerApiTest {
     @Test
     void theRunReportSaysHowLongIsLeft() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 3);
-        Trainer t = Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs"), "--sample-every", "1", "--max-steps", "5"));
+        Trainer t = Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, tmp.resolve("runs"), "--sample-every", "1", "--max-steps", "5"));
         List<String> pages = new ArrayList<>();
         t.onStep(s -> {
             try { // the page as the step before rewrote it
@@ -73,7 +65,7 @@ class TrainerApiTest {
     @Test
     void stopSavesAfterTheCurrentStepAndResumeGoesOn() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 3);
-        Trainer t = Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs")));
+        Trainer t = Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, tmp.resolve("runs")));
         List<Long> seen = new ArrayList<>();
         t.onStep(s -> {
             seen.add(s.step());
@@ -85,13 +77,13 @@ class TrainerApiTest {
         assertEquals(List.of(1L, 2L), seen);
 
         List<Long> more = new ArrayList<>();
-        Trainer resumed = Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs"), "--resume")).onStep(s -> more.add(s.step()));
+        Trainer resumed = Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, tmp.resolve("runs"), "--resume")).onStep(s -> more.add(s.step()));
         assertEquals(Outcome.FINISHED, resumed.run());
         assertEquals(List.of(3L, 4L, 5L, 6L), more, "2 epochs of 3 steps, from step 3 on");
 
         // a stop() ends one run(): the next run() of the same (resuming) Trainer trains on
-        assertEquals(Outcome.MAX_STEPS, Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs2"), "--max-steps", "1")).run());
-        Trainer twice = Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs2"), "--resume"));
+        assertEquals(Outcome.MAX_STEPS, Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, tmp.resolve("runs2"), "--max-steps", "1")).run());
+        Trainer twice = Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, tmp.resolve("runs2"), "--resume"));
         List<Long> steps = new ArrayList<>();
         twice.onStep(s -> {
             steps.add(s.step());
@@ -108,31 +100,31 @@ class TrainerApiTest {
     void divergenceAndBadOptionsAreSaidPlainly() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 8);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Trainer t = Trainer.fromOptions(QUIET, new PrintStream(err, true), options(data, tmp.resolve("runs"), "--lr", "1e30", "--max-steps", "20"));
+        Trainer t = Trainer.fromOptions(CliHarness.QUIET, new PrintStream(err, true), CliHarness.tinyTrainOptions(data, tmp.resolve("runs"), "--lr", "1e30", "--max-steps", "20"));
         assertEquals(Outcome.DIVERGED, t.run());
         assertTrue(err.toString().contains("training stopped"), err.toString());
 
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs2"), "--epochs", "0")));
+                () -> Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, tmp.resolve("runs2"), "--epochs", "0")));
         assertTrue(bad.getMessage().contains("--epochs must be positive"), bad.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(QUIET, QUIET, "--name", "x")); // no --dataroot
+        assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, "--name", "x")); // no --dataroot
         // the README's example: --epochs alone, the decay from half of it
-        Trainer.fromOptions(QUIET, QUIET, "--dataroot", data.toString(), "--name", "h2z", "--epochs", "5", "--device", "cpu");
-        IllegalArgumentException late = assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(QUIET, QUIET,
+        Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, "--dataroot", data.toString(), "--name", "h2z", "--epochs", "5", "--device", "cpu");
+        IllegalArgumentException late = assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET,
                 "--dataroot", data.toString(), "--name", "h2z", "--epochs", "5", "--decay-epoch", "5"));
         assertTrue(late.getMessage().contains("--decay-epoch must be in [0, --epochs), got 5 with 5 epochs"), late.getMessage());
-        IllegalArgumentException beta = assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(QUIET, QUIET,
+        IllegalArgumentException beta = assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET,
                 "--dataroot", data.toString(), "--name", "h2z", "--beta1", "1.5"));
         assertTrue(beta.getMessage().contains("--beta1 and --beta2 must be in [0, 1)"), beta.getMessage());
-        IllegalArgumentException device = assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(QUIET, QUIET,
+        IllegalArgumentException device = assertThrows(IllegalArgumentException.class, () -> Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET,
                 "--dataroot", data.toString(), "--name", "h2z", "--device", "tpu"));
         assertTrue(device.getMessage().contains("--device must be auto, cpu, cuda or cuda:N"), device.getMessage());
-        Trainer fine = Trainer.fromOptions(QUIET, QUIET, "--dataroot", data.toString(), "--name", "h2z");
+        Trainer fine = Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, "--dataroot", data.toString(), "--name", "h2z");
         assertThrows(NullPointerException.class, () -> fine.onStep(null));
-        assertThrows(NullPointerException.class, () -> Trainer.fromOptions(null, QUIET, "--dataroot", data.toString(), "--name", "x"));
-        assertEquals(Outcome.MAX_STEPS, Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs3"), "--max-steps", "1")).run());
+        assertThrows(NullPointerException.class, () -> Trainer.fromOptions(null, CliHarness.QUIET, "--dataroot", data.toString(), "--name", "x"));
+        assertEquals(Outcome.MAX_STEPS, Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, tmp.resolve("runs3"), "--max-steps", "1")).run());
         IllegalArgumentException exists = assertThrows(IllegalArgumentException.class,
-                () -> Trainer.fromOptions(QUIET, QUIET, options(data, tmp.resolve("runs3"))).run());
+                () -> Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, tmp.resolve("runs3"))).run());
         assertTrue(exists.getMessage().contains("already exists"), exists.getMessage());
     }
 }
