@@ -124,9 +124,14 @@ public final class GeneratorResNet extends Module {
                     + java.util.Arrays.toString(first) + " where a generator's is [ngf, channels, 7, 7]"
                     + (first.length == 4 && first[2] == 4 ? " (4x4: a discriminator's)" : ""));
         }
-        if (ck.hasTensor(prefix + "model.2.weight") || ck.hasTensor(prefix + "model.2.running_mean")) {
+        if (ck.hasTensor(prefix + "model.2.running_mean")) {
             throw new CheckpointFormatException(where + ": a generator with batch norm (model.2.weight / running_mean; the authors'"
                     + " --norm batch): cyclegan4j's generators use instance norm without weights (--norm instance, CycleGAN's default)");
+        }
+        if (ck.hasTensor(prefix + "model.2.weight")) {
+            throw new CheckpointFormatException(where + ": a generator whose norm layers have weights (model.2.weight: an affine"
+                    + " instance norm, InstanceNorm2d(affine=True)): cyclegan4j's generators use instance norm without weights"
+                    + " (--norm instance, CycleGAN's default)");
         }
         if (ck.hasTensor(prefix + "model.10.conv_block.6.weight")) {
             throw new CheckpointFormatException(where + ": a generator with dropout in its residual blocks (the authors' use_dropout,"

@@ -243,8 +243,10 @@ public final class SafeTensors {
     private static Header readHeader(Path file, FileChannel ch) throws IOException {
         long size = ch.size();
         if (size < 8) {
-            throw new CheckpointFormatException(file, "file is " + size
-                    + " bytes, too short for the 8-byte header length (truncated, or not a safetensors file)");
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            throw new CheckpointFormatException(file, "file is " + size + " bytes, " + (name.endsWith(".pth") || name.endsWith(".pt")
+                    || name.endsWith(".ckpt") ? "too short for a PyTorch file (empty or truncated: a failed copy or download?)"
+                    : "too short for the 8-byte header length (truncated, or not a safetensors file)"));
         }
         ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         readFully(file, ch, 0, lenBuf);

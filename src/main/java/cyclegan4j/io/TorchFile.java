@@ -29,9 +29,10 @@ import java.util.zip.ZipFile;
  * float16 and bfloat16, all converted to float32), named by their dict keys joined with "." (a
  * state_dict's own names; {@code {"G_AB": G_AB.state_dict(), ...}} gives cyclegan4j's
  * {@code G_AB.model.1.weight}). Integer tensors ({@code num_batches_tracked}) and non-tensor
- * values are left out, a {@code module.} component (DataParallel's) is dropped, and so are the
- * running statistics an affine-free instance norm carried in PyTorch before 0.4 (the authors'
- * released models have them; their test code deletes them the same way).
+ * values are left out, a {@code module.} component (DataParallel's) or {@code _orig_mod.}
+ * (torch.compile's) is dropped, and so are the running statistics an affine-free instance norm
+ * carried in PyTorch before 0.4 (the authors' released models have them; their test code deletes
+ * them the same way).
  */
 public final class TorchFile {
 
@@ -100,7 +101,7 @@ public final class TorchFile {
         }
         try {
             return first[0] == 'P' ? readZip(file, keep) : readLegacy(file, keep);
-        } catch (java.util.zip.ZipException e) {
+        } catch (java.util.zip.ZipException | java.io.EOFException e) { // EOF: a compressed entry that ends early
             throw new CheckpointFormatException(file + ": a damaged zip archive (" + e.getMessage() + "), not a readable PyTorch file");
         } catch (RuntimeException e) { // a value of the wrong type where torch puts another
             throw new CheckpointFormatException(file + ": a damaged PyTorch file or one of an unexpected shape ("
@@ -132,13 +133,22 @@ public final class TorchFile {
                     new TorchCalls(file, false), file + " (data.pkl)");
             String dataPrefix = prefix + "data/";
             ByteOrder o = order;
-            // each tensor reads its storage when its turn comes (not all of them at once); the few that share one read it again
+            // each tensor reads its storage when its turn comes (not all of them at once); the last one read is kept, so that
+            // views of one storage that follow each other (parameters flattened into one buffer) read it once, not once each
+            String[] lastKey = {null};
+            ByteBuffer[] last = {null};
             return toCheckpoint(file, root, keep, storage -> {
+                if (storage.key().equals(lastKey[0])) {
+                    return last[0];
+                }
                 ZipEntry e = zip.getEntry(dataPrefix + storage.key());
                 if (e == null) {
                     throw new CheckpointFormatException(file + ": the storage " + dataPrefix + storage.key() + " is missing");
                 }
-                return ByteBuffer.wrap(read(zip, e)).order(o);
+                last[0] = null; // the previous storage can go before the next is read
+                last[0] = ByteBuffer.wrap(read(zip, e)).order(o);
+                lastKey[0] = storage.key();
+                return last[0];
             });
         }
     }
@@ -245,9 +255,12 @@ public final class TorchFile {
         }
     }
 
-    /** "module.model.1.weight" -> "model.1.weight": nn.DataParallel's wrapper, anywhere in the name. */
+    /**
+     * "module.model.1.weight" -> "model.1.weight": nn.DataParallel's (and DistributedDataParallel's)
+     * wrapper, anywhere in the name; likewise "_orig_mod.", the wrapper of a torch.compile'd model.
+     */
     private static String stripModule(String name) {
-        return ("." + name).replace(".module.", ".").substring(1);
+        return ("." + name).replace(".module.", ".").replace("._orig_mod.", ".").substring(1);
     }
 
     /** Removes X.running_mean / X.running_var where X has no weight: PyTorch &lt; 0.4's instance norms kept them unused. */
@@ -356,8 +369,14 @@ public final class TorchFile {
             if (module.equals("torch") && name.endsWith("Storage")) {
                 throw new CheckpointFormatException(file + ": holds a tensor of type " + name + ", which cyclegan4j does not read");
             }
-            throw new CheckpointFormatException(file + ": pickles the Python object " + full + "; cyclegan4j reads state_dicts"
-                    + " (dicts of tensors, as torch.save(model.state_dict(), f) writes), not whole models: re-save it that way");
+            if (module.equals("__torch__") || module.startsWith("__torch__.")) {
+                throw new CheckpointFormatException(file + ": a TorchScript module (torch.jit.save: " + full + "), not a state_dict;"
+                        + " save its state_dict for cyclegan4j: torch.save(torch.jit.load(f).state_dict(), 'G.pth')");
+            }
+            throw new CheckpointFormatException(file + ": pickles the Python object " + full + ", which cyclegan4j does not read"
+                    + " (it reads state_dicts: dicts of tensors, numbers and strings, and runs no code from the file): a whole"
+                    + " model (torch.save(model)), or an object saved beside the state_dicts; re-save the state_dicts alone,"
+                    + " e.g. torch.save(model.state_dict(), f)");
         }
 
         @Override

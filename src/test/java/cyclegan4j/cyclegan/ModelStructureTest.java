@@ -183,7 +183,8 @@ class ModelStructureTest {
         };
         assertNull(failure.apply(null, new int[]{4, 3, 7, 7}));
         assertTrue(failure.apply(null, new int[]{4, 3, 4, 4}).contains("4x4: a discriminator's"));
-        assertTrue(failure.apply("model.2.weight", new int[]{4, 3, 7, 7}).contains("batch norm"));
+        // weights without running statistics: InstanceNorm2d(affine=True), not batch norm
+        assertTrue(failure.apply("model.2.weight", new int[]{4, 3, 7, 7}).contains("affine instance norm"));
         assertTrue(failure.apply("model.2.running_mean", new int[]{4, 3, 7, 7}).contains("batch norm"));
         assertTrue(failure.apply("model.10.conv_block.6.weight", new int[]{4, 3, 7, 7}).contains("dropout"));
     }

@@ -96,6 +96,39 @@ public class TorchFileTest {
     }
 
     @Test
+    void refusesTorchScriptAsSuch() throws IOException {
+        Path file = fixture(dir, "script_conv.pt");
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": a TorchScript module (torch.jit.save") && e.getMessage().contains("state_dict()"),
+                e.getMessage());
+    }
+
+    /** 300 views of one 2 MB storage (flattened parameters) read it once: before, each view read all of it again (600 MB). */
+    @Test
+    void viewsOfOneStorageReadItOnce() throws IOException {
+        Path file = fixture(dir, "flat_views.pth");
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        Checkpoint ck = Checkpoint.load(file);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(300, ck.tensors().size());
+        for (int i = 0; i < 300; i++) {
+            check(ck.tensors().get("w" + i), new int[]{1}, new float[]{i}, "flat_views.pth (torch.compile's _orig_mod. dropped)");
+        }
+        assertTrue(allocated < 100_000_000L, "reading 300 views of one 2 MB storage allocated " + allocated / 1_000_000 + " MB");
+    }
+
+    @Test
+    void emptyFilesNamedAsPyTorchFilesSaySo() throws IOException {
+        for (int n : new int[]{0, 3}) {
+            Path file = dir.resolve("G_AB_" + n + ".pth");
+            Files.write(file, java.util.Arrays.copyOf(new byte[]{'P', 'K', 3}, n));
+            CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(file));
+            assertTrue(e.getMessage().contains(file + ": file is " + n + " bytes, too short for a PyTorch file"), e.getMessage());
+        }
+    }
+
+    @Test
     void halfPrecisionConvertsExactly() {
         for (int bits = 0; bits < 0x10000; bits++) { // every binary16 value against the definition
             short h = (short) bits;
@@ -116,9 +149,9 @@ public class TorchFileTest {
     @Test
     void damagedFilesFailWithAFormatError() throws IOException {
         SplittableRandom rng = new SplittableRandom(5);
-        for (String name : List.of("state_zip.pth", "state_legacy.pth", "authors_G.pth")) {
+        for (String name : List.of("state_zip.pth", "state_legacy.pth", "authors_G.pth", "flat_views.pth")) { // the last one deflated
             byte[] good = Files.readAllBytes(fixture(dir, name));
-            for (int i = 0; i < 150; i++) {
+            for (int i = 0; i < 300; i++) {
                 byte[] bad = i % 3 == 0 ? java.util.Arrays.copyOf(good, rng.nextInt(4, good.length)) : good.clone();
                 if (i % 3 != 0) {
                     for (int k = 0; k < 1 + i % 4; k++) { // corrupt a few bytes, often inside the pickle

@@ -9,11 +9,16 @@ PyTorch and Pillow; written with Debian's PyTorch 1.13):
 - authors_G.pth (legacy format, with the unused instance-norm statistics of PyTorch < 0.4, as the
   paper's authors' released generators have) and pytorchgan_G.pth (zip, saved through
   nn.DataParallel's "module." names): tiny generators of the two layouts (benchmarks/reference),
-  with input.png and what PyTorch makes of it, authors_G_out.png and pytorchgan_G_out.png.
+  with input.png and what PyTorch makes of it, authors_G_out.png and pytorchgan_G_out.png;
+- script_conv.pt: a TorchScript module (torch.jit.save), which must be refused as one;
+- flat_views.pth: 300 one-element views "_orig_mod.w<i>" (torch.compile's prefix) of one 2 MB
+  storage (flattened parameters), its archive re-zipped with deflate to keep it small; the reader
+  must read that storage once, not once per view.
 """
 import collections
 import os
 import sys
+import zipfile
 
 import numpy as np
 import torch
@@ -69,6 +74,7 @@ def main():
     torch.save(state(), "state_zip_p4.pth", pickle_protocol=4)
     torch.save(state(), "state_legacy.pth", _use_new_zipfile_serialization=False)
     torch.save(torch.nn.Conv2d(1, 1, 1), "whole_model.pth")
+    torch.jit.save(torch.jit.script(torch.nn.Conv2d(1, 1, 1)), "script_conv.pt")
 
     rng = np.random.default_rng(3)
     img = rng.integers(0, 256, size=(12, 20, 3)).astype(np.uint8)
@@ -84,6 +90,15 @@ def main():
             sd[name + ".running_var"] = torch.ones(m.num_features)
     torch.save(sd, "authors_G.pth", _use_new_zipfile_serialization=False)
     Image.fromarray(translate(authors, img)).save("authors_G_out.png")
+
+    buf = torch.zeros(1 << 19)
+    buf[:300] = torch.arange(300.0)
+    views = collections.OrderedDict(("_orig_mod.w%d" % i, buf[i:i + 1]) for i in range(300))
+    torch.save(views, "flat_views_stored.pth")
+    with zipfile.ZipFile("flat_views_stored.pth") as zin, zipfile.ZipFile("flat_views.pth", "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item.filename, zin.read(item.filename))
+    os.remove("flat_views_stored.pth")
 
     gan = randomized(GeneratorResNet(1, 1, 2), 2)
     torch.save(torch.nn.DataParallel(gan).state_dict(), "pytorchgan_G.pth")
