@@ -10,6 +10,7 @@ import cyclegan4j.data.Transforms;
 import cyclegan4j.io.Checkpoint;
 import cyclegan4j.io.CheckpointFormatException;
 import cyclegan4j.io.Checkpoints;
+import cyclegan4j.io.TorchFile;
 import cyclegan4j.onnx.OnnxGraph;
 import cyclegan4j.tensor.Scope;
 import cyclegan4j.tensor.Tensor;
@@ -138,7 +139,7 @@ public final class ImageTranslator implements AutoCloseable {
             throw new CheckpointFormatException(ck.source() + (prefix.isEmpty() ? ": holds one network alone, and not a generator"
                     + " (no model.1.weight: a discriminator?)" : ck.hasTensor(other + ".model.1.weight")
                     ? ": holds only the " + other + " generator (exported with one --direction), not " + direction.generator()
-                    : ": not a CycleGAN checkpoint (no tensor " + prefix + "model.1.weight)"));
+                    : ": not a CycleGAN checkpoint (no tensor " + prefix + "model.1.weight)" + TorchFile.whereGenerators(ck)));
         }
         GeneratorResNet.Stored shape = GeneratorResNet.stored(ck, prefix);
         int channels = shape.channels();

@@ -8,6 +8,7 @@ import cyclegan4j.cyclegan.TrainingCheckpoint;
 import cyclegan4j.io.AtomicFiles;
 import cyclegan4j.io.Checkpoint;
 import cyclegan4j.io.Checkpoints;
+import cyclegan4j.io.TorchFile;
 import cyclegan4j.onnx.OnnxGraph;
 
 import java.io.IOException;
@@ -74,7 +75,7 @@ final class ExportCommand {
         for (String prefix : prefixes) {
             if (!from.hasTensor(prefix + "model.1.weight")) {
                 throw new UsageException(checkpoint + " has no " + prefix.substring(0, 4) + " generator (no tensor "
-                        + prefix + "model.1.weight)");
+                        + prefix + "model.1.weight)" + TorchFile.whereGenerators(from));
             }
         }
         from.tensors().forEach((name, t) -> {

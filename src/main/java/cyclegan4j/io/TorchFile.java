@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.function.Predicate;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -38,6 +39,12 @@ public final class TorchFile {
 
     /** Metadata key of a checkpoint read from a PyTorch file: the file's name. */
     public static final String SOURCE_KEY = "pytorch_file";
+    /**
+     * Metadata key of a PyTorch file that is no lone network: where its generators are, the
+     * prefixes of every "model.1.weight" among all its tensors (before the caller's filter), e.g.
+     * "G_AB., G_BA." or "state_dict.G_AB., ..."; empty when there is none.
+     */
+    static final String GENERATORS_KEY = "pytorch_generators";
 
     private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
     private static final int LEGACY_PROTOCOL = 1001;
@@ -236,7 +243,28 @@ public final class TorchFile {
             }
         }
         ck.setString(SOURCE_KEY, file.getFileName().toString());
+        if (!oneNetwork) {
+            StringJoiner prefixes = new StringJoiner(", ");
+            tensors.keySet().stream().filter(n -> n.endsWith(".model.1.weight") || n.equals("model.1.weight"))
+                    .forEach(n -> prefixes.add(n.equals("model.1.weight") ? "the top level (model., beside tensors of other names)"
+                            : n.substring(0, n.length() - "model.1.weight".length())));
+            ck.setString(GENERATORS_KEY, prefixes.toString());
+        }
         return ck;
+    }
+
+    /**
+     * For an error about a PyTorch file without the generator asked for ("no tensor G_AB.model.1.weight"):
+     * where the file's generator-like weights are instead, or that it has none; "" for other files.
+     */
+    public static String whereGenerators(Checkpoint ck) {
+        String found = ck.getString(GENERATORS_KEY, null);
+        if (found == null) {
+            return "";
+        }
+        return found.isEmpty() ? "; the file holds no generator (no tensor named ...model.1.weight)"
+                : "; the file's generators are under " + found + " where cyclegan4j reads G_AB. and G_BA.: re-save them as"
+                + " torch.save({'G_AB': G_AB.state_dict(), 'G_BA': G_BA.state_dict()}, f), or save one alone";
     }
 
     /** The floating-point tensors under {@code map}, named by their keys joined with "." ("module" components dropped). */

@@ -102,6 +102,20 @@ class TorchCliTest {
         assertEquals(2, init.code(), init.toString());
         assertTrue(init.err().contains("--direction AtoB --output G_AB.safetensors"), init.toString());
 
+        // generators under other names (the authors' G_A / G_B): the error says where they are
+        CliHarness.Result names = CliHarness.run("translate", "--checkpoint", fixture("authors_names.pth").toString(),
+                "--input", fixture("input.png").toString(), "--output", tmp.resolve("n").toString(), "--device", "cpu");
+        assertEquals(1, names.code(), names.toString());
+        assertTrue(names.err().contains("no tensor G_AB.model.1.weight") && names.err().contains("generators are under G_A., G_B."),
+                names.toString());
+        CliHarness.Result export = CliHarness.run("export", "--checkpoint", fixture("authors_names.pth").toString(), "--output",
+                tmp.resolve("n.safetensors").toString());
+        assertEquals(2, export.code(), export.toString());
+        assertTrue(export.err().contains("generators are under G_A., G_B."), export.toString());
+        CliHarness.Result none = CliHarness.run("translate", "--checkpoint", fixture("state_zip.pth").toString(),
+                "--input", fixture("input.png").toString(), "--output", tmp.resolve("s").toString(), "--device", "cpu");
+        assertTrue(none.code() == 1 && none.err().contains("the file holds no generator"), none.toString());
+
         CliHarness.Result whole = CliHarness.run("translate", "--checkpoint", fixture("whole_model.pth").toString(),
                 "--input", fixture("input.png").toString(), "--output", tmp.resolve("w").toString(), "--device", "cpu");
         assertEquals(1, whole.code(), whole.toString());

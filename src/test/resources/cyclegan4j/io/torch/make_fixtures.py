@@ -10,6 +10,8 @@ PyTorch and Pillow; written with Debian's PyTorch 1.13):
   paper's authors' released generators have) and pytorchgan_G.pth (zip, saved through
   nn.DataParallel's "module." names): tiny generators of the two layouts (benchmarks/reference),
   with input.png and what PyTorch makes of it, authors_G_out.png and pytorchgan_G_out.png;
+- authors_names.pth: {'G_A': ..., 'G_B': ...}, two minimal generators under the authors' names
+  rather than cyclegan4j's G_AB and G_BA, which the error must point at;
 - script_conv.pt: a TorchScript module (torch.jit.save), which must be refused as one;
 - flat_views.pth: 300 one-element views "_orig_mod.w<i>" (torch.compile's prefix) of one 2 MB
   storage (flattened parameters), its archive re-zipped with deflate to keep it small; the reader
@@ -90,6 +92,8 @@ def main():
             sd[name + ".running_var"] = torch.ones(m.num_features)
     torch.save(sd, "authors_G.pth", _use_new_zipfile_serialization=False)
     Image.fromarray(translate(authors, img)).save("authors_G_out.png")
+
+    torch.save({"G_A": GeneratorResNet(1, 0, 1).state_dict(), "G_B": GeneratorResNet(1, 0, 1).state_dict()}, "authors_names.pth")
 
     buf = torch.zeros(1 << 19)
     buf[:300] = torch.arange(300.0)
