@@ -100,6 +100,9 @@ final class ExportCommand {
             throw new UsageException(checkpoint + " holds one generator alone (a PyTorch state_dict): pass --direction AtoB or"
                     + " BtoA to say which it is");
         }
+        if (!bare.hasTensor("model.1.weight")) {
+            throw new UsageException(checkpoint + " holds one network alone, and not a generator (no model.1.weight: a discriminator?)");
+        }
         GeneratorResNet.Stored shape = GeneratorResNet.stored(bare, "");
         Checkpoint named = bare.withPrefix(prefixes.get(0));
         named.setString(Checkpoints.OPTION_PREFIX + "channels", Integer.toString(shape.channels()));
