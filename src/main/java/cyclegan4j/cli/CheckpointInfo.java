@@ -53,10 +53,12 @@ final class CheckpointInfo {
     private static void printNetwork(Checkpoint ck, String prefix, String label, Map<String, TensorData> network, PrintStream out)
             throws IOException {
         long parameters = network.values().stream().mapToLong(t -> TensorData.elementCount(t.shape())).sum();
-        // a network without a name is a generator when it has one's first 7x7 convolution
-        boolean generator = prefix.isEmpty() ? ck.hasTensor("model.1.weight") && ck.tensor("model.1.weight").shape().length == 4
-                && ck.tensor("model.1.weight").shape()[2] == 7 : prefix.startsWith("G");
-        if (generator) {
+        // a network without a name is told by its first convolution: a generator's is 7x7, a discriminator's 4x4
+        boolean generator = prefix.isEmpty() ? firstConv(ck, "model.1.weight", 7) : prefix.startsWith("G");
+        if (prefix.isEmpty() && !generator && !firstConv(ck, "model.0.weight", 4)) {
+            out.printf(Locale.ROOT, "%-10s neither a CycleGAN generator nor a discriminator (no 7x7 model.1 or 4x4 model.0"
+                    + " convolution); %,d parameters%n", label, parameters);
+        } else if (generator) {
             GeneratorResNet.Stored g = GeneratorResNet.stored(ck, prefix);
             out.printf(Locale.ROOT, "%-10s %s%d channel(s), %d residual blocks, ngf %d, %s upsampling; %,d parameters%n", label,
                     prefix.isEmpty() ? "a generator, " : "", g.channels(), g.residualBlocks(), g.ngf(), g.upsampling().label(), parameters);
@@ -67,9 +69,16 @@ final class CheckpointInfo {
         }
     }
 
+    /** Whether {@code name} is a convolution weight [out, in, k, k]. */
+    private static boolean firstConv(Checkpoint ck, String name, int k) {
+        int[] s = ck.hasTensor(name) ? ck.tensors().get(name).shape() : new int[0];
+        return s.length == 4 && s[2] == k && s[3] == k;
+    }
+
     private static String contents(Checkpoint ck) {
         if (ck.isOneNetwork()) {
-            return "one network alone, without a name (a PyTorch state_dict): translate uses a generator for either --direction";
+            return "one network alone, without a name (a PyTorch state_dict)"
+                    + (firstConv(ck, "model.1.weight", 7) ? ": translate uses this generator for either --direction" : "");
         }
         if (ck.hasMetadata(TorchFile.SOURCE_KEY)) {
             return "a PyTorch file, read as it is (translate, evaluate and export read its G_AB. and G_BA. tensors)";

@@ -36,9 +36,10 @@ final class LossLog implements AutoCloseable {
         if (keepUpToStep > 0 && Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] f = line.split(",");
-                // whole lines only (a full disk can cut the last one short: "1,12,1" is not step 1); a log
-                // from before the gradient norms has their 10 columns
-                if (f.length >= MIN_COLUMNS && f[2].matches("\\d+") && Long.parseLong(f[2]) <= keepUpToStep) {
+                // whole lines only (a full disk can cut the last one short: "1,12,1" is not step 1): 10 columns
+                // (the norms empty, or a log from before them) or 13, all numbers
+                if ((f.length == MIN_COLUMNS || f.length == MIN_COLUMNS + 3) && allNumbers(f) && f[2].matches("\\d+")
+                        && Long.parseLong(f[2]) <= keepUpToStep) {
                     kept.add(line);
                 }
             }
@@ -46,6 +47,17 @@ final class LossLog implements AutoCloseable {
         // replaced whole: a kill or a full disk while the kept lines are written leaves the old log as it was
         AtomicFiles.writeText(file, String.join(System.lineSeparator(), kept) + System.lineSeparator());
         w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    private static boolean allNumbers(String[] fields) {
+        for (String v : fields) {
+            try {
+                Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     void append(int epoch, int iteration, long step, float lr, StepLosses l, double seconds) throws IOException {

@@ -143,6 +143,11 @@ final class RunLock implements AutoCloseable {
         return new long[]{count, bytes};
     }
 
+    /** Whether the operating system holds the lock for this process (false where the file system cannot lock). */
+    boolean locked() {
+        return lock != null;
+    }
+
     @Override
     public void close() throws IOException {
         try {

@@ -164,6 +164,9 @@ public final class Trainer {
     /** Locks the run folder for this process, and removes what a killed run left half written. */
     private RunLock lock() throws IOException {
         RunLock lock = RunLock.acquire(o.runDir(), o.name(), w -> err.println("warning: " + w));
+        if (!lock.locked()) { // another train could be writing the temporary files: leave them
+            return lock;
+        }
         long[] removed = RunLock.removeLeftovers(List.of(o.runDir(), checkpointDir(), o.runDir().resolve("samples")));
         if (removed[0] > 0) {
             out.printf(Locale.ROOT, "removed %d unfinished file(s) (%.1f MB) that an earlier, killed run left in %s%n",

@@ -58,7 +58,7 @@ public final class Checkpoint {
      * "model.1.weight") is read whole: which network it is, the caller says.
      */
     public static Checkpoint load(Path file, Predicate<String> keep) throws IOException {
-        byte[] first = new byte[4];
+        byte[] first = new byte[9];
         try (InputStream in = Files.newInputStream(file)) {
             in.readNBytes(first, 0, first.length);
         }

@@ -136,7 +136,7 @@ final class Pickle {
                 }
                 case 's' -> { // SETITEM
                     Object v = pop(), k = pop();
-                    ((Map<Object, Object>) top()).put(k, v);
+                    ((Map<Object, Object>) top()).put(key(k, what), v);
                 }
                 case 'u' -> { // SETITEMS
                     List<Object> items = popMark();
@@ -219,8 +219,22 @@ final class Pickle {
             throw fail("a dict with an odd number of keys and values");
         }
         for (int i = 0; i < items.size(); i += 2) {
-            m.put(items.get(i), items.get(i + 1));
+            m.put(key(items.get(i), what), items.get(i + 1));
         }
+    }
+
+    /**
+     * {@code k} when it may be a dict key here: a string, a number, a bool or None, as torch writes
+     * them. Tuples and lists are refused: a tuple nested in itself through the memo would take 2^depth
+     * steps to hash (and Python refuses list keys anyway).
+     */
+    static Object key(Object k, String what) throws CheckpointFormatException {
+        if (k == null || k instanceof String || k instanceof Long || k instanceof BigInteger || k instanceof Boolean
+                || k instanceof Double) {
+            return k;
+        }
+        throw new CheckpointFormatException(what + ": a dict key that is a " + k.getClass().getSimpleName()
+                + ", where torch.save writes strings and numbers");
     }
 
     private Object memo(long key) throws CheckpointFormatException {

@@ -9,7 +9,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,9 +90,14 @@ public final class TorchFile {
     record TensorRef(Storage storage, long offset, int[] size, long[] stride) {
     }
 
-    /** Whether {@code first} (a file's first bytes) starts as a file of torch.save does: a zip or a pickle. */
+    /**
+     * Whether {@code first} (a file's first 9 bytes, fewer for a shorter file) starts as a file of
+     * torch.save does: a zip, or a pickle (PROTO 2-5). A safetensors file starts with its header's
+     * length, whose low bytes can read as PROTO too; its ninth byte, the header's '{', tells it apart.
+     */
     static boolean looksLike(byte[] first) {
-        return first.length >= 4 && (first[0] == 'P' && first[1] == 'K' && first[2] == 3 && first[3] == 4
+        boolean safetensors = first.length >= 9 && first[8] == '{';
+        return !safetensors && first.length >= 4 && (first[0] == 'P' && first[1] == 'K' && first[2] == 3 && first[3] == 4
                 || (first[0] & 0xff) == 0x80 && first[1] >= 2 && first[1] <= 5);
     }
 
@@ -100,9 +107,10 @@ public final class TorchFile {
      * which network it is (G_AB or G_BA) only the caller knows.
      */
     public static Checkpoint read(Path file, Predicate<String> keep) throws IOException {
-        byte[] first = new byte[4];
+        byte[] first = new byte[9];
         try (InputStream s = Files.newInputStream(file)) {
-            if (s.readNBytes(first, 0, 4) < 4 || !looksLike(first)) {
+            int n = s.readNBytes(first, 0, first.length);
+            if (n < 4 || !looksLike(java.util.Arrays.copyOf(first, n))) {
                 throw new CheckpointFormatException(file + ": not a PyTorch file (neither a zip archive nor a pickle)");
             }
         }
@@ -110,7 +118,7 @@ public final class TorchFile {
             return first[0] == 'P' ? readZip(file, keep) : readLegacy(file, keep);
         } catch (java.util.zip.ZipException | java.io.EOFException e) { // EOF: a compressed entry that ends early
             throw new CheckpointFormatException(file + ": a damaged zip archive (" + e.getMessage() + "), not a readable PyTorch file");
-        } catch (RuntimeException e) { // a value of the wrong type where torch puts another
+        } catch (RuntimeException | StackOverflowError e) { // a value of the wrong type where torch puts another, or a cycle
             throw new CheckpointFormatException(file + ": a damaged PyTorch file or one of an unexpected shape ("
                     + e.getClass().getSimpleName() + ")");
         }
@@ -133,10 +141,10 @@ public final class TorchFile {
             }
             ByteOrder order = ByteOrder.LITTLE_ENDIAN;
             ZipEntry byteorder = zip.getEntry(prefix + "byteorder");
-            if (byteorder != null && new String(read(zip, byteorder), java.nio.charset.StandardCharsets.US_ASCII).trim().equals("big")) {
+            if (byteorder != null && new String(read(zip, byteorder, 16), java.nio.charset.StandardCharsets.US_ASCII).trim().equals("big")) {
                 order = ByteOrder.BIG_ENDIAN;
             }
-            Object root = Pickle.load(ByteBuffer.wrap(read(zip, zip.getEntry(prefix + "data.pkl"))),
+            Object root = Pickle.load(ByteBuffer.wrap(read(zip, zip.getEntry(prefix + "data.pkl"), MAX_PICKLE_BYTES)),
                     new TorchCalls(file, false), file + " (data.pkl)");
             String dataPrefix = prefix + "data/";
             ByteOrder o = order;
@@ -153,19 +161,37 @@ public final class TorchFile {
                     throw new CheckpointFormatException(file + ": the storage " + dataPrefix + storage.key() + " is missing");
                 }
                 last[0] = null; // the previous storage can go before the next is read
-                last[0] = ByteBuffer.wrap(read(zip, e)).order(o);
+                last[0] = ByteBuffer.wrap(read(zip, e, storageBytes(file, storage))).order(o);
                 lastKey[0] = storage.key();
                 return last[0];
             });
         }
     }
 
-    private static byte[] read(ZipFile zip, ZipEntry e) throws IOException {
-        if (e.getSize() > Integer.MAX_VALUE - 16) {
-            throw new CheckpointFormatException(zip.getName() + ": " + e.getName() + " holds more than 2 GB");
+    /** A state_dict's pickle is kilobytes: data.pkl is read up to this many bytes. */
+    private static final int MAX_PICKLE_BYTES = 64 << 20;
+
+    /** The bytes a storage's elements take: what is read of its entry (overflow and 2 GB checked). */
+    private static int storageBytes(Path file, Storage s) throws CheckpointFormatException {
+        long bytes = s.numel() < 0 ? -1 : s.numel() * s.dtype().size;
+        if (bytes < 0 || bytes > Integer.MAX_VALUE - 16) {
+            throw new CheckpointFormatException(file + ": storage " + s.key() + " of " + s.numel() + " elements (more than 2 GB)");
+        }
+        return (int) bytes;
+    }
+
+    /**
+     * At most {@code max} bytes of an entry. torch.save stores its entries uncompressed; a
+     * compressed one (a .pth zipped again) is read too, unless it inflates more than real weights
+     * do, as a zip bomb would.
+     */
+    private static byte[] read(ZipFile zip, ZipEntry e, int max) throws IOException {
+        if (e.getMethod() != ZipEntry.STORED && e.getSize() > (1 << 20) && e.getSize() > 100 * Math.max(1, e.getCompressedSize())) {
+            throw new CheckpointFormatException(zip.getName() + ": " + e.getName() + " inflates " + e.getCompressedSize() + " bytes to "
+                    + e.getSize() + ", as no weights do: a damaged or hostile file");
         }
         try (InputStream s = zip.getInputStream(e)) {
-            return s.readAllBytes();
+            return s.readNBytes(max);
         }
     }
 
@@ -233,9 +259,21 @@ public final class TorchFile {
                     + ", not a state_dict (save one with torch.save(model.state_dict(), f))");
         }
         Map<String, TensorRef> tensors = new LinkedHashMap<>();
-        flatten("", map, tensors);
+        flatten(file, "", map, tensors, Collections.newSetFromMap(new IdentityHashMap<>()), new int[]{MAX_ENTRIES}, 0);
         dropInstanceNormStatistics(tensors);
         boolean oneNetwork = Checkpoint.isOneNetwork(tensors.keySet());
+        // Views may repeat their storage's elements (tied weights, expand()'s stride 0): a few times
+        // over is real, millions of times over is a small hostile file asking for gigabytes.
+        long elements = 0, allowed = 4 * Files.size(file) + (1L << 24);
+        for (Map.Entry<String, TensorRef> e : tensors.entrySet()) {
+            if (oneNetwork || keep.test(e.getKey())) {
+                elements = Math.addExact(elements, TensorData.elementCount(e.getValue().size()));
+            }
+        }
+        if (elements > allowed) {
+            throw new CheckpointFormatException(file + ": its tensors would hold " + elements + " values, far more than a file of "
+                    + Files.size(file) + " bytes stores: a damaged or hostile file");
+        }
         Checkpoint ck = new Checkpoint(file);
         for (Map.Entry<String, TensorRef> e : tensors.entrySet()) {
             if (oneNetwork || keep.test(e.getKey())) {
@@ -267,8 +305,23 @@ public final class TorchFile {
                 + " torch.save({'G_AB': G_AB.state_dict(), 'G_BA': G_BA.state_dict()}, f), or save one alone";
     }
 
-    /** The floating-point tensors under {@code map}, named by their keys joined with "." ("module" components dropped). */
-    private static void flatten(String prefix, Map<?, ?> map, Map<String, TensorRef> out) {
+    /** How many dict entries a file may hold in all: a 9-block generator's state_dict has 48, a run's four networks and optimizers a few hundred. */
+    private static final int MAX_ENTRIES = 1_000_000;
+
+    /**
+     * The floating-point tensors under {@code map}, named by their keys joined with "." ("module"
+     * components dropped). The pickle's memo lets a file repeat one dict many times over, or put
+     * one inside itself: a dict inside itself ({@code path}: the dicts being walked) is refused, and
+     * so are a walk of more than {@link #MAX_ENTRIES} entries ({@code budget}), which nesting
+     * repeated dicts reaches from a file of a few hundred bytes, and dicts 64 deep.
+     */
+    private static void flatten(Path file, String prefix, Map<?, ?> map, Map<String, TensorRef> out, Set<Object> path, int[] budget,
+                                int depth) throws CheckpointFormatException {
+        budget[0] -= map.size();
+        if (!path.add(map) || budget[0] < 0 || depth > 64) {
+            throw new CheckpointFormatException(file + ": dicts that contain themselves, nest or repeat more than a state_dict's"
+                    + " (under '" + (prefix.length() > 80 ? prefix.substring(0, 80) + "..." : prefix) + "'): not a state_dict");
+        }
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!(e.getKey() instanceof String) && !(e.getKey() instanceof Long)) {
                 continue;
@@ -276,11 +329,12 @@ public final class TorchFile {
             String key = String.valueOf(e.getKey());
             String name = key.equals("module") ? prefix : prefix + key + ".";
             if (e.getValue() instanceof Map<?, ?> inner) {
-                flatten(name, inner, out);
+                flatten(file, name, inner, out, path, budget, depth + 1);
             } else if (e.getValue() instanceof TensorRef t && t.storage().dtype().isFloat()) {
                 out.put(stripModule(prefix + key), t);
             }
         }
+        path.remove(map);
     }
 
     /**
@@ -317,7 +371,7 @@ public final class TorchFile {
             if (t.size()[d] == 0) {
                 return new float[0];
             }
-            last += (long) (t.size()[d] - 1) * t.stride()[d];
+            last = Math.addExact(last, Math.multiplyExact((long) (t.size()[d] - 1), t.stride()[d]));
         }
         long stored = data.capacity() / s.dtype().size;
         if (s.offset() + t.offset() < 0 || last >= Math.min(stored, s.offset() + s.numel()) && count > 0) {
@@ -415,7 +469,7 @@ public final class TorchFile {
                     Map<Object, Object> m = new LinkedHashMap<>();
                     if (!args.isEmpty()) {
                         for (Object pair : (List<?>) args.get(0)) {
-                            m.put(((List<?>) pair).get(0), ((List<?>) pair).get(1));
+                            m.put(Pickle.key(((List<?>) pair).get(0), file.toString()), ((List<?>) pair).get(1));
                         }
                     }
                     return m;
@@ -446,8 +500,9 @@ public final class TorchFile {
                 case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" -> {
                     return args.get(0);
                 }
-                case "torch._tensor._rebuild_from_type_v2" -> {
-                    if (!(args.get(0) instanceof Pickle.Global inner) || !FUNCTIONS.contains(inner.toString())) {
+                case "torch._tensor._rebuild_from_type_v2" -> { // (func, type, args, state): func rebuilds, once
+                    if (!(args.get(0) instanceof Pickle.Global inner) || !FUNCTIONS.contains(inner.toString())
+                            || inner.equals(f)) {
                         throw new CheckpointFormatException(file + ": a tensor rebuilt by an unknown function");
                     }
                     return call(inner, (List<Object>) args.get(2));
@@ -466,7 +521,8 @@ public final class TorchFile {
         @Override
         public Object persistent(Object id) throws CheckpointFormatException {
             if (!(id instanceof List<?> t) || t.size() < 5 || !"storage".equals(t.get(0)) || !(t.get(1) instanceof Pickle.Global type)) {
-                throw new CheckpointFormatException(file + ": a persistent id that is no storage: " + id);
+                throw new CheckpointFormatException(file + ": a persistent id that is no storage ("
+                        + (id == null ? "None" : id.getClass().getSimpleName()) + ")");
             }
             Dtype dtype = Dtype.ofStorage(type.name());
             String key = String.valueOf(t.get(2));

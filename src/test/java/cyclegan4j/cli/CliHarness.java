@@ -8,6 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Runs the CLI in-process and captures what it prints; builds tiny datasets. */
 final class CliHarness {
@@ -66,6 +69,26 @@ final class CliHarness {
         return all;
     }
 
+    /**
+     * Starts {@link #tinyTrain} in a child JVM (stderr to {@code logDir}/stderr.txt, stdout to
+     * stdout.txt); returns once it has logged {@code steps} steps, failing the test if it ended first.
+     */
+    static Process startTraining(Path logDir, Path data, Path out, int steps, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(tinyTrain(data, out, extra)));
+        Path log = logDir.resolve("stderr.txt");
+        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).redirectOutput(logDir.resolve("stdout.txt").toFile()).start();
+        Path csv = out.resolve("t/loss.csv");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while ((!Files.exists(csv) || Files.readAllLines(csv).size() <= steps) && System.nanoTime() < deadline && p.isAlive()) {
+            Thread.sleep(100);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(p.isAlive(), "training ended early: " + Files.readString(log));
+        return p;
+    }
+
     /** {@link #tinyTrain}'s options without the leading "train", for {@code Trainer.fromOptions}. */
     static String[] tinyTrainOptions(Path data, Path out, String... extra) {
         String[] all = tinyTrain(data, out, extra);
@@ -73,7 +96,7 @@ final class CliHarness {
     }
 
     /** An output stream for a Trainer that should say nothing to the test's output. */
-    static final java.io.PrintStream QUIET = new java.io.PrintStream(java.io.PrintStream.nullOutputStream());
+    static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
 
     /**
      * Trains the tiny model for {@code steps} on {@code data} into {@code out} (run name "t") and

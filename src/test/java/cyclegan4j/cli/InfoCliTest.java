@@ -1,6 +1,11 @@
 package cyclegan4j.cli;
 
+import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.TensorData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,5 +25,18 @@ class InfoCliTest {
         // with a GPU, one "gpu:" line per device names its --device; without, the cuda line says why not
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("gpu:     cuda:0 "))
                 || r.out().contains("cuda:    not available: "), r.toString());
+    }
+
+    /** A lone network that is neither of ours (any module with a `model` Sequential) is said to be so, not mis-described. */
+    @Test
+    void aLoneNetworkOfAnotherKindIsNamedAsSuch(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("mlp.safetensors");
+        new Checkpoint().put("model.0.weight", new TensorData(new int[]{10, 784}, new float[7840]))
+                .put("model.0.bias", new TensorData(new int[]{10}, new float[10])).save(file);
+        CliHarness.Result r = CliHarness.run("info", "--checkpoint", file.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("neither a CycleGAN generator nor a discriminator") && r.out().contains("7,850 parameters"),
+                r.toString());
+        assertTrue(!r.out().contains("translate uses this generator"), r.toString());
     }
 }

@@ -9,8 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,20 +20,8 @@ class InterruptTest {
     @TempDir
     Path tmp;
 
-    /** Starts a tiny training run on 40 images in a child JVM; returns once it has logged {@code steps} steps. */
     private Process startTraining(Path data, Path out, int steps, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(CliHarness.tinyTrain(data, out, extra)));
-        Path log = tmp.resolve("stderr.txt");
-        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).redirectOutput(tmp.resolve("stdout.txt").toFile()).start();
-        Path csv = out.resolve("t/loss.csv");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while ((!Files.exists(csv) || Files.readAllLines(csv).size() <= steps) && System.nanoTime() < deadline && p.isAlive()) {
-            Thread.sleep(100);
-        }
-        assertTrue(p.isAlive(), "training ended early: " + Files.readString(log));
-        return p;
+        return CliHarness.startTraining(tmp, data, out, steps, extra);
     }
 
     @Test

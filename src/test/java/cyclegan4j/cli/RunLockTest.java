@@ -2,6 +2,8 @@ package cyclegan4j.cli;
 
 import cyclegan4j.cli.Trainer.Outcome;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -60,6 +62,23 @@ class RunLockTest {
 
         // once the first has ended, the run is free again
         assertEquals(Outcome.MAX_STEPS, Trainer.fromOptions(CliHarness.QUIET, CliHarness.QUIET, CliHarness.tinyTrainOptions(data, out, "--resume", "--max-steps", "4")).run());
+    }
+
+    /** Another process's lock, which the operating system holds (the test above meets this JVM's own bookkeeping first). */
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aTrainInAnotherProcessHoldsTheRun() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 40);
+        Path out = tmp.resolve("runs");
+        Process other = CliHarness.startTraining(tmp, data, out, 2, "--autosave-minutes", "0.0001"); // a checkpoint to resume
+        try {
+            CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, out, "--resume"));
+            assertEquals(2, r.code(), r.toString());
+            assertTrue(r.err().contains("is in use by another train process (pid " + other.pid()), r.toString());
+        } finally {
+            other.destroyForcibly();
+            other.waitFor(60, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -103,7 +103,7 @@ public class TorchFileTest {
                 e.getMessage());
     }
 
-    /** 300 views of one 2 MB storage (flattened parameters) read it once: before, each view read all of it again (600 MB). */
+    /** 300 views of one 1 MB storage (flattened parameters) read it once: before, each view read all of it again (300 MB). */
     @Test
     void viewsOfOneStorageReadItOnce() throws IOException {
         Path file = fixture(dir, "flat_views.pth");
@@ -115,7 +115,7 @@ public class TorchFileTest {
         for (int i = 0; i < 300; i++) {
             check(ck.tensors().get("w" + i), new int[]{1}, new float[]{i}, "flat_views.pth (torch.compile's _orig_mod. dropped)");
         }
-        assertTrue(allocated < 100_000_000L, "reading 300 views of one 2 MB storage allocated " + allocated / 1_000_000 + " MB");
+        assertTrue(allocated < 100_000_000L, "reading 300 views of one 1 MB storage allocated " + allocated / 1_000_000 + " MB");
     }
 
     @Test
@@ -170,5 +170,98 @@ public class TorchFileTest {
                 Files.delete(f);
             }
         }
+    }
+    // ---- hostile files: small, and each must fail fast with a format error, not hang or take gigabytes ----
+
+    /** A pickle written byte by byte (protocol 2), for files torch would never write. */
+    private static final class PickleBytes {
+        final java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+
+        PickleBytes op(int... bytes) {
+            for (int x : bytes) {
+                b.write(x);
+            }
+            return this;
+        }
+
+        PickleBytes str(String v) { // BINUNICODE
+            byte[] u = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            op('X', u.length, 0, 0, 0);
+            b.writeBytes(u);
+            return this;
+        }
+
+        PickleBytes global(String module, String name) {
+            b.writeBytes(("c" + module + "\n" + name + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return this;
+        }
+    }
+
+    /** A zip of torch.save's layout holding only {@code archive/data.pkl}, stored or deflated. */
+    private Path zipWithPickle(String name, byte[] pickle, boolean deflate) throws IOException {
+        Path file = dir.resolve(name);
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            var e = new java.util.zip.ZipEntry("archive/data.pkl");
+            if (!deflate) {
+                var crc = new java.util.zip.CRC32();
+                crc.update(pickle);
+                e.setMethod(java.util.zip.ZipEntry.STORED);
+                e.setSize(pickle.length);
+                e.setCrc(crc.getValue());
+            }
+            zip.putNextEntry(e);
+            zip.write(pickle);
+            zip.closeEntry();
+        }
+        return file;
+    }
+
+    private static void failsFast(Path file, String expected) {
+        CheckpointFormatException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> assertThrows(CheckpointFormatException.class, () -> Checkpoint.load(file)));
+        assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void hostileFilesFailFast() throws IOException {
+        // a dict inside itself
+        failsFast(zipWithPickle("self.pth", new PickleBytes().op(0x80, 2, '}', 'q', 0).str("a").op('h', 0, 's', '.').b.toByteArray(),
+                false), "contain themselves");
+        // {"a": d, "b": d} nested 60 times over through the memo: 2^60 entries to walk from a few hundred bytes
+        PickleBytes nested = new PickleBytes().op(0x80, 2, '}', 'q', 0);
+        for (int i = 1; i <= 60; i++) {
+            nested.op('}', '(').str("a").op('h', i - 1).str("b").op('h', i - 1, 'u', 'q', i);
+        }
+        failsFast(zipWithPickle("nested.pth", nested.op('.').b.toByteArray(), false), "repeat more than a state_dict's");
+        // a key (t, t) nested 60 times: 2^60 steps to hash
+        PickleBytes tuple = new PickleBytes().op(0x80, 2, ')', 'q', 0);
+        for (int i = 1; i <= 60; i++) {
+            tuple.op('h', i - 1, 'h', i - 1, 0x86, 'q', i);
+        }
+        failsFast(zipWithPickle("key.pth", tuple.op('}', 'h', 60, 'K', 1, 's', '.').b.toByteArray(), false), "a dict key that is a");
+        // one float seen through a stride of 0 as 2^31 - 17 of them: 8 GB asked of a 300-byte file
+        PickleBytes huge = new PickleBytes().op(0x80, 2, '}').str("w").global("torch._utils", "_rebuild_tensor_v2")
+                .op('(', '(').str("storage").global("torch", "FloatStorage").str("0").str("cpu").op('K', 1, 't', 'Q')
+                .op('K', 0, 'J', 0xef, 0xff, 0xff, 0x7f, 0x85, 'K', 0, 0x85, 0x89, ')', 't', 'R', 's', '.');
+        failsFast(zipWithPickle("stride0.pth", huge.b.toByteArray(), false), "far more than a file of");
+        // a deflated data.pkl that inflates 2 MB of zeros from a few kilobytes
+        failsFast(zipWithPickle("bomb.pth", new byte[2 << 20], true), "inflates");
+    }
+
+    /** A safetensors header whose length's low bytes read as a pickle's PROTO 2 (0x80 0x02): still safetensors. */
+    @Test
+    void aSafetensorsHeaderOf640BytesIsNotTakenForAPickle() throws IOException {
+        StringBuilder header = new StringBuilder("{\"__metadata__\":{\"note\":\"x\"}}");
+        while (header.length() < 640) {
+            header.append(' ');
+        }
+        Path file = dir.resolve("odd.safetensors");
+        byte[] h = header.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] bytes = new byte[8 + h.length];
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h);
+        Files.write(file, bytes);
+        assertEquals(0x80, bytes[0] & 0xff);
+        assertEquals(2, bytes[1]);
+        assertEquals("x", Checkpoint.load(file).getString("note", null));
     }
 }

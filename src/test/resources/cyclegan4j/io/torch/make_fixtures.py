@@ -13,7 +13,7 @@ PyTorch and Pillow; written with Debian's PyTorch 1.13):
 - authors_names.pth: {'G_A': ..., 'G_B': ...}, two minimal generators under the authors' names
   rather than cyclegan4j's G_AB and G_BA, which the error must point at;
 - script_conv.pt: a TorchScript module (torch.jit.save), which must be refused as one;
-- flat_views.pth: 300 one-element views "_orig_mod.w<i>" (torch.compile's prefix) of one 2 MB
+- flat_views.pth: 300 one-element views "_orig_mod.w<i>" (torch.compile's prefix) of one 1 MB
   storage (flattened parameters), its archive re-zipped with deflate to keep it small; the reader
   must read that storage once, not once per view.
 """
@@ -95,7 +95,7 @@ def main():
 
     torch.save({"G_A": GeneratorResNet(1, 0, 1).state_dict(), "G_B": GeneratorResNet(1, 0, 1).state_dict()}, "authors_names.pth")
 
-    buf = torch.zeros(1 << 19)
+    buf = torch.zeros(1 << 18)  # 1 MB: zeros deflate far, and larger entries that inflate 100 times are refused
     buf[:300] = torch.arange(300.0)
     views = collections.OrderedDict(("_orig_mod.w%d" % i, buf[i:i + 1]) for i in range(300))
     torch.save(views, "flat_views_stored.pth")
