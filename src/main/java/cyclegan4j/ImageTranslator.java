@@ -11,6 +11,7 @@ import cyclegan4j.io.Checkpoint;
 import cyclegan4j.io.CheckpointFormatException;
 import cyclegan4j.io.Checkpoints;
 import cyclegan4j.io.TorchFile;
+import cyclegan4j.io.TorchRuns;
 import cyclegan4j.onnx.OnnxGraph;
 import cyclegan4j.tensor.Scope;
 import cyclegan4j.tensor.Tensor;
@@ -109,8 +110,17 @@ public final class ImageTranslator implements AutoCloseable {
         if (!Devices.isValid(device)) {
             throw new IllegalArgumentException("device must be auto, cpu, cuda or cuda:N, got '" + device + "'");
         }
-        Checkpoint ck = Checkpoint.load(checkpoint, tensorsFor(direction));
-        return load(ck, direction, Devices.select(device).backend());
+        return load(read(checkpoint, direction), direction, Devices.select(device).backend());
+    }
+
+    /**
+     * What {@link #load} needs of a file for {@code direction}: {@link #tensorsFor} of a checkpoint;
+     * a PyTorch file that holds one generator alone; or, when such a file's name says which
+     * generator it is (PyTorch-GAN's {@code G_BA_199.pth}, the authors' {@code latest_net_G_B.pth}),
+     * the file of the direction's generator beside it ({@link TorchRuns}).
+     */
+    public static Checkpoint read(Path checkpoint, Direction direction) throws IOException {
+        return TorchRuns.withSiblings(Checkpoint.load(checkpoint, tensorsFor(direction)), direction.generator()::equals);
     }
 
     /**
@@ -138,7 +148,9 @@ public final class ImageTranslator implements AutoCloseable {
             String other = direction == Direction.A_TO_B ? Direction.B_TO_A.generator() : Direction.A_TO_B.generator();
             throw new CheckpointFormatException(ck.source() + (prefix.isEmpty() ? ": holds one network alone, and not a generator"
                     + " (no model.1.weight: a discriminator?)" : ck.hasTensor(other + ".model.1.weight")
-                    ? ": holds only the " + other + " generator (exported with one --direction), not " + direction.generator()
+                    ? ": holds only the " + other + " generator" + (ck.hasMetadata(TorchRuns.FILES_KEY)
+                            ? " (by its file name), and no file of " + direction.generator() + " lies beside it"
+                            : " (exported with one --direction)") + ", not " + direction.generator()
                     : ": not a CycleGAN checkpoint (no tensor " + prefix + "model.1.weight)" + TorchFile.whereGenerators(ck)));
         }
         GeneratorResNet.Stored shape = GeneratorResNet.stored(ck, prefix);

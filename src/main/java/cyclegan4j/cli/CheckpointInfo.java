@@ -7,6 +7,7 @@ import cyclegan4j.io.Checkpoint;
 import cyclegan4j.io.Checkpoints;
 import cyclegan4j.io.TensorData;
 import cyclegan4j.io.TorchFile;
+import cyclegan4j.io.TorchRuns;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -66,6 +67,13 @@ final class CheckpointInfo {
             Discriminator.Stored d = Discriminator.stored(ck, prefix);
             out.printf(Locale.ROOT, "%-10s %s%d channel(s), ndf %d, %s layout; %,d parameters%n", label,
                     prefix.isEmpty() ? "a discriminator, " : "", d.channels(), d.ndf(), d.layout().label(), parameters);
+        }
+    }
+
+    /** When {@code ck} was put together from a PyTorch run's files ({@link TorchRuns}), which: the user gave one. */
+    static void sayWhichFiles(Checkpoint ck, PrintStream out) {
+        if (ck.hasMetadata(TorchRuns.FILES_KEY)) {
+            out.println("read " + ck.getString(TorchRuns.FILES_KEY, "") + ": a PyTorch run's networks, by their file names");
         }
     }
 

@@ -8,6 +8,7 @@ import cyclegan4j.data.ImageCodec;
 import cyclegan4j.data.ImageFolder;
 import cyclegan4j.io.AtomicFiles;
 import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.TorchRuns;
 import cyclegan4j.io.Json;
 
 import java.io.IOException;
@@ -88,11 +89,13 @@ final class EvaluateCommand {
         }
         Map<String, Path[]> pairs = pairs(root, w -> err.println("warning: " + w));
         Backend backend = Devices.select(c.string("device", "auto"), out);
-        Checkpoint ck = Checkpoint.load(checkpoint, "G_");
+        Checkpoint ck = TorchRuns.withSiblings(Checkpoint.load(checkpoint, "G_"), n -> n.startsWith("G_"));
+        CheckpointInfo.sayWhichFiles(ck, out);
         if (ck.isOneNetwork()) {
             throw new UsageException(checkpoint + " holds one generator alone (a PyTorch state_dict), and evaluate scores both"
                     + " directions: pass a file with G_AB and G_BA (a checkpoint, an export, or"
-                    + " torch.save({'G_AB': G_AB.state_dict(), 'G_BA': G_BA.state_dict()}, f))");
+                    + " torch.save({'G_AB': G_AB.state_dict(), 'G_BA': G_BA.state_dict()}, f)), or one of a run's files"
+                    + " named as PyTorch-GAN's (G_AB_199.pth) or the authors' code (latest_net_G_A.pth) names them");
         }
         List<Result> results = new ArrayList<>();
         try (ImageTranslator ab = ImageTranslator.load(ck, Direction.A_TO_B, backend);

@@ -7,6 +7,7 @@ import cyclegan4j.cyclegan.GeneratorResNet;
 import cyclegan4j.cyclegan.TrainingCheckpoint;
 import cyclegan4j.io.AtomicFiles;
 import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.TorchRuns;
 import cyclegan4j.io.Checkpoints;
 import cyclegan4j.io.TorchFile;
 import cyclegan4j.onnx.OnnxGraph;
@@ -61,7 +62,9 @@ final class ExportCommand {
         if (Files.exists(output) && Files.isSameFile(checkpoint, output)) {
             throw new UsageException("--output is the checkpoint itself; write the export to another file");
         }
-        Checkpoint from = Checkpoint.load(checkpoint, "G_");
+        Checkpoint from = TorchRuns.withSiblings(Checkpoint.load(checkpoint, "G_"),
+                n -> prefixes.contains(n + "."));
+        CheckpointInfo.sayWhichFiles(from, out);
         if (from.isOneNetwork()) {
             from = named(from, checkpoint, prefixes);
         }

@@ -6,6 +6,7 @@ import cyclegan4j.cyclegan.Discriminator;
 import cyclegan4j.cyclegan.GeneratorResNet;
 import cyclegan4j.cyclegan.TrainingCheckpoint;
 import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.TorchRuns;
 import cyclegan4j.io.Checkpoints;
 
 import java.io.IOException;
@@ -29,7 +30,7 @@ final class InitFrom {
      * @throws UsageException when the file holds none, or one whose shape is not the run's (saying which options to pass)
      */
     static List<String> load(Path file, CycleGan gan) throws IOException {
-        Checkpoint ck = Checkpoint.load(file);
+        Checkpoint ck = TorchRuns.withSiblings(Checkpoint.load(file), n -> true);
         if (ck.isOneNetwork()) {
             throw new UsageException("--init-from " + file + ": holds one network alone (a PyTorch state_dict), without the name"
                     + " that says which it is: name it first, e.g. cyclegan4j export --checkpoint " + file

@@ -92,7 +92,8 @@ final class TranslateCommand {
         }
         List<Path> files = todo.stream().map(found::get).toList(), targets = todo.stream().map(outputs::get).toList();
         Backend backend = Devices.select(c.string("device", "auto"), out);
-        Checkpoint ck = Checkpoint.load(checkpoint, ImageTranslator.tensorsFor(d));
+        Checkpoint ck = ImageTranslator.read(checkpoint, d);
+        CheckpointInfo.sayWhichFiles(ck, out);
         for (Path folder : new TreeSet<>(targets.stream().map(t -> t.toAbsolutePath().getParent()).toList())) { // x.png: no parent
             Files.createDirectories(folder);
         }

@@ -122,4 +122,57 @@ class TorchCliTest {
         assertTrue(whole.err().contains("torch.nn.modules.conv.Conv2d") && whole.err().contains("model.state_dict()"), whole.toString());
         assertArrayEquals(new String[0], tmp.resolve("w").toFile().exists() ? tmp.resolve("w").toFile().list() : new String[0]);
     }
+    /**
+     * A run's files named as PyTorch-GAN (G_AB_3.pth, G_BA_3.pth) or the authors' code
+     * (latest_net_G_A.pth, latest_net_G_B.pth) name them: one of them is enough to find the others.
+     */
+    @Test
+    void aRunsFilesAreFoundByTheirNames() throws IOException {
+        Path run = Files.createDirectories(tmp.resolve("saved_models"));
+        Path gab = Files.copy(fixture("pytorchgan_G.pth"), run.resolve("G_AB_3.pth"));
+        Path gba = Files.copy(gab, run.resolve("G_BA_3.pth"));
+
+        // G_BA_3.pth given, AtoB asked: G_AB_3.pth beside it is used, and said so
+        Path out = tmp.resolve("out-run");
+        CliHarness.Result r = CliHarness.run("translate", "--checkpoint", gba.toString(), "--input", fixture("input.png").toString(),
+                "--output", out.toString(), "--device", "cpu");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("read G_AB_3.pth (G_AB), G_BA_3.pth (G_BA): a PyTorch run's networks, by their file names"),
+                r.toString());
+        translateAndCompare(gba, "BtoA", "pytorchgan_G_out.png");
+
+        // both generators for evaluate, from either file
+        Path data = tmp.resolve("data");
+        for (String d : new String[]{"testA", "testB"}) {
+            CliHarness.writeImage(data.resolve(d + "/1.png"), 16, 16, d.length());
+        }
+        CliHarness.Result eval = CliHarness.run("evaluate", "--checkpoint", gab.toString(), "--dataroot", data.toString(), "--device", "cpu");
+        assertEquals(0, eval.code(), eval.toString());
+        assertTrue(eval.out().contains("read G_AB_3.pth (G_AB), G_BA_3.pth (G_BA)"), eval.toString());
+
+        // --init-from takes every network the run's files hold
+        CliHarness.Result init = CliHarness.run(CliHarness.tinyTrain(CliHarness.dataset(tmp.resolve("train"), 2), tmp.resolve("runs"),
+                "--init-from", gab.toString(), "--ngf", "2", "--max-steps", "1"));
+        assertEquals(0, init.code(), init.toString());
+        assertTrue(init.out().contains("starting from G_AB, G_BA of " + gab), init.toString());
+
+        // a generator's file alone, asked for the other direction: said so, not used for it
+        Path lone = Files.createDirectories(tmp.resolve("lone")).resolve("G_BA_3.pth");
+        Files.copy(gab, lone);
+        CliHarness.Result wrong = CliHarness.run("translate", "--checkpoint", lone.toString(), "--input", fixture("input.png").toString(),
+                "--output", tmp.resolve("o").toString(), "--device", "cpu");
+        assertEquals(1, wrong.code(), wrong.toString());
+        assertTrue(wrong.err().contains("holds only the G_BA generator (by its file name), and no file of G_AB lies beside it"),
+                wrong.toString());
+
+        // the authors' names: their G_B is our G_BA
+        Path authors = Files.createDirectories(tmp.resolve("checkpoints"));
+        Files.copy(gab, authors.resolve("latest_net_G_A.pth"));
+        Files.copy(gab, authors.resolve("latest_net_G_B.pth"));
+        Path both = tmp.resolve("both.safetensors");
+        CliHarness.Result export = CliHarness.run("export", "--checkpoint", authors.resolve("latest_net_G_B.pth").toString(),
+                "--output", both.toString());
+        assertEquals(0, export.code(), export.toString());
+        assertTrue(export.out().contains("read latest_net_G_A.pth (G_AB), latest_net_G_B.pth (G_BA)"), export.toString());
+    }
 }

@@ -264,4 +264,15 @@ public class TorchFileTest {
         assertEquals(2, bytes[1]);
         assertEquals("x", Checkpoint.load(file).getString("note", null));
     }
+    /** The authors' D_A judges domain B: it is our D_B, and their D_B our D_A. */
+    @Test
+    void runFileNamesMapToOurNetworks() {
+        Path dir = Path.of("ck");
+        assertEquals(Map.of("G_AB", dir.resolve("G_AB_7.pth"), "G_BA", dir.resolve("G_BA_7.pth"), "D_A", dir.resolve("D_A_7.pth"),
+                "D_B", dir.resolve("D_B_7.pth")), TorchRuns.siblings(dir.resolve("D_B_7.pth")));
+        assertEquals(Map.of("G_AB", dir.resolve("5_net_G_A.pth"), "G_BA", dir.resolve("5_net_G_B.pth"), "D_A", dir.resolve("5_net_D_B.pth"),
+                "D_B", dir.resolve("5_net_D_A.pth")), TorchRuns.siblings(dir.resolve("5_net_G_A.pth")));
+        assertTrue(TorchRuns.siblings(dir.resolve("horse2zebra.pth")).isEmpty());
+        assertTrue(TorchRuns.siblings(dir.resolve("G_AB_final.pth")).isEmpty());
+    }
 }
