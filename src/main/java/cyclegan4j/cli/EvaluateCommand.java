@@ -6,6 +6,7 @@ import cyclegan4j.backend.Backend;
 import cyclegan4j.data.DataException;
 import cyclegan4j.data.ImageCodec;
 import cyclegan4j.data.ImageFolder;
+import cyclegan4j.data.UnalignedDataset;
 import cyclegan4j.io.AtomicFiles;
 import cyclegan4j.io.Checkpoint;
 import cyclegan4j.io.TorchRuns;
@@ -47,7 +48,7 @@ final class EvaluateCommand {
                         + "channels, PSNR = 10 log10(1 / MSE) dB (MSE floored at 1e-10, so at most 100 dB); both are then "
                         + "averaged over the images. Images are scored at their own size: no resize, crop or flip.")
                 .value("checkpoint", "FILE", "a checkpoint written by train, an export, or a PyTorch file with both generators (required)")
-                .value("dataroot", "DIR", "dataset root with testA/ and testB/ (required)")
+                .value("dataroot", "DIR", "dataset root with testA/ and testB/, or PyTorch-GAN's test/A/ and test/B/ (required)")
                 .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)")
                 .value("output", "FILE", "also write the results to FILE: CSV if it ends in .csv, JSON if in .json");
     }
@@ -131,8 +132,8 @@ final class EvaluateCommand {
      * change what the numbers mean.
      */
     static Map<String, Path[]> pairs(Path root, Consumer<String> warn) {
-        ImageFolder a = ImageFolder.scan(root.resolve("testA"), warn);
-        ImageFolder b = ImageFolder.scan(root.resolve("testB"), warn);
+        ImageFolder a = ImageFolder.scan(UnalignedDataset.domainFolder(root, "test", "A"), warn);
+        ImageFolder b = ImageFolder.scan(UnalignedDataset.domainFolder(root, "test", "B"), warn);
         for (ImageFolder f : List.of(a, b)) {
             if (!f.corrupt().isEmpty()) {
                 throw new DataException(f.dir() + ": " + f.corrupt().size() + " unreadable image(s): " + String.join(", ", f.corrupt()));

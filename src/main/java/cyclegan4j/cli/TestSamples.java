@@ -43,7 +43,7 @@ final class TestSamples {
 
     /** The test images under {@code root}, or null when testA/ or testB/ is missing or has no readable image. */
     static TestSamples load(Path root, int size, int channels, Consumer<String> warn) {
-        Path dirA = root.resolve("testA"), dirB = root.resolve("testB");
+        Path dirA = UnalignedDataset.domainFolder(root, "test", "A"), dirB = UnalignedDataset.domainFolder(root, "test", "B");
         if (!Files.isDirectory(dirA) || !Files.isDirectory(dirB)) {
             return null;
         }

@@ -17,7 +17,8 @@ final class TrainCommand {
 
     static CommandLineSpec spec() {
         return new CommandLineSpec("train", "Train a CycleGAN on DIR/trainA and DIR/trainB (unpaired images).")
-                .value("dataroot", "DIR", "dataset root with trainA/ and trainB/ (required; with --resume, the run's)")
+                .value("dataroot", "DIR", "dataset root with trainA/ and trainB/, or PyTorch-GAN's train/A/ and train/B/ (required;"
+                        + " with --resume, the run's)")
                 .value("name", "NAME", "run name; output goes to OUT/NAME (required)")
                 .value("out", "OUT", "output folder (default: runs)")
                 .value("epochs", "N", "number of epochs (default: 200)")

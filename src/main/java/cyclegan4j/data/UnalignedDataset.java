@@ -46,7 +46,20 @@ public final class UnalignedDataset {
     }
 
     /**
-     * Opens {@code root/<phase>A} and {@code root/<phase>B}.
+     * A domain's folder: {@code root/trainA} (the authors' layout, which their download script
+     * makes), or {@code root/train/A} where only that exists (PyTorch-GAN's, which its script makes).
+     *
+     * @param phase  "train" or "test"
+     * @param domain "A" or "B"
+     */
+    public static Path domainFolder(Path root, String phase, String domain) {
+        Path authors = root.resolve(phase + domain), pytorchGan = root.resolve(phase).resolve(domain);
+        return !java.nio.file.Files.isDirectory(authors) && java.nio.file.Files.isDirectory(pytorchGan) ? pytorchGan : authors;
+    }
+
+    /**
+     * Opens {@code root/<phase>A} and {@code root/<phase>B} ({@link #domainFolder}: or
+     * {@code root/<phase>/A} and {@code /B}).
      *
      * @param phase "train" or "test"
      * @throws DataException when the root or a domain folder is missing or has no usable image
@@ -54,11 +67,11 @@ public final class UnalignedDataset {
     public static UnalignedDataset open(Path root, String phase, DataOptions options, long seed, Consumer<String> warn) {
         if (!java.nio.file.Files.isDirectory(root)) {
             throw new DataException("data set root " + root + " does not exist or is not a directory"
-                    + " (expected " + phase + "A/ and " + phase + "B/ inside it)");
+                    + " (expected " + phase + "A/ and " + phase + "B/ inside it, or " + phase + "/A/ and " + phase + "/B/)");
         }
         Consumer<String> w = warn == null ? s -> { } : warn;
-        ImageFolder fa = ImageFolder.scan(root.resolve(phase + "A"), w);
-        ImageFolder fb = ImageFolder.scan(root.resolve(phase + "B"), w);
+        ImageFolder fa = ImageFolder.scan(domainFolder(root, phase, "A"), w);
+        ImageFolder fb = ImageFolder.scan(domainFolder(root, phase, "B"), w);
         if (options.preprocess() == DataOptions.Preprocess.CROP) { // crops at the images' own size: known from their headers
             fa = fa.atLeast(options.cropSize(), "(--preprocess crop)", w);
             fb = fb.atLeast(options.cropSize(), "(--preprocess crop)", w);

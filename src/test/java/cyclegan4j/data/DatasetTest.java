@@ -56,6 +56,22 @@ class DatasetTest {
         assertTrue(e.getMessage().contains("testA"), e.getMessage());
     }
 
+    /** PyTorch-GAN's download script lays a data set out as train/A, train/B, test/A, test/B. */
+    @Test
+    void pytorchGansLayoutIsReadToo() throws IOException {
+        for (int i = 0; i < 3; i++) {
+            TestImages.write(TestImages.noise(8, 8, i), "png", root.resolve("train/A/a" + i + ".png"));
+        }
+        TestImages.write(TestImages.noise(8, 8, 9), "png", root.resolve("train/B/b.png"));
+        UnalignedDataset d = UnalignedDataset.open(root, "train", new DataOptions(8, 8, 3, false, false), 1, null);
+        assertEquals(3, d.domainA().size());
+        assertEquals(1, d.domainB().size());
+        assertEquals(root.resolve("testA"), UnalignedDataset.domainFolder(root, "test", "A"),
+                "neither layout there: the authors' name, for the error message");
+        TestImages.write(TestImages.noise(8, 8, 1), "png", root.resolve("trainA/x.png"));
+        assertEquals(root.resolve("trainA"), UnalignedDataset.domainFolder(root, "train", "A"), "the authors' layout first where both exist");
+    }
+
     @Test
     void itemsAreDeterministicAndUnaligned() throws IOException {
         makeDataset(root, 5, 3, 12);
