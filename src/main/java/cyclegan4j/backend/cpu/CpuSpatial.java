@@ -122,7 +122,8 @@ final class CpuSpatial {
         Parallel.forEach(planes, hw, p -> {
             int base = p * hw, end = base + hw;
             float m = mean[p], rs = rstd[p];
-            // the sums of g (from its first value, as mean() sums) and of g * xhat, in one pass
+            // the sums of g (from its first value, as mean() sums) and of g * xhat, in one pass that also
+            // puts g in dIn, so that the second takes the activation's gradient from there (twice as fast)
             float first = activate ? leakyGrad(dOut[base], (in[base] - m) * rs, slope) : dOut[base];
             double sdy = 0, sdyx = 0;
             for (int i = base; i < end; i += BLOCK) {
@@ -130,6 +131,7 @@ final class CpuSpatial {
                 for (int j = i, stop = Math.min(i + BLOCK, end); j < stop; j++) {
                     float xhat = (in[j] - m) * rs;
                     float g = activate ? leakyGrad(dOut[j], xhat, slope) : dOut[j];
+                    dIn[j] = g;
                     b += g - first;
                     bx += g * xhat;
                 }
@@ -139,8 +141,7 @@ final class CpuSpatial {
             float mdy = (float) (first + sdy / hw), mdyx = (float) (sdyx / hw);
             for (int i = base; i < end; i++) {
                 float xhat = (in[i] - m) * rs;
-                float g = activate ? leakyGrad(dOut[i], xhat, slope) : dOut[i];
-                dIn[i] = rs * (g - mdy - xhat * mdyx);
+                dIn[i] = rs * (dIn[i] - mdy - xhat * mdyx);
             }
         });
     }
@@ -150,10 +151,13 @@ final class CpuSpatial {
         return Math.max(v, 0f) + slope * Math.min(v, 0f);
     }
 
+    private static final int ONE_BITS = Float.floatToRawIntBits(1f);
+
     /** LeakyReLU's gradient: dy where x &gt; 0, else slope * dy (x's sign from its bits: -0f and negatives fail). */
     static float leakyGrad(float dy, float x, float slope) {
-        float pass = (float) ((-(long) Float.floatToRawIntBits(x)) >>> 63);
-        return pass * dy + (1f - pass) * (slope * dy);
+        int bits = Float.floatToRawIntBits(x);
+        int pass = ((-bits) & ~bits) >> 31; // all ones where bits > 0 as an int: x > 0 (-0f's bits are Integer.MIN_VALUE)
+        return dy * Float.intBitsToFloat(ONE_BITS & pass | Float.floatToRawIntBits(slope) & ~pass); // dy * (x > 0 ? 1 : slope)
     }
 
     /** The mean of a[from .. from + n), as a[from] + the mean of (a[i] - a[from]). */
