@@ -206,13 +206,19 @@ public final class SafeTensors {
         return read(file, name -> true);
     }
 
-    /** Reads the metadata and the tensors whose names {@code keep} accepts (F32 only); the others are not read. */
+    /**
+     * Reads the metadata and the tensors whose names {@code keep} accepts (F32 only); the others are
+     * not read. A file of one network's names alone ({@code save_file(G.state_dict(), f)}: no
+     * "G_AB." before them) is read whole, as {@link TorchFile} reads one: which network it is, the
+     * caller says.
+     */
     public static Checkpoint read(Path file, Predicate<String> keep) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = readHeader(file, ch);
             Checkpoint out = new Checkpoint(file);
             out.metadata().putAll(h.metadata());
-            List<Entry> kept = h.entries().stream().filter(e -> keep.test(e.name())).toList();
+            boolean oneNetwork = Checkpoint.isOneNetwork(h.entries().stream().map(Entry::name).toList());
+            List<Entry> kept = h.entries().stream().filter(e -> oneNetwork || keep.test(e.name())).toList();
             for (Entry e : kept) {
                 if (!F32.equals(e.dtype())) {
                     throw new CheckpointFormatException(file, "tensor '" + e.name() + "' has dtype " + e.dtype()

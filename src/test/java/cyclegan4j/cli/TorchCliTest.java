@@ -58,6 +58,10 @@ class TorchCliTest {
         translateAndCompare(authors, "AtoB", "authors_G_out.png");
         translateAndCompare(authors, "BtoA", "authors_G_out.png"); // a lone generator serves either direction
         translateAndCompare(gan, "AtoB", "pytorchgan_G_out.png");
+        // a bare state_dict in safetensors (save_file(G.state_dict(), f)) is one generator alone too
+        Path bare = tmp.resolve("bare.safetensors");
+        cyclegan4j.io.Checkpoint.load(gan).save(bare);
+        translateAndCompare(bare, "BtoA", "pytorchgan_G_out.png");
 
         CliHarness.Result info = CliHarness.run("info", "--checkpoint", authors.toString());
         assertEquals(0, info.code(), info.toString());
