@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
 /**
@@ -156,7 +155,7 @@ public final class ImageTranslator implements AutoCloseable {
         GeneratorResNet.Stored shape = GeneratorResNet.stored(ck, prefix);
         int channels = shape.channels();
         GeneratorResNet g = new GeneratorResNet(backend, channels, shape.residualBlocks(), shape.ngf(), shape.upsampling(),
-                new SplittableRandom(0));
+                null); // no random init: the weights are loaded next
         try {
             Checkpoints.loadModule(prefix, g, ck);
         } catch (CheckpointFormatException e) {

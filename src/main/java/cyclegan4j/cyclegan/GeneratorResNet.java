@@ -66,6 +66,7 @@ public final class GeneratorResNet extends Module {
         this(backend, channels, residualBlocks, DEFAULT_WIDTH, upsampling, rng);
     }
 
+    /** @param rng draws the initial weights (the reference's N(0, 0.02^2)); null leaves them zero, for weights loaded next */
     public GeneratorResNet(Backend backend, int channels, int residualBlocks, int ngf, Upsampling upsampling, SplittableRandom rng) {
         if (channels <= 0 || residualBlocks < 0 || ngf <= 0) {
             throw new IllegalArgumentException("GeneratorResNet: channels=" + channels + " residualBlocks=" + residualBlocks + " ngf=" + ngf);
