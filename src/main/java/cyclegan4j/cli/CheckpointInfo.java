@@ -34,6 +34,10 @@ final class CheckpointInfo {
         }
         if (ck.isOneNetwork()) {
             printNetwork(ck, "", "network:", ck.tensors(), out);
+            String run = TorchRuns.describe(file);
+            if (run != null) {
+                out.println("run:       " + run);
+            }
         }
         for (String prefix : TrainingCheckpoint.PREFIXES) {
             String name = prefix.substring(0, prefix.length() - 1);

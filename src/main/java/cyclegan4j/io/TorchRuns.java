@@ -61,6 +61,28 @@ public final class TorchRuns {
     }
 
     /**
+     * For {@code info}: which network {@code file}'s name makes it, and which of its run's other
+     * files lie beside it; null when its name follows neither scheme.
+     */
+    public static String describe(Path file) {
+        Map<String, Path> run = siblings(file);
+        if (run.isEmpty()) {
+            return null;
+        }
+        String self = null;
+        List<String> beside = new ArrayList<>(), missing = new ArrayList<>();
+        for (Map.Entry<String, Path> e : run.entrySet()) {
+            if (e.getValue().getFileName().equals(file.getFileName())) {
+                self = e.getKey();
+            } else {
+                (Files.isRegularFile(e.getValue()) ? beside : missing).add(e.getValue().getFileName() + " (" + e.getKey() + ")");
+            }
+        }
+        return self + " by its name" + (beside.isEmpty() ? "" : "; beside it: " + String.join(", ", beside))
+                + (missing.isEmpty() ? "" : "; missing: " + String.join(", ", missing));
+    }
+
+    /**
      * {@code ck}, a file that holds one network alone, read with the sibling files of the networks
      * {@code wanted} accepts ("G_AB", "D_A", ...) that exist, each under its cyclegan4j name (the
      * file's own network always). {@code ck} itself when it is no such file or its name follows

@@ -153,6 +153,9 @@ class TorchCliTest {
         CliHarness.Result eval = CliHarness.run("evaluate", "--checkpoint", gab.toString(), "--dataroot", data.toString(), "--device", "cpu");
         assertEquals(0, eval.code(), eval.toString());
         assertTrue(eval.out().contains("read G_AB_3.pth (G_AB), G_BA_3.pth (G_BA)"), eval.toString());
+        CliHarness.Result info = CliHarness.run("info", "--checkpoint", gba.toString());
+        assertTrue(info.out().contains("run:       G_BA by its name; beside it: G_AB_3.pth (G_AB); missing: D_A_3.pth (D_A), D_B_3.pth (D_B)"),
+                info.toString());
 
         // --init-from takes every network the run's files hold
         CliHarness.Result init = CliHarness.run(CliHarness.tinyTrain(CliHarness.dataset(tmp.resolve("train"), 2), tmp.resolve("runs"),
