@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -74,7 +75,7 @@ public final class Checkpoint {
     }
 
     /** Whether these tensor names are one network's: all under "model.", the networks' top module. */
-    static boolean isOneNetwork(java.util.Collection<String> names) {
+    static boolean isOneNetwork(Collection<String> names) {
         return !names.isEmpty() && names.stream().allMatch(name -> name.startsWith("model."));
     }
 

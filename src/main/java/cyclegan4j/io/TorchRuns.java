@@ -107,7 +107,7 @@ public final class TorchRuns {
                 throw new CheckpointFormatException(e.getValue() + ": named as " + e.getKey() + " of the run of " + ck.source()
                         + ", but it does not hold one network alone");
             }
-            one.tensors().forEach((name, t) -> merged.put(e.getKey() + "." + name, t));
+            one.withPrefix(e.getKey() + ".").tensors().forEach(merged::put);
             read.add(e.getValue().getFileName() + " (" + e.getKey() + ")");
         }
         merged.metadata().putAll(ck.metadata());

@@ -1,5 +1,6 @@
 package cyclegan4j.cli;
 
+import cyclegan4j.io.Checkpoint;
 import cyclegan4j.io.TorchFileTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +61,7 @@ class TorchCliTest {
         translateAndCompare(gan, "AtoB", "pytorchgan_G_out.png");
         // a bare state_dict in safetensors (save_file(G.state_dict(), f)) is one generator alone too
         Path bare = tmp.resolve("bare.safetensors");
-        cyclegan4j.io.Checkpoint.load(gan).save(bare);
+        Checkpoint.load(gan).save(bare);
         translateAndCompare(bare, "BtoA", "pytorchgan_G_out.png");
 
         CliHarness.Result info = CliHarness.run("info", "--checkpoint", authors.toString());
