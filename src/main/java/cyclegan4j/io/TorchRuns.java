@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
  *   <li>PyTorch-GAN: {@code G_AB_199.pth}, {@code G_BA_199.pth}, {@code D_A_199.pth},
  *       {@code D_B_199.pth}: cyclegan4j's names (its D_A judges domain A);</li>
  *   <li>the paper's authors: {@code latest_net_G_A.pth} (A to B: our G_AB), {@code _G_B} (our
- *       G_BA), {@code _D_A} (which judges domain B: our D_B) and {@code _D_B} (our D_A).</li>
+ *       G_BA), {@code _D_A} (which judges domain B: our D_B) and {@code _D_B} (our D_A);</li>
+ *   <li>aitorzip's PyTorch-CycleGAN: {@code netG_A2B.pth}, {@code netG_B2A.pth}, {@code netD_A.pth}
+ *       (which judges domain A, as ours) and {@code netD_B.pth}, with the authors' layout.</li>
  * </ul>
- * A file holding one network alone whose name follows either scheme says which network it is, and
+ * A file holding one network alone whose name follows one of these schemes says which network it is, and
  * where the others are. Other names (the authors' released {@code horse2zebra.pth}) say nothing.
  */
 public final class TorchRuns {
@@ -32,6 +34,8 @@ public final class TorchRuns {
     private static final Pattern AUTHORS = Pattern.compile("(.+)_net_(G_A|G_B|D_A|D_B)\\.pth");
     /** The authors' network names in cyclegan4j's. */
     private static final Map<String, String> AUTHORS_NAMES = Map.of("G_A", "G_AB", "G_B", "G_BA", "D_A", "D_B", "D_B", "D_A");
+    private static final Pattern AITORZIP = Pattern.compile("net(G_A2B|G_B2A|D_A|D_B)\\.pth");
+    private static final Map<String, String> AITORZIP_NAMES = Map.of("G_A2B", "G_AB", "G_B2A", "G_BA", "D_A", "D_A", "D_B", "D_B");
 
     private TorchRuns() {
     }
@@ -56,13 +60,19 @@ public final class TorchRuns {
             for (String theirs : List.of("G_A", "G_B", "D_A", "D_B")) {
                 run.put(AUTHORS_NAMES.get(theirs), file.resolveSibling(m.group(1) + "_net_" + theirs + ".pth"));
             }
+            return run;
+        }
+        if (AITORZIP.matcher(name).matches()) {
+            for (String theirs : List.of("G_A2B", "G_B2A", "D_A", "D_B")) {
+                run.put(AITORZIP_NAMES.get(theirs), file.resolveSibling("net" + theirs + ".pth"));
+            }
         }
         return run;
     }
 
     /**
      * For {@code info}: which network {@code file}'s name makes it, and which of its run's other
-     * files lie beside it; null when its name follows neither scheme.
+     * files lie beside it; null when its name follows none of the schemes.
      */
     public static String describe(Path file) {
         Map<String, Path> run = siblings(file);
@@ -86,7 +96,7 @@ public final class TorchRuns {
      * {@code ck}, a file that holds one network alone, read with the sibling files of the networks
      * {@code wanted} accepts ("G_AB", "D_A", ...) that exist, each under its cyclegan4j name (the
      * file's own network always). {@code ck} itself when it is no such file or its name follows
-     * neither scheme.
+     * none of the schemes.
      *
      * @throws CheckpointFormatException when a sibling is not one network alone
      */

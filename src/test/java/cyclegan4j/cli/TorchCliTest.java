@@ -128,8 +128,8 @@ class TorchCliTest {
         assertArrayEquals(new String[0], tmp.resolve("w").toFile().exists() ? tmp.resolve("w").toFile().list() : new String[0]);
     }
     /**
-     * A run's files named as PyTorch-GAN (G_AB_3.pth, G_BA_3.pth) or the authors' code
-     * (latest_net_G_A.pth, latest_net_G_B.pth) name them: one of them is enough to find the others.
+     * A run's files named as PyTorch-GAN (G_AB_3.pth, G_BA_3.pth), the authors' code
+     * (latest_net_G_A.pth, latest_net_G_B.pth) or aitorzip's (netG_A2B.pth) name them: one of them is enough to find the others.
      */
     @Test
     void aRunsFilesAreFoundByTheirNames() throws IOException {
@@ -182,5 +182,14 @@ class TorchCliTest {
                 "--output", both.toString());
         assertEquals(0, export.code(), export.toString());
         assertTrue(export.out().contains("read latest_net_G_A.pth (G_AB), latest_net_G_B.pth (G_BA)"), export.toString());
+
+        // aitorzip's PyTorch-CycleGAN: the authors' layout under netG_A2B.pth, netG_B2A.pth; its D_A judges A, as ours
+        Path output = Files.createDirectories(tmp.resolve("output"));
+        Path a2b = Files.copy(fixture("authors_G.pth"), output.resolve("netG_A2B.pth"));
+        Files.copy(a2b, output.resolve("netG_B2A.pth"));
+        translateAndCompare(a2b, "BtoA", "authors_G_out.png");
+        CliHarness.Result aitorzip = CliHarness.run("info", "--checkpoint", a2b.toString());
+        assertTrue(aitorzip.out().contains("run:       G_AB by its name; beside it: netG_B2A.pth (G_BA); missing: netD_A.pth (D_A), netD_B.pth (D_B)"),
+                aitorzip.toString());
     }
 }

@@ -272,6 +272,8 @@ public class TorchFileTest {
                 "D_B", dir.resolve("D_B_7.pth")), TorchRuns.siblings(dir.resolve("D_B_7.pth")));
         assertEquals(Map.of("G_AB", dir.resolve("5_net_G_A.pth"), "G_BA", dir.resolve("5_net_G_B.pth"), "D_A", dir.resolve("5_net_D_B.pth"),
                 "D_B", dir.resolve("5_net_D_A.pth")), TorchRuns.siblings(dir.resolve("5_net_G_A.pth")));
+        assertEquals(Map.of("G_AB", dir.resolve("netG_A2B.pth"), "G_BA", dir.resolve("netG_B2A.pth"), "D_A", dir.resolve("netD_A.pth"),
+                "D_B", dir.resolve("netD_B.pth")), TorchRuns.siblings(dir.resolve("netD_B.pth")));
         assertTrue(TorchRuns.siblings(dir.resolve("horse2zebra.pth")).isEmpty());
         assertTrue(TorchRuns.siblings(dir.resolve("G_AB_final.pth")).isEmpty());
     }
