@@ -4,6 +4,7 @@ import cyclegan4j.cyclegan.CycleGanConfig;
 import cyclegan4j.cyclegan.Discriminator;
 import cyclegan4j.cyclegan.GeneratorResNet.Upsampling;
 import cyclegan4j.data.DataOptions;
+import cyclegan4j.data.ImageCache;
 import cyclegan4j.data.DataOptions.Preprocess;
 
 import java.nio.file.Path;
@@ -15,7 +16,10 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
                     float lr, float beta1, float beta2, float lambdaCycle, float lambdaIdentity,
                     int residualBlocks, Upsampling upsampling, Discriminator.Layout discriminator, int ngf, int ndf, int channels, int loadSize, int cropSize, Preprocess preprocess, boolean flip,
                     String device, long seed, int sampleEvery, int checkpointEvery, float autosaveMinutes,
-                    long maxSteps, boolean resume, Path initFrom, int poolSize, int workers) {
+                    long maxSteps, boolean resume, Path initFrom, int poolSize, int workers, int cacheMb) {
+
+    /** {@link #cacheMb} when not given: a quarter of the Java heap ({@link ImageCache#defaultBudget}). */
+    static final int CACHE_AUTO = -1;
 
     TrainOptions {
         require(epochs > 0, "--epochs must be positive");
@@ -35,6 +39,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         require(maxSteps >= 0, "--max-steps must be >= 0");
         require(poolSize >= 0, "--pool-size must be >= 0");
         require(workers > 0, "--workers must be positive");
+        require(cacheMb >= 0 || cacheMb == CACHE_AUTO, "--cache-mb must be >= 0");
         require(cyclegan4j.backend.Devices.isValid(device), "--device must be auto, cpu, cuda or cuda:N (N: the GPU's number), got '"
                 + device + "'");
         require(name.matches("[A-Za-z0-9._-]+"), "--name may contain only letters, digits, '.', '_' and '-'");
@@ -54,6 +59,11 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
 
     DataOptions dataOptions() {
         return new DataOptions(loadSize, cropSize, channels, flip, true, preprocess);
+    }
+
+    /** The memory {@code train} may keep resized images in, in bytes. */
+    long cacheBytes() {
+        return cacheMb == CACHE_AUTO ? ImageCache.defaultBudget() : (long) cacheMb << 20;
     }
 
     Path runDir() {
@@ -88,6 +98,9 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         m.put("checkpoint_every", Integer.toString(checkpointEvery));
         m.put("autosave_minutes", Float.toString(autosaveMinutes));
         m.put("workers", Integer.toString(workers));
+        if (cacheMb != CACHE_AUTO) {
+            m.put("cache_mb", Integer.toString(cacheMb));
+        }
         if (initFrom != null) {
             m.put("init_from", initFrom.toString());
         }

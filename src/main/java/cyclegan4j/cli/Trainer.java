@@ -9,6 +9,7 @@ import cyclegan4j.cyclegan.TrainingCheckpoint.Position;
 import cyclegan4j.data.Batch;
 import cyclegan4j.data.ImageWriter;
 import cyclegan4j.data.PrefetchLoader;
+import cyclegan4j.data.ImageCache;
 import cyclegan4j.data.UnalignedDataset;
 import cyclegan4j.io.Checkpoint;
 import cyclegan4j.io.Checkpoints;
@@ -138,7 +139,8 @@ public final class Trainer {
                 throw alreadyExists();
             }
             Backend backend = Devices.select(o.device(), out);
-            UnalignedDataset dataset = UnalignedDataset.open(o.dataroot(), "train", o.dataOptions(), o.seed(), w -> err.println("warning: " + w));
+            UnalignedDataset dataset = UnalignedDataset.open(o.dataroot(), "train", o.dataOptions(), o.seed(), w -> err.println("warning: " + w))
+                    .withCache(o.cacheBytes() > 0 ? new ImageCache(o.cacheBytes()) : null);
             LrSchedule schedule = new LrSchedule(o.lr(), o.epochs(), o.decayEpoch());
             Files.createDirectories(checkpointDir()); // only now: a run that cannot start leaves nothing behind
             Files.createDirectories(runDir.resolve("samples"));
@@ -297,6 +299,12 @@ public final class Trainer {
                     }
                 }
                 save(gan, new Position(epoch + 1, 0, step), latest());
+                ImageCache cache = dataset.cache();
+                if (epoch == at.epoch() && cache != null && epoch + 1 < o.epochs()) {
+                    out.printf(Locale.ROOT, "image cache after this epoch: %d of the %d training images, resized (%.1f of %d MiB,"
+                            + " --cache-mb); those kept are not decoded again%n", cache.size(),
+                            dataset.domainA().size() + dataset.domainB().size(), cache.bytes() / 1048576.0, cache.budget() >> 20);
+                }
                 if (epoch + 1 < o.epochs()) {
                     report.write("training", epoch, perEpoch, step);
                 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -30,13 +31,23 @@ public final class UnalignedDataset {
     private final DataOptions options;
     private final long seed;
     private final Consumer<String> warn;
+    private final Consumer<String> givenWarn;
     private final Set<Path> broken = ConcurrentHashMap.newKeySet();
+    /** Resized images kept across epochs; null: none kept. */
+    private final ImageCache cache;
+    private final AtomicBoolean cacheFullSaid = new AtomicBoolean();
 
     public UnalignedDataset(ImageFolder a, ImageFolder b, DataOptions options, long seed, Consumer<String> warn) {
+        this(a, b, options, seed, warn, null);
+    }
+
+    private UnalignedDataset(ImageFolder a, ImageFolder b, DataOptions options, long seed, Consumer<String> warn, ImageCache cache) {
         this.a = a;
         this.b = b;
         this.options = options;
         this.seed = seed;
+        this.cache = cache;
+        this.givenWarn = warn;
         Consumer<String> w = warn == null ? s -> { } : warn;
         this.warn = s -> {
             synchronized (this) {
@@ -77,6 +88,19 @@ public final class UnalignedDataset {
             fb = fb.atLeast(options.cropSize(), "(--preprocess crop)", w);
         }
         return new UnalignedDataset(fa, fb, options, seed, warn);
+    }
+
+    /**
+     * This data set, keeping its resized images in {@code cache} as they are first loaded (null:
+     * keeping none). The items are the same either way.
+     */
+    public UnalignedDataset withCache(ImageCache cache) {
+        return new UnalignedDataset(a, b, options, seed, givenWarn, cache);
+    }
+
+    /** The cache of resized images, or null. */
+    public ImageCache cache() {
+        return cache;
     }
 
     /** Items per epoch: max(|A|, |B|). */
@@ -128,17 +152,20 @@ public final class UnalignedDataset {
         int ib = options.shuffle() ? rng.nextInt(b.size()) : index % b.size();
         Loaded la = load(a, index % a.size());
         Loaded lb = load(b, ib);
-        ImageCodec.Planes ra = Transforms.resized(la.planes, options), rb = Transforms.resized(lb.planes, options);
+        ImageCodec.Planes ra = la.resized, rb = lb.resized;
         Transforms.Params pa = Transforms.draw(options, ra.height(), ra.width(), rng); // the offsets' range is the resized size
         Transforms.Params pb = Transforms.draw(options, rb.height(), rb.width(), rng);
         return new Item(Transforms.cropFlipNormalize(ra, pa.top(), pa.left(), options.cropSize(), pa.flip()),
                 Transforms.cropFlipNormalize(rb, pb.top(), pb.left(), options.cropSize(), pb.flip()), la.path, lb.path);
     }
 
-    private record Loaded(Path path, ImageCodec.Planes planes) {
+    private record Loaded(Path path, ImageCodec.Planes resized) {
     }
 
-    /** Decodes image {@code i} of a domain, or the next one that decodes and is large enough for the crop. */
+    /**
+     * Image {@code i} of a domain, or the next one that decodes and is large enough for the crop,
+     * resized ({@link Transforms#resized}): from the cache, or decoded and then kept there.
+     */
     private Loaded load(ImageFolder folder, int i) {
         List<Path> files = folder.files();
         for (int k = 0; k < files.size(); k++) {
@@ -146,10 +173,20 @@ public final class UnalignedDataset {
             if (broken.contains(p)) {
                 continue;
             }
+            ImageCodec.Planes kept = cache == null ? null : cache.get(p);
+            if (kept != null) {
+                return new Loaded(p, kept);
+            }
             try {
                 ImageCodec.Planes img = ImageCodec.read(p, options.channels());
                 if (Transforms.fits(img, options)) {
-                    return new Loaded(p, img);
+                    ImageCodec.Planes resized = Transforms.resized(img, options);
+                    if (cache != null && !cache.put(p, resized) && cacheFullSaid.compareAndSet(false, true)) {
+                        warn.accept(String.format(java.util.Locale.ROOT, "image cache full (%d images, %.1f of %d MiB, --cache-mb):"
+                                + " the images beyond it, %s first, are decoded every epoch", cache.size(), cache.bytes() / 1048576.0,
+                                cache.budget() >> 20, p.getFileName()));
+                    }
+                    return new Loaded(p, resized);
                 }
                 if (broken.add(p)) {
                     warn.accept(p + ": " + img.width() + "x" + img.height() + " is smaller than the " + options.cropSize() + "x"

@@ -49,6 +49,7 @@ class TrainCliTest {
         assertTrue(Files.exists(run.resolve("samples/epoch001_iter00003_test.png")));
         assertTrue(!Files.exists(run.resolve("samples/epoch001_iter00002_test.png")), "only at --sample-every");
         assertTrue(full.out().contains("stopped after 5 steps"), full.toString());
+        assertTrue(full.out().contains("image cache after this epoch: 5 of the 6 training images, resized (0.0 of "), "after the first epoch: " + full);
         List<String> uninterrupted = lossColumns(run.resolve("loss.csv"));
         assertEquals(5, uninterrupted.size());
         List<String> header = List.of(Files.readAllLines(run.resolve("loss.csv")).get(0).split(","));
@@ -61,12 +62,14 @@ class TrainCliTest {
         }
 
         Path split = tmp.resolve("split");
-        assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, split, "--max-steps", "2")).code());
+        // without the image cache (--cache-mb 0, kept by --resume): the same losses
+        assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, split, "--max-steps", "2", "--cache-mb", "0")).code());
         // only the run's name: the data, architecture and schedule are the checkpoint's
         CliHarness.Result resumed = CliHarness.run("train", "--name", "t", "--out", split.toString(), "--resume", "--max-steps", "5",
                 "--device", "cpu", "--sample-every", "0", "--workers", "1");
         assertEquals(0, resumed.code(), resumed.toString());
         assertTrue(resumed.out().contains("resuming") && !resumed.out().contains("changed options"), resumed.toString());
+        assertFalse(resumed.out().contains("image cache"), resumed.toString());
         assertEquals(uninterrupted, lossColumns(split.resolve("t/loss.csv")), "stopped + resumed must equal uninterrupted");
     }
 

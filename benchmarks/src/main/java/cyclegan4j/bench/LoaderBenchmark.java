@@ -1,6 +1,7 @@
 package cyclegan4j.bench;
 
 import cyclegan4j.data.DataOptions;
+import cyclegan4j.data.ImageCache;
 import cyclegan4j.data.PrefetchLoader;
 import cyclegan4j.data.UnalignedDataset;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,8 +30,10 @@ import java.util.stream.Stream;
 
 /**
  * The training data pipeline on its own: batches per second that {@link PrefetchLoader} delivers
- * with its worker threads, for the seed's setting (256x256 JPEGs resized to 286x286 (bicubic),
- * random 256x256 crop and flip, both domains). A GPU step must not wait for it: at about 40 ms a
+ * with its worker threads, for the seed's setting (imageSize x imageSize JPEGs, 256 by default,
+ * resized to 286x286 (bicubic), random 256x256 crop and flip, both domains), with the resized
+ * images kept in an {@link ImageCache} as {@code train} does (cache=on: after the warm-up every
+ * image is kept) or decoded every time (off). A GPU step must not wait for it: at about 40 ms a
  * step, batch 1 needs 25 batches/s. Images are synthetic (60 per domain, written at set-up).
  */
 @State(Scope.Thread)
@@ -47,6 +50,12 @@ public class LoaderBenchmark {
     @Param({"1"})
     public int batch;
 
+    @Param({"on", "off"})
+    public String cache;
+
+    @Param({"256"})
+    public int imageSize;
+
     private Path root;
     private PrefetchLoader loader;
 
@@ -57,16 +66,18 @@ public class LoaderBenchmark {
         for (String domain : new String[]{"trainA", "trainB"}) {
             Path dir = Files.createDirectories(root.resolve(domain));
             for (int i = 0; i < 60; i++) {
-                BufferedImage img = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
-                for (int y = 0; y < 256; y++) {
-                    for (int x = 0; x < 256; x++) { // gradients plus noise: a JPEG of realistic size
-                        img.setRGB(x, y, ((x + rng.nextInt(16)) << 16) | ((y + rng.nextInt(16)) << 8) | ((x ^ y) & 255));
+                BufferedImage img = new BufferedImage(imageSize, imageSize, BufferedImage.TYPE_INT_RGB);
+                for (int y = 0; y < imageSize; y++) {
+                    for (int x = 0; x < imageSize; x++) { // gradients plus noise: a JPEG of realistic size
+                        int gx = x * 256 / imageSize, gy = y * 256 / imageSize;
+                        img.setRGB(x, y, ((gx + rng.nextInt(16)) << 16) | ((gy + rng.nextInt(16)) << 8) | ((x ^ y) & 255));
                     }
                 }
                 ImageIO.write(img, "jpg", dir.resolve(i + ".jpg").toFile());
             }
         }
-        UnalignedDataset data = UnalignedDataset.open(root, "train", DataOptions.train(256, 3), 0, w -> { });
+        UnalignedDataset data = UnalignedDataset.open(root, "train", DataOptions.train(256, 3), 0, w -> { })
+                .withCache(cache.equals("on") ? new ImageCache(1L << 30) : null);
         loader = new PrefetchLoader(data, batch, workers, 2 * workers, 0);
     }
 
