@@ -32,8 +32,8 @@ import java.util.stream.Stream;
  * The training data pipeline on its own: batches per second that {@link PrefetchLoader} delivers
  * with its worker threads, for the seed's setting (imageSize x imageSize JPEGs, 256 by default,
  * resized to 286x286 (bicubic), random 256x256 crop and flip, both domains), with the resized
- * images kept in an {@link ImageCache} as {@code train} does (cache=on: after the warm-up every
- * image is kept) or decoded every time (off). A GPU step must not wait for it: at about 40 ms a
+ * images kept in an {@link ImageCache} as {@code train} does (cache=on: each image is kept when
+ * it is first loaded, all of them within the default 2 s warm-up) or decoded every time (off). A GPU step must not wait for it: at about 40 ms a
  * step, batch 1 needs 25 batches/s. Images are synthetic (60 per domain, written at set-up).
  */
 @State(Scope.Thread)
