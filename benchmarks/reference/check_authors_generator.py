@@ -6,8 +6,11 @@ Builds the authors' ResnetGenerator (authors_models.py: transposed convolutions)
 (models.py: nearest upsampling), 9 blocks, width NGF (64 by default), with random weights and
 biases; saves each state_dict as .pth in PyTorch's zip format and in its legacy one; has
 cyclegan4j translate a random 64x48 image with each file, and compares the PNG with PyTorch's
-output quantised the same way. Prints the largest differences in 8-bit levels and exits 1 if one
-is more than 1.
+output quantised the same way. Then the other way: has cyclegan4j export the generator to a .pth
+of its own (`export --direction AtoB --output X.pth`), loads that with torch.load (weights_only
+where this PyTorch has it) into a fresh generator of the same class with load_state_dict(strict),
+and checks that every parameter is the original's, bit for bit. Prints the largest differences in
+8-bit levels and exits 1 if one is more than 1 or an export does not load exactly.
 """
 import os
 import subprocess
@@ -50,8 +53,10 @@ def main():
     x = torch.tensor(img, dtype=torch.float32).permute(2, 0, 1)[None] / 127.5 - 1
 
     worst_all = 0
-    for tag, layout, net in (("authors", "the authors'", AuthorsResnetGenerator(3, 9, ngf)),
-                             ("pytorchgan", "PyTorch-GAN's", GeneratorResNet(3, 9, ngf))):
+    exports_ok = True
+    for tag, layout, make in (("authors", "the authors'", lambda: AuthorsResnetGenerator(3, 9, ngf)),
+                              ("pytorchgan", "PyTorch-GAN's", lambda: GeneratorResNet(3, 9, ngf))):
+        net = make()
         torch.manual_seed(0)
         with torch.no_grad():
             for name, p in net.named_parameters():
@@ -70,7 +75,19 @@ def main():
             worst_all = max(worst_all, worst)
             print("%s generator (9 blocks, ngf %d), its .pth in the %s format, 64x48 RGB: largest difference %d level(s)"
                   " of 255; %.2f%% of values differ" % (layout, ngf, fmt, worst, 100 * np.mean(ours != theirs)))
-    sys.exit(0 if worst_all <= 1 else 1)
+            exported = os.path.join(work, "exported_%s_%s.pth" % (tag, fmt))
+            subprocess.run([launcher, "export", "--checkpoint", pth, "--direction", "AtoB", "--output", exported], check=True)
+            try:
+                state = torch.load(exported, weights_only=True)
+            except TypeError:  # a PyTorch before 1.13
+                state = torch.load(exported)
+            again = make()
+            again.load_state_dict(state, strict=True)
+            same = all(torch.equal(a, b) for a, b in zip(again.state_dict().values(), net.state_dict().values()))
+            exports_ok &= same
+            print("  exported by cyclegan4j to .pth, loaded by torch.load and load_state_dict(strict=True): %s"
+                  % ("every parameter the original's" if same else "PARAMETERS DIFFER"))
+    sys.exit(0 if worst_all <= 1 and exports_ok else 1)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ import cyclegan4j.io.AtomicFiles;
 import cyclegan4j.io.Checkpoint;
 import cyclegan4j.io.TorchRuns;
 import cyclegan4j.io.Checkpoints;
+import cyclegan4j.io.TensorData;
 import cyclegan4j.io.TorchFile;
+import cyclegan4j.io.TorchSave;
 import cyclegan4j.onnx.OnnxGraph;
 
 import java.io.IOException;
@@ -26,7 +28,9 @@ import java.util.Map;
  * (or PyTorch) without the discriminators, optimizer moments and image pools that only resuming
  * needs: a quarter of the file for the seed's model. Tensor names and the run's options stay as they
  * were, so everything that reads generators reads the export too. An output named *.onnx gets one
- * generator as an ONNX model instead ({@link ImageTranslator#toOnnx}), for other runtimes.
+ * generator as an ONNX model instead ({@link ImageTranslator#toOnnx}), for other runtimes, and one
+ * named *.pth (or *.pt) one generator as a PyTorch state_dict ({@link TorchSave}), for PyTorch's
+ * CycleGAN codes.
  */
 final class ExportCommand {
 
@@ -38,10 +42,11 @@ final class ExportCommand {
 
     static CommandLineSpec spec() {
         return new CommandLineSpec("export", "Write a checkpoint's generators alone (what translate and evaluate need),"
-                + " or one generator as an ONNX model.")
+                + " or one generator as an ONNX model or a PyTorch state_dict.")
                 .value("checkpoint", "FILE", "a checkpoint written by train, an export, or a PyTorch state_dict (.pth) (required)")
-                .value("output", "FILE", "the .safetensors file to write, or a .onnx file for one generator as an ONNX model"
-                        + " (opset " + OnnxGraph.OPSET + ") (required; not the checkpoint itself)")
+                .value("output", "FILE", "the .safetensors file to write, a .onnx file for one generator as an ONNX model"
+                        + " (opset " + OnnxGraph.OPSET + "), or a .pth file for one generator as a PyTorch state_dict"
+                        + " (required; not the checkpoint itself)")
                 .value("direction", "DIR", "both, AtoB (G_AB only) or BtoA (G_BA only); an ONNX file holds one"
                         + " (default: both)");
     }
@@ -68,19 +73,25 @@ final class ExportCommand {
         if (from.isOneNetwork()) {
             from = named(from, checkpoint, prefixes);
         }
-        if (output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
-            if (prefixes.size() != 1) {
-                throw new UsageException("an ONNX file holds one generator: pass --direction AtoB or BtoA");
-            }
-            return writeOnnx(from, Direction.parse(direction), output, out);
+        String lower = output.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean onnx = lower.endsWith(".onnx"), torch = lower.endsWith(".pth") || lower.endsWith(".pt");
+        if (prefixes.size() != 1 && (onnx || torch)) {
+            throw new UsageException((onnx ? "an ONNX file holds one generator" : "a PyTorch state_dict (.pth) holds one generator,"
+                    + " as PyTorch's CycleGAN codes save them") + ": pass --direction AtoB or BtoA");
         }
-        Checkpoint to = new Checkpoint();
         for (String prefix : prefixes) {
             if (!from.hasTensor(prefix + "model.1.weight")) {
                 throw new UsageException(checkpoint + " has no " + prefix.substring(0, 4) + " generator (no tensor "
                         + prefix + "model.1.weight)" + TorchFile.whereGenerators(from));
             }
         }
+        if (onnx) {
+            return writeOnnx(from, Direction.parse(direction), output, out);
+        }
+        if (torch) {
+            return writeTorch(from, prefixes.get(0), output, out);
+        }
+        Checkpoint to = new Checkpoint();
         from.tensors().forEach((name, t) -> {
             if (prefixes.stream().anyMatch(name::startsWith)) {
                 to.put(name, t);
@@ -126,6 +137,21 @@ final class ExportCommand {
         }
         kept.put("exported_from", from.source().getFileName().toString());
         return kept;
+    }
+
+    /** One generator as a PyTorch state_dict: its names without the "G_AB." ({@link TorchSave}). */
+    private static int writeTorch(Checkpoint from, String prefix, Path output, PrintStream out) throws IOException {
+        Map<String, TensorData> stateDict = new LinkedHashMap<>();
+        from.tensorsWithPrefix(prefix).forEach((name, t) -> stateDict.put(name.substring(prefix.length()), t));
+        GeneratorResNet.Stored shape = GeneratorResNet.stored(from, prefix);
+        String into = shape.upsampling() == GeneratorResNet.Upsampling.TRANSPOSED
+                ? "the paper's authors' ResnetGenerator (ngf " + shape.ngf() + ", " + shape.residualBlocks() + " blocks, no dropout)"
+                : "PyTorch-GAN's GeneratorResNet (" + shape.residualBlocks() + " residual blocks" + (shape.ngf() == GeneratorResNet.DEFAULT_WIDTH
+                ? ")" : "; ngf " + shape.ngf() + ", where its own class has 64 only)");
+        TorchSave.write(output, stateDict);
+        out.printf(Locale.ROOT, "wrote %s: %s as a PyTorch state_dict, %d tensors, %.1f MB; it loads into %s%n", output,
+                prefix.substring(0, 4), stateDict.size(), Files.size(output) / 1e6, into);
+        return Main.OK;
     }
 
     private static int writeOnnx(Checkpoint from, Direction direction, Path output, PrintStream out) throws IOException {

@@ -192,4 +192,24 @@ class TorchCliTest {
         assertTrue(aitorzip.out().contains("run:       G_AB by its name; beside it: netG_B2A.pth (G_BA); missing: netD_A.pth (D_A), netD_B.pth (D_B)"),
                 aitorzip.toString());
     }
+
+    /** The other way: a generator exported to .pth translates as the file it came from (PyTorch's side: make parity-authors). */
+    @Test
+    void aGeneratorExportsToPth() throws IOException {
+        Path gab = fixture("pytorchgan_G.pth");
+        Path exported = tmp.resolve("exported.pth");
+        CliHarness.Result toPth = CliHarness.run("export", "--checkpoint", gab.toString(), "--direction", "AtoB", "--output",
+                exported.toString());
+        assertEquals(0, toPth.code(), toPth.toString());
+        assertTrue(toPth.out().contains("G_AB as a PyTorch state_dict") && toPth.out().contains("PyTorch-GAN's GeneratorResNet"),
+                toPth.toString());
+        translateAndCompare(exported, "AtoB", "pytorchgan_G_out.png");
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Files.copy(gab, run.resolve("G_BA_1.pth"));
+        CliHarness.Result both = CliHarness.run("export", "--checkpoint", Files.copy(gab, run.resolve("G_AB_1.pth")).toString(),
+                "--output", tmp.resolve("both.pth").toString());
+        assertEquals(2, both.code(), both.toString());
+        assertTrue(both.err().contains("a PyTorch state_dict (.pth) holds one generator, as PyTorch's CycleGAN codes save them: pass"
+                + " --direction AtoB or BtoA"), both.toString());
+    }
 }
