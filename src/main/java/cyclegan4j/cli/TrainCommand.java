@@ -56,7 +56,7 @@ final class TrainCommand {
                 .value("pool-size", "N", "history pool size per domain (default: 50)")
                 .value("workers", "N", "image loading threads (default: 2)")
                 .value("cache-mb", "MB", "memory for the resized training images, kept so that later epochs decode and resize "
-                        + "none of them; 0 = keep none (default: a quarter of the Java heap, 2048 under the launcher's -Xmx8g)")
+                        + "none of them; 0 = keep none; at most half the Java heap (default: a quarter of it, 2048 under the launcher's -Xmx8g)")
                 .flag("resume", "continue from OUT/NAME/checkpoints/latest.safetensors, with the options it was trained with "
                         + "(those given here win: the schedule may change, the architecture may not)")
                 .value("init-from", "FILE", "start a new run from the networks a checkpoint or export holds (fine-tuning, e.g. "

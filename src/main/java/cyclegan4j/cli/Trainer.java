@@ -139,8 +139,15 @@ public final class Trainer {
                 throw alreadyExists();
             }
             Backend backend = Devices.select(o.device(), out);
+            long cacheBytes = o.cacheBytes();
+            if (cacheBytes > ImageCache.maxBudget()) { // a budget the heap cannot hold ends the run in an OutOfMemoryError
+                err.printf(Locale.ROOT, "warning: --cache-mb %d is more than half the Java heap (%d MiB): keeping at most %d MiB"
+                        + " of images (raise JAVA_OPTS=-Xmx for more)%n", o.cacheMb(), Runtime.getRuntime().maxMemory() >> 20,
+                        ImageCache.maxBudget() >> 20);
+                cacheBytes = ImageCache.maxBudget();
+            }
             UnalignedDataset dataset = UnalignedDataset.open(o.dataroot(), "train", o.dataOptions(), o.seed(), w -> err.println("warning: " + w))
-                    .withCache(o.cacheBytes() > 0 ? new ImageCache(o.cacheBytes()) : null);
+                    .withCache(cacheBytes > 0 ? new ImageCache(cacheBytes) : null);
             LrSchedule schedule = new LrSchedule(o.lr(), o.epochs(), o.decayEpoch());
             Files.createDirectories(checkpointDir()); // only now: a run that cannot start leaves nothing behind
             Files.createDirectories(runDir.resolve("samples"));

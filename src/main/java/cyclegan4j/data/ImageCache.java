@@ -43,6 +43,14 @@ public final class ImageCache {
         return Runtime.getRuntime().maxMemory() / 4;
     }
 
+    /**
+     * The most a budget may be: half the Java heap's limit. The rest must hold the training step and
+     * the images being decoded; a larger budget fills the heap until an OutOfMemoryError.
+     */
+    public static long maxBudget() {
+        return Runtime.getRuntime().maxMemory() / 2;
+    }
+
     /** {@code file}'s kept image as fresh planes, or null when it is not kept. */
     public ImageCodec.Planes get(Path file) {
         Levels l = images.get(file);

@@ -33,6 +33,18 @@ class TrainCliTest {
         }).toList();
     }
 
+    /** A --cache-mb beyond what the heap can hold (also one a checkpoint from a larger machine passes on) is cut to half the heap. */
+    @Test
+    void aCacheLargerThanTheHeapIsCut() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 3);
+        CliHarness.Result r = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("out"), "--cache-mb", "10000000", "--max-steps", "4"));
+        assertEquals(0, r.code(), r.toString());
+        long half = Runtime.getRuntime().maxMemory() / 2 >> 20;
+        assertTrue(r.err().contains("warning: --cache-mb 10000000 is more than half the Java heap (" + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB): keeping at most " + half + " MiB"), r.toString());
+        assertTrue(r.out().contains(" of " + half + " MiB, --cache-mb)"), r.toString());
+    }
+
     @Test
     void trainsWritesOutputsAndResumesExactly() throws Exception {
         Path data = CliHarness.dataset(tmp.resolve("data"), 3);
