@@ -51,7 +51,7 @@ final class ExportCommand {
                         + " (default: both)");
     }
 
-    static int run(String[] args, PrintStream out) throws IOException {
+    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
         CommandLineSpec c = spec();
         if (!c.parse(args, out)) {
             return Main.OK;
@@ -89,7 +89,7 @@ final class ExportCommand {
             return writeOnnx(from, Direction.parse(direction), output, out);
         }
         if (torch) {
-            return writeTorch(from, prefixes.get(0), output, out);
+            return writeTorch(from, prefixes.get(0), output, out, err);
         }
         Checkpoint to = new Checkpoint();
         from.tensors().forEach((name, t) -> {
@@ -140,7 +140,7 @@ final class ExportCommand {
     }
 
     /** One generator as a PyTorch state_dict: its names without the "G_AB." ({@link TorchSave}). */
-    private static int writeTorch(Checkpoint from, String prefix, Path output, PrintStream out) throws IOException {
+    private static int writeTorch(Checkpoint from, String prefix, Path output, PrintStream out, PrintStream err) throws IOException {
         Map<String, TensorData> stateDict = new LinkedHashMap<>();
         from.tensorsWithPrefix(prefix).forEach((name, t) -> stateDict.put(name.substring(prefix.length()), t));
         GeneratorResNet.Stored shape = GeneratorResNet.stored(from, prefix);
@@ -151,6 +151,11 @@ final class ExportCommand {
         TorchSave.write(output, stateDict);
         out.printf(Locale.ROOT, "wrote %s: %s as a PyTorch state_dict, %d tensors, %.1f MB; it loads into %s%n", output,
                 prefix.substring(0, 4), stateDict.size(), Files.size(output) / 1e6, into);
+        String named = TorchRuns.networkByName(output);
+        if (named != null && !named.equals(prefix.substring(0, 4))) {
+            err.printf(Locale.ROOT, "warning: %s's name makes it %s in a PyTorch run's files (README, \"A run's files\"), but it holds %s%n",
+                    output.getFileName(), named, prefix.substring(0, 4));
+        }
         return Main.OK;
     }
 

@@ -49,7 +49,7 @@ public final class Main {
                 case "evaluate":
                     return EvaluateCommand.run(rest, out, err);
                 case "export":
-                    return ExportCommand.run(rest, out);
+                    return ExportCommand.run(rest, out, err);
                 case "bench":
                     return BenchCommand.run(rest, out, err);
                 case "info":

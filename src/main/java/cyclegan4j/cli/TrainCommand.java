@@ -56,7 +56,8 @@ final class TrainCommand {
                 .value("pool-size", "N", "history pool size per domain (default: 50)")
                 .value("workers", "N", "image loading threads (default: 2)")
                 .value("cache-mb", "MB", "memory for the resized training images, kept so that later epochs decode and resize "
-                        + "none of them; 0 = keep none; at most half the Java heap (default: a quarter of it, 2048 under the launcher's -Xmx8g)")
+                        + "none of them; 0 = keep none; at most half the Java heap (default: auto, a quarter of it, 2048 under the"
+                        + " launcher's -Xmx8g)")
                 .flag("resume", "continue from OUT/NAME/checkpoints/latest.safetensors, with the options it was trained with "
                         + "(those given here win: the schedule may change, the architecture may not)")
                 .value("init-from", "FILE", "start a new run from the networks a checkpoint or export holds (fine-tuning, e.g. "
@@ -103,7 +104,7 @@ final class TrainCommand {
                 c.real("autosave-minutes", saved.real("autosave_minutes", 10f)), c.longValue("max-steps", 0), c.has("resume"),
                 c.has("init-from") ? c.existingFile("init-from") : null,
                 c.integer("pool-size", saved.integer("pool_size", 50)), c.integer("workers", saved.integer("workers", 2)),
-                c.integer("cache-mb", saved.integer("cache_mb", TrainOptions.CACHE_AUTO)));
+                TrainOptions.cacheMb(c.string("cache-mb", saved.string("cache_mb", "auto"))));
         if (!Files.isDirectory(dataroot)) { // after the options' own checks, so that those are reported first
             throw new UsageException("--dataroot: no such folder " + dataroot + (c.has("dataroot") ? ""
                     : " (the checkpoint's; if the data moved, pass --dataroot with its new place)"));

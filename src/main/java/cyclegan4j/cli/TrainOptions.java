@@ -39,7 +39,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         require(maxSteps >= 0, "--max-steps must be >= 0");
         require(poolSize >= 0, "--pool-size must be >= 0");
         require(workers > 0, "--workers must be positive");
-        require(cacheMb >= 0 || cacheMb == CACHE_AUTO, "--cache-mb must be >= 0");
+        require(cacheMb >= 0 || cacheMb == CACHE_AUTO, "--cache-mb must be auto or >= 0");
         require(cyclegan4j.backend.Devices.isValid(device), "--device must be auto, cpu, cuda or cuda:N (N: the GPU's number), got '"
                 + device + "'");
         require(name.matches("[A-Za-z0-9._-]+"), "--name may contain only letters, digits, '.', '_' and '-'");
@@ -59,6 +59,20 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
 
     DataOptions dataOptions() {
         return new DataOptions(loadSize, cropSize, channels, flip, true, preprocess);
+    }
+
+    /** --cache-mb's value: "auto" ({@link #CACHE_AUTO}) or a number of MiB, at least 0. */
+    static int cacheMb(String value) {
+        if (value.equals("auto")) {
+            return CACHE_AUTO;
+        }
+        try {
+            int mb = Integer.parseInt(value);
+            require(mb >= 0, "--cache-mb must be auto or >= 0, got " + value);
+            return mb;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--cache-mb must be auto or a whole number of MiB, got '" + value + "'");
+        }
     }
 
     /** The memory {@code train} may keep resized images in, in bytes. */
@@ -98,9 +112,7 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         m.put("checkpoint_every", Integer.toString(checkpointEvery));
         m.put("autosave_minutes", Float.toString(autosaveMinutes));
         m.put("workers", Integer.toString(workers));
-        if (cacheMb != CACHE_AUTO) {
-            m.put("cache_mb", Integer.toString(cacheMb));
-        }
+        m.put("cache_mb", cacheMb == CACHE_AUTO ? "auto" : Integer.toString(cacheMb));
         if (initFrom != null) {
             m.put("init_from", initFrom.toString());
         }

@@ -79,9 +79,15 @@ public final class ImageCache {
         long size = f.length + (long) ENTRY_OVERHEAD;
         if (used.addAndGet(size) > budget) {
             used.addAndGet(-size);
-            return false;
+            return images.containsKey(file); // another thread may have kept it meanwhile
         }
-        byte[] b = new byte[f.length];
+        byte[] b;
+        try {
+            b = new byte[f.length];
+        } catch (OutOfMemoryError e) {
+            used.addAndGet(-size);
+            throw e;
+        }
         for (int i = 0; i < f.length; i++) {
             b[i] = (byte) (int) f[i];
         }

@@ -43,7 +43,7 @@ public final class TorchRuns {
     /**
      * The files of the run {@code file} belongs to, by cyclegan4j's network names (the file itself
      * included; its siblings whether or not they exist), or an empty map when its name follows
-     * neither scheme.
+     * none of the schemes.
      */
     static Map<String, Path> siblings(Path file) {
         Map<String, Path> run = new LinkedHashMap<>();
@@ -68,6 +68,16 @@ public final class TorchRuns {
             }
         }
         return run;
+    }
+
+    /** The network (cyclegan4j's name: "G_AB", "D_A", ...) that {@code file}'s name makes it, or null. */
+    public static String networkByName(Path file) {
+        for (Map.Entry<String, Path> e : siblings(file).entrySet()) {
+            if (e.getValue().getFileName().equals(file.getFileName())) {
+                return e.getKey();
+            }
+        }
+        return null;
     }
 
     /**

@@ -134,7 +134,7 @@ public final class TorchSave {
         int s = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             stride[d] = s;
-            s *= shape[d];
+            s *= Math.max(shape[d], 1); // as PyTorch: a zero-size dimension does not zero the strides before it
         }
         return stride;
     }

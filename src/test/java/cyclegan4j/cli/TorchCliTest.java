@@ -13,6 +13,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -204,6 +205,12 @@ class TorchCliTest {
         assertTrue(toPth.out().contains("G_AB as a PyTorch state_dict") && toPth.out().contains("PyTorch-GAN's GeneratorResNet"),
                 toPth.toString());
         translateAndCompare(exported, "AtoB", "pytorchgan_G_out.png");
+        CliHarness.Result misnamed = CliHarness.run("export", "--checkpoint", gab.toString(), "--direction", "AtoB", "--output",
+                tmp.resolve("latest_net_G_B.pth").toString());
+        assertEquals(0, misnamed.code(), misnamed.toString());
+        assertTrue(misnamed.err().contains("warning: latest_net_G_B.pth's name makes it G_BA in a PyTorch run's files"),
+                misnamed.toString());
+        assertFalse(toPth.err().contains("warning"), toPth.toString());
         Path run = Files.createDirectories(tmp.resolve("run"));
         Files.copy(gab, run.resolve("G_BA_1.pth"));
         CliHarness.Result both = CliHarness.run("export", "--checkpoint", Files.copy(gab, run.resolve("G_AB_1.pth")).toString(),

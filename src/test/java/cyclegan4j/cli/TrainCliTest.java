@@ -43,6 +43,16 @@ class TrainCliTest {
         assertTrue(r.err().contains("warning: --cache-mb 10000000 is more than half the Java heap (" + (Runtime.getRuntime().maxMemory() >> 20)
                 + " MiB): keeping at most " + half + " MiB"), r.toString());
         assertTrue(r.out().contains(" of " + half + " MiB, --cache-mb)"), r.toString());
+        // auto (the default) is a value too, so that a resumed run can go back to it; nothing else but numbers
+        CliHarness.Result auto = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("out"), "--resume", "--cache-mb", "auto",
+                "--max-steps", "5"));
+        assertEquals(0, auto.code(), auto.toString());
+        assertTrue(auto.out().contains("resuming with changed options: cache_mb=10000000 -> auto"), auto.toString());
+        for (String bad : new String[]{"-1", "lots"}) {
+            CliHarness.Result refused = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("bad"), "--cache-mb", bad));
+            assertEquals(2, refused.code(), refused.toString());
+            assertTrue(refused.err().contains("--cache-mb must be auto or"), refused.toString());
+        }
     }
 
     @Test

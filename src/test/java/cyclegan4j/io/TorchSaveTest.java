@@ -51,6 +51,14 @@ class TorchSaveTest {
         assertArrayEquals(first, Files.readAllBytes(file), "the same weights give the same file");
     }
 
+    /** Strides as PyTorch gives a contiguous tensor's: a zero-size dimension does not zero those before it. */
+    @Test
+    void stridesAreContiguous() {
+        assertArrayEquals(new int[]{21, 7, 1}, TorchSave.contiguousStrides(new int[]{2, 3, 7}));
+        assertArrayEquals(new int[]{1, 1}, TorchSave.contiguousStrides(new int[]{3, 0}));
+        assertArrayEquals(new int[0], TorchSave.contiguousStrides(new int[0]));
+    }
+
     /** Entries in torch.save's order, stored, their data at multiples of 64 bytes, as PyTorch writes them. */
     @Test
     void theArchiveIsLaidOutAsPyTorchLaysItOut() throws IOException {

@@ -33,8 +33,8 @@ import java.util.stream.Stream;
  * with its worker threads, for the seed's setting (imageSize x imageSize JPEGs, 256 by default,
  * resized to 286x286 (bicubic), random 256x256 crop and flip, both domains), with the resized
  * images kept in an {@link ImageCache} as {@code train} does (cache=on: each image is kept when
- * it is first loaded, all of them within the default 2 s warm-up) or decoded every time (off). A GPU step must not wait for it: at about 40 ms a
- * step, batch 1 needs 25 batches/s. Images are synthetic (60 per domain, written at set-up).
+ * it is first loaded, nearly all of them within the default 2 s warm-up) or decoded every time (off). A
+ * GPU step must not wait for it: at 65-80 ms a step (the H200's, 2026-11-28), batch 1 needs 12-15 batches/s. Images are synthetic (60 per domain, written at set-up).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
