@@ -244,8 +244,11 @@ public final class Trainer {
                 long later = stepsLeft(perEpoch, epoch, first, step) - (perEpoch - first); // after this epoch (< 0: --max-steps ends it sooner)
                 Progress progress = new Progress(err, System.console() != null,
                         String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()), first, perEpoch).followedBy(later);
+                long epochStarted = System.nanoTime(), waited = 0;
                 for (int i = first; i < perEpoch; i++) {
+                    long asked = System.nanoTime();
                     Batch batch = loader.next();
+                    waited += System.nanoTime() - asked;
                     boolean sample = o.sampleEvery() > 0 && step % o.sampleEvery() == 0;
                     StepLosses losses;
                     long t0 = System.nanoTime();
@@ -306,6 +309,11 @@ public final class Trainer {
                     }
                 }
                 save(gan, new Position(epoch + 1, 0, step), latest());
+                String slowLoader = LoaderWait.hint(waited, System.nanoTime() - epochStarted, o.workers(), dataset.cache(),
+                        dataset.domainA().size() + dataset.domainB().size());
+                if (slowLoader != null) {
+                    out.println(slowLoader);
+                }
                 ImageCache cache = dataset.cache();
                 if (epoch == at.epoch() && cache != null && epoch + 1 < o.epochs()) {
                     out.printf(Locale.ROOT, "image cache after this epoch: %d of the %d training images, resized (%.1f of %d MiB,"

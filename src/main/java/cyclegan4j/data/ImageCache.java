@@ -25,6 +25,7 @@ public final class ImageCache {
 
     private final long budget;
     private final AtomicLong used = new AtomicLong();
+    private volatile boolean full;
     private final ConcurrentHashMap<Path, Levels> images = new ConcurrentHashMap<>();
 
     private record Levels(int channels, int height, int width, byte[] data) {
@@ -79,7 +80,11 @@ public final class ImageCache {
         long size = f.length + (long) ENTRY_OVERHEAD;
         if (used.addAndGet(size) > budget) {
             used.addAndGet(-size);
-            return images.containsKey(file); // another thread may have kept it meanwhile
+            if (images.containsKey(file)) { // another thread kept it meanwhile
+                return true;
+            }
+            full = true;
+            return false;
         }
         byte[] b;
         try {
@@ -95,6 +100,11 @@ public final class ImageCache {
             used.addAndGet(-size); // another thread kept it first
         }
         return true;
+    }
+
+    /** Whether an image was not kept for want of room. */
+    public boolean full() {
+        return full;
     }
 
     /** Images kept. */

@@ -1,0 +1,47 @@
+package cyclegan4j.cli;
+
+import cyclegan4j.data.ImageCache;
+import cyclegan4j.data.ImageCodec;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The line an epoch that waited for its images ends with, and when it says nothing. */
+class LoaderWaitTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void saysNothingUnderATenth() {
+        assertNull(LoaderWait.hint(9 * SECOND, 100 * SECOND, 2, null, 10));
+        assertNull(LoaderWait.hint(0, 0, 2, null, 10));
+    }
+
+    @Test
+    void namesWhatHelps() {
+        String none = LoaderWait.hint(30 * SECOND, 100 * SECOND, 2, null, 10);
+        assertTrue(none.startsWith("the steps waited 30 s for images, 30% of this epoch: raise --workers (now 2, on "), none);
+        assertTrue(none.contains("give --cache-mb more memory"), none);
+
+        ImageCodec.Planes img = new ImageCodec.Planes(1, 2, 2, new float[4]);
+        ImageCache filling = new ImageCache(1 << 20);
+        filling.put(Path.of("a"), img);
+        String first = LoaderWait.hint(30 * SECOND, 100 * SECOND, 2, filling, 10);
+        assertTrue(first.endsWith("most were decoded for the first time; the epochs after it crop them from memory (--cache-mb)"), first);
+
+        ImageCache full = new ImageCache(150);
+        full.put(Path.of("a"), img);
+        assertFalse(full.put(Path.of("b"), img));
+        assertTrue(LoaderWait.hint(30 * SECOND, 100 * SECOND, 2, full, 10).contains("give --cache-mb more memory"));
+
+        ImageCache all = new ImageCache(1 << 20);
+        all.put(Path.of("a"), img);
+        all.put(Path.of("b"), img);
+        String kept = LoaderWait.hint(30 * SECOND, 100 * SECOND, 4, all, 2);
+        assertTrue(kept.contains("raise --workers (now 4, on ") && !kept.contains("--cache-mb"), kept);
+    }
+}
