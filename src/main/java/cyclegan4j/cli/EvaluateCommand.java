@@ -96,7 +96,9 @@ final class EvaluateCommand {
             throw new UsageException(checkpoint + " holds one generator alone (a PyTorch state_dict), and evaluate scores both"
                     + " directions: pass a file with G_AB and G_BA (a checkpoint, an export, or"
                     + " torch.save({'G_AB': G_AB.state_dict(), 'G_BA': G_BA.state_dict()}, f)), or one of a run's files"
-                    + " named as PyTorch-GAN's (G_AB_199.pth) or the authors' code (latest_net_G_A.pth) names them");
+                    + " named as PyTorch-GAN's (G_AB_199.pth) or the authors' code (latest_net_G_A.pth) names them, or two files of one"
+                    + " generator each made one: cyclegan4j export --checkpoint " + checkpoint.getFileName() + " --checkpoint-ba OTHER.pth"
+                    + " --output BOTH.safetensors");
         }
         List<Result> results = new ArrayList<>();
         try (ImageTranslator ab = ImageTranslator.load(ck, Direction.A_TO_B, backend);

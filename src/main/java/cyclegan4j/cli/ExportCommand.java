@@ -48,7 +48,10 @@ final class ExportCommand {
                         + " (opset " + OnnxGraph.OPSET + "), or a .pth file for one generator as a PyTorch state_dict"
                         + " (required; not the checkpoint itself)")
                 .value("direction", "DIR", "both, AtoB (G_AB only) or BtoA (G_BA only); an ONNX file holds one"
-                        + " (default: both)");
+                        + " (default: both)")
+                .value("checkpoint-ba", "FILE", "G_BA from this file, G_AB from --checkpoint: two files of one generator each,"
+                        + " such as the authors' released horse2zebra.pth and zebra2horse.pth, made one export (for evaluate,"
+                        + " --init-from and translate in both directions)");
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
@@ -67,14 +70,25 @@ final class ExportCommand {
         if (Files.exists(output) && Files.isSameFile(checkpoint, output)) {
             throw new UsageException("--output is the checkpoint itself; write the export to another file");
         }
-        Checkpoint from = TorchRuns.withSiblings(Checkpoint.load(checkpoint, "G_"),
-                n -> prefixes.contains(n + "."));
-        CheckpointInfo.sayWhichFiles(from, out);
-        if (from.isOneNetwork()) {
-            from = named(from, checkpoint, prefixes);
+        Checkpoint from;
+        if (c.has("checkpoint-ba")) {
+            if (prefixes.size() != 2) {
+                throw new UsageException("--checkpoint-ba gives G_BA beside --checkpoint's G_AB: leave --direction out (both)");
+            }
+            from = pair(checkpoint, c.existingFile("checkpoint-ba"));
+        } else {
+            from = TorchRuns.withSiblings(Checkpoint.load(checkpoint, "G_"), n -> prefixes.contains(n + "."));
+            CheckpointInfo.sayWhichFiles(from, out);
+            if (from.isOneNetwork()) {
+                from = named(from, checkpoint, prefixes);
+            }
         }
         String lower = output.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean onnx = lower.endsWith(".onnx"), torch = lower.endsWith(".pth") || lower.endsWith(".pt");
+        if (c.has("checkpoint-ba") && (onnx || torch)) {
+            throw new UsageException("--checkpoint-ba makes one export of both generators: write it to a .safetensors file (an"
+                    + " ONNX or .pth file holds one generator: export that file alone with --direction)");
+        }
         if (prefixes.size() != 1 && (onnx || torch)) {
             throw new UsageException((onnx ? "an ONNX file holds one generator" : "a PyTorch state_dict (.pth) holds one generator,"
                     + " as PyTorch's CycleGAN codes save them") + ": pass --direction AtoB or BtoA");
@@ -126,6 +140,39 @@ final class ExportCommand {
         return named;
     }
 
+    /**
+     * G_AB from {@code ab} and G_BA from {@code ba}, each a file of one generator alone or one that
+     * names it; the two must have one architecture (the run's options are shared).
+     */
+    private static Checkpoint pair(Path ab, Path ba) throws IOException {
+        Checkpoint merged = new Checkpoint();
+        GeneratorResNet.Stored shapeAb = null;
+        for (Path file : List.of(ab, ba)) {
+            String prefix = file == ab ? "G_AB." : "G_BA.";
+            Checkpoint one = Checkpoint.load(file, "G_");
+            one = one.isOneNetwork() ? named(one, file, List.of(prefix)) : one;
+            if (!one.hasTensor(prefix + "model.1.weight")) {
+                throw new UsageException(file + " has no " + prefix.substring(0, 4) + " generator (no tensor " + prefix
+                        + "model.1.weight)" + TorchFile.whereGenerators(one));
+            }
+            GeneratorResNet.Stored shape = GeneratorResNet.stored(one, prefix);
+            if (shapeAb != null && !shape.equals(shapeAb)) {
+                throw new UsageException("the two generators differ (" + ab.getFileName() + ": " + describe(shapeAb) + "; "
+                        + ba.getFileName() + ": " + describe(shape) + "): a run's generators share one architecture");
+            }
+            shapeAb = shape;
+            one.tensorsWithPrefix(prefix).forEach(merged::put);
+            merged.putMetadata(Checkpoints.OPTION_PREFIX, one.metadataWithPrefix(Checkpoints.OPTION_PREFIX));
+        }
+        merged.setString("exported_from", ab.getFileName() + " (G_AB), " + ba.getFileName() + " (G_BA)");
+        return merged;
+    }
+
+    private static String describe(GeneratorResNet.Stored g) {
+        return g.channels() + " channel(s), " + g.residualBlocks() + " residual blocks, ngf " + g.ngf() + ", " + g.upsampling().label()
+                + " upsampling";
+    }
+
     /** The metadata both kinds of export keep: the run's options, where in training, and the file (not the optimizer state). */
     private static Map<String, String> provenance(Checkpoint from) {
         Map<String, String> kept = new LinkedHashMap<>();
@@ -135,7 +182,7 @@ final class ExportCommand {
                 kept.put(key, from.metadata().get(key));
             }
         }
-        kept.put("exported_from", from.source().getFileName().toString());
+        kept.put("exported_from", from.source() != null ? from.source().getFileName().toString() : from.getString("exported_from", ""));
         return kept;
     }
 

@@ -34,7 +34,8 @@ final class InitFrom {
         if (ck.isOneNetwork()) {
             throw new UsageException("--init-from " + file + ": holds one network alone (a PyTorch state_dict), without the name"
                     + " that says which it is: name it first, e.g. cyclegan4j export --checkpoint " + file
-                    + " --direction AtoB --output G_AB.safetensors");
+                    + " --direction AtoB --output G_AB.safetensors (with --checkpoint-ba OTHER.pth and no --direction: both"
+                    + " generators)");
         }
         CycleGanConfig cfg = gan.config();
         List<String> loaded = new ArrayList<>();

@@ -219,4 +219,29 @@ class TorchCliTest {
         assertTrue(both.err().contains("a PyTorch state_dict (.pth) holds one generator, as PyTorch's CycleGAN codes save them: pass"
                 + " --direction AtoB or BtoA"), both.toString());
     }
+
+    /** Two files of one generator each (the authors' released horse2zebra.pth and zebra2horse.pth) made one export. */
+    @Test
+    void twoLoneGeneratorsMakeOneExport() throws IOException {
+        Path h2z = Files.copy(fixture("authors_G.pth"), tmp.resolve("horse2zebra.pth"));
+        Path z2h = Files.copy(h2z, tmp.resolve("zebra2horse.pth"));
+        Path both = tmp.resolve("both.safetensors");
+        CliHarness.Result r = CliHarness.run("export", "--checkpoint", h2z.toString(), "--checkpoint-ba", z2h.toString(), "--output",
+                both.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("G_AB and G_BA"), r.toString());
+        translateAndCompare(both, "BtoA", "authors_G_out.png");
+        translateAndCompare(both, "AtoB", "authors_G_out.png");
+        CliHarness.Result info = CliHarness.run("info", "--checkpoint", both.toString());
+        assertTrue(info.out().contains("horse2zebra.pth (G_AB), zebra2horse.pth (G_BA)"), info.toString());
+
+        CliHarness.Result mixed = CliHarness.run("export", "--checkpoint", h2z.toString(), "--checkpoint-ba",
+                fixture("pytorchgan_G.pth").toString(), "--output", tmp.resolve("mixed.safetensors").toString());
+        assertEquals(2, mixed.code(), mixed.toString());
+        assertTrue(mixed.err().contains("the two generators differ"), mixed.toString());
+        CliHarness.Result onnx = CliHarness.run("export", "--checkpoint", h2z.toString(), "--checkpoint-ba", z2h.toString(), "--output",
+                tmp.resolve("x.onnx").toString());
+        assertEquals(2, onnx.code(), onnx.toString());
+        assertTrue(onnx.err().contains("write it to a .safetensors file"), onnx.toString());
+    }
 }
