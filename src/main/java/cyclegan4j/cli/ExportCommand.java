@@ -75,7 +75,11 @@ final class ExportCommand {
             if (prefixes.size() != 2) {
                 throw new UsageException("--checkpoint-ba gives G_BA beside --checkpoint's G_AB: leave --direction out (both)");
             }
-            from = pair(checkpoint, c.existingFile("checkpoint-ba"));
+            Path checkpointBa = c.existingFile("checkpoint-ba");
+            if (Files.exists(output) && Files.isSameFile(checkpointBa, output)) {
+                throw new UsageException("--output is the --checkpoint-ba file itself; write the export to another file");
+            }
+            from = pair(checkpoint, checkpointBa);
         } else {
             from = TorchRuns.withSiblings(Checkpoint.load(checkpoint, "G_"), n -> prefixes.contains(n + "."));
             CheckpointInfo.sayWhichFiles(from, out);
@@ -145,6 +149,10 @@ final class ExportCommand {
      * names it; the two must have one architecture (the run's options are shared).
      */
     private static Checkpoint pair(Path ab, Path ba) throws IOException {
+        if (Files.isSameFile(ab, ba)) {
+            throw new UsageException("--checkpoint and --checkpoint-ba are the same file (" + ab + "): give G_AB's file and G_BA's"
+                    + " (a file that holds both needs no --checkpoint-ba)");
+        }
         Checkpoint merged = new Checkpoint();
         GeneratorResNet.Stored shapeAb = null;
         for (Path file : List.of(ab, ba)) {
@@ -154,6 +162,12 @@ final class ExportCommand {
             if (!one.hasTensor(prefix + "model.1.weight")) {
                 throw new UsageException(file + " has no " + prefix.substring(0, 4) + " generator (no tensor " + prefix
                         + "model.1.weight)" + TorchFile.whereGenerators(one));
+            }
+            String generator = prefix.substring(0, 4), byName = TorchRuns.networkByName(file);
+            if (byName != null && !byName.equals(generator)) {
+                throw new UsageException(file + ": its name makes it " + byName + " in a PyTorch run's files (README, \"A run's"
+                        + " files\"), but " + (file == ab ? "--checkpoint" : "--checkpoint-ba") + " takes " + generator
+                        + (byName.startsWith("G_") ? ": give it as " + (file == ab ? "--checkpoint-ba" : "--checkpoint") : ""));
             }
             GeneratorResNet.Stored shape = GeneratorResNet.stored(one, prefix);
             if (shapeAb != null && !shape.equals(shapeAb)) {

@@ -244,4 +244,44 @@ class TorchCliTest {
         assertEquals(2, onnx.code(), onnx.toString());
         assertTrue(onnx.err().contains("write it to a .safetensors file"), onnx.toString());
     }
+
+    /** --checkpoint-ba's wrong uses are refused before anything is written: one file twice, a run's files swapped, its input as output. */
+    @Test
+    void checkpointBaRefusesWhatWouldSilentlyBeWrong() throws IOException {
+        Path h2z = Files.copy(fixture("authors_G.pth"), tmp.resolve("horse2zebra.pth"));
+        Path out = tmp.resolve("both.safetensors");
+        CliHarness.Result twice = CliHarness.run("export", "--checkpoint", h2z.toString(), "--checkpoint-ba", h2z.toString(), "--output",
+                out.toString());
+        assertEquals(2, twice.code(), twice.toString());
+        assertTrue(twice.err().contains("--checkpoint and --checkpoint-ba are the same file"), twice.toString());
+        assertFalse(Files.exists(out));
+
+        // a run's files given the other way round: the names say which generator each is
+        Path run = Files.createDirectories(tmp.resolve("saved_models"));
+        Path gab = Files.copy(h2z, run.resolve("G_AB_3.pth")), gba = Files.copy(h2z, run.resolve("G_BA_3.pth"));
+        CliHarness.Result swapped = CliHarness.run("export", "--checkpoint", gba.toString(), "--checkpoint-ba", gab.toString(),
+                "--output", out.toString());
+        assertEquals(2, swapped.code(), swapped.toString());
+        assertTrue(swapped.err().contains("its name makes it G_BA in a PyTorch run's files"), swapped.toString());
+        assertTrue(swapped.err().contains("give it as --checkpoint-ba"), swapped.toString());
+        assertFalse(Files.exists(out));
+        Path authors = Files.copy(h2z, tmp.resolve("latest_net_G_A.pth"));
+        CliHarness.Result authorsBa = CliHarness.run("export", "--checkpoint", h2z.toString(), "--checkpoint-ba", authors.toString(),
+                "--output", out.toString());
+        assertEquals(2, authorsBa.code(), authorsBa.toString());
+        assertTrue(authorsBa.err().contains("its name makes it G_AB"), authorsBa.toString());
+        CliHarness.Result inOrder = CliHarness.run("export", "--checkpoint", gab.toString(), "--checkpoint-ba", gba.toString(),
+                "--output", out.toString());
+        assertEquals(0, inOrder.code(), inOrder.toString());
+
+        // the output is --checkpoint-ba's own file: refused, the file kept
+        Path ba = tmp.resolve("g_ba.safetensors");
+        assertEquals(0, CliHarness.run("export", "--checkpoint", h2z.toString(), "--direction", "BtoA", "--output", ba.toString()).code());
+        byte[] before = Files.readAllBytes(ba);
+        CliHarness.Result overwrite = CliHarness.run("export", "--checkpoint", h2z.toString(), "--checkpoint-ba", ba.toString(),
+                "--output", ba.toString());
+        assertEquals(2, overwrite.code(), overwrite.toString());
+        assertTrue(overwrite.err().contains("--output is the --checkpoint-ba file itself"), overwrite.toString());
+        assertArrayEquals(before, Files.readAllBytes(ba));
+    }
 }
