@@ -89,8 +89,16 @@ final class CheckpointInfo {
 
     private static String contents(Checkpoint ck) {
         if (ck.isOneNetwork()) {
+            String byName = ck.source() == null ? null : TorchRuns.networkByName(ck.source());
+            boolean generator = firstConv(ck, "model.1.weight", 7);
+            if (byName != null) {
+                // a run's file: translate takes the other direction's generator from the file beside it, or refuses
+                return "one network alone (a PyTorch state_dict), named by its file (run, below)" + (!generator || !byName.startsWith("G_")
+                        ? "" : ": translate uses it for --direction " + (byName.equals("G_AB") ? "AtoB" : "BtoA")
+                        + ", and the run's " + (byName.equals("G_AB") ? "G_BA" : "G_AB") + " file for the other");
+            }
             return "one network alone, without a name (a PyTorch state_dict)"
-                    + (firstConv(ck, "model.1.weight", 7) ? ": translate uses this generator for either --direction" : "");
+                    + (generator ? ": translate uses this generator for either --direction" : "");
         }
         if (ck.hasMetadata(TorchFile.SOURCE_KEY)) {
             return "a PyTorch file, read as it is (translate, evaluate and export read its G_AB. and G_BA. tensors)";

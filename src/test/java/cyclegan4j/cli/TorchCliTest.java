@@ -158,6 +158,9 @@ class TorchCliTest {
         CliHarness.Result info = CliHarness.run("info", "--checkpoint", gba.toString());
         assertTrue(info.out().contains("run:       G_BA by its name; beside it: G_AB_3.pth (G_AB); missing: D_A_3.pth (D_A), D_B_3.pth (D_B)"),
                 info.toString());
+        // not "either --direction": translate takes G_AB from G_AB_3.pth, or refuses AtoB without it
+        assertTrue(info.out().contains("contents:  one network alone (a PyTorch state_dict), named by its file (run, below): translate"
+                + " uses it for --direction BtoA, and the run's G_AB file for the other"), info.toString());
 
         // --init-from takes every network the run's files hold
         CliHarness.Result init = CliHarness.run(CliHarness.tinyTrain(CliHarness.dataset(tmp.resolve("train"), 2), tmp.resolve("runs"),
