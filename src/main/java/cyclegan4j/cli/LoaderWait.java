@@ -23,15 +23,17 @@ final class LoaderWait {
      *
      * @param cache  the loader's image cache, or null when there is none
      * @param images the training images (both domains)
+     * @param moreEpochs whether this run trains epochs after this one (the cache lives as long as the process)
      */
-    static String hint(long waitedNanos, long epochNanos, int workers, ImageCache cache, int images) {
+    static String hint(long waitedNanos, long epochNanos, int workers, ImageCache cache, int images, boolean moreEpochs) {
         if (epochNanos <= 0 || waitedNanos < WORTH_SAYING * epochNanos) {
             return null;
         }
         String waited = String.format(Locale.ROOT, "the steps waited %.0f s for images, %.0f%% of this epoch", waitedNanos / 1e9,
                 100.0 * waitedNanos / epochNanos);
         if (cache != null && !cache.full() && cache.size() < images) {
-            return waited + ": most were decoded for the first time; the epochs after it crop them from memory (--cache-mb)";
+            return waited + ": most were decoded for the first time"
+                    + (moreEpochs ? "; the epochs after it crop them from memory (--cache-mb)" : "");
         }
         return waited + String.format(Locale.ROOT, ": raise --workers (now %d, on %d cores)%s, or shrink large images once beforehand",
                 workers, Runtime.getRuntime().availableProcessors(), cache == null || cache.full() ? ", give --cache-mb more memory" : "");

@@ -310,7 +310,7 @@ public final class Trainer {
                 }
                 save(gan, new Position(epoch + 1, 0, step), latest());
                 String slowLoader = LoaderWait.hint(waited, System.nanoTime() - epochStarted, o.workers(), dataset.cache(),
-                        dataset.domainA().size() + dataset.domainB().size());
+                        dataset.domainA().size() + dataset.domainB().size(), epoch + 1 < o.epochs());
                 if (slowLoader != null) {
                     out.println(slowLoader);
                 }
