@@ -29,8 +29,9 @@ final class LoaderWait {
         if (epochNanos <= 0 || waitedNanos < WORTH_SAYING * epochNanos) {
             return null;
         }
-        String waited = String.format(Locale.ROOT, "the steps waited %.0f s for images, %.0f%% of this epoch", waitedNanos / 1e9,
-                100.0 * waitedNanos / epochNanos);
+        double seconds = waitedNanos / 1e9;
+        String waited = String.format(Locale.ROOT, seconds < 10 ? "the steps waited %.1f s for images, %.0f%% of this epoch"
+                : "the steps waited %.0f s for images, %.0f%% of this epoch", seconds, 100.0 * waitedNanos / epochNanos);
         if (cache != null && !cache.full() && cache.size() < images) {
             return waited + ": most were decoded for the first time"
                     + (moreEpochs ? "; the epochs after it crop them from memory (--cache-mb)" : "");

@@ -71,7 +71,8 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
             require(mb >= 0, "--cache-mb must be auto or >= 0, got " + value);
             return mb;
         } catch (NumberFormatException e) {
-            throw new UsageException("--cache-mb must be auto or a whole number of MiB, got '" + value + "'");
+            throw new UsageException("--cache-mb must be auto or a whole number of MiB (0 to " + Integer.MAX_VALUE + "), got '" + value
+                    + "'");
         }
     }
 

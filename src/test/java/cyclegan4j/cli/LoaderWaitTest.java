@@ -25,6 +25,8 @@ class LoaderWaitTest {
     void namesWhatHelps() {
         String none = LoaderWait.hint(30 * SECOND, 100 * SECOND, 2, null, 10, true);
         assertTrue(none.startsWith("the steps waited 30 s for images, 30% of this epoch: raise --workers (now 2, on "), none);
+        String short_ = LoaderWait.hint(SECOND / 4, SECOND, 2, null, 10, true);
+        assertTrue(short_.startsWith("the steps waited 0.3 s for images, 25% of this epoch"), short_);
         assertTrue(none.contains("give --cache-mb more memory"), none);
 
         ImageCodec.Planes img = new ImageCodec.Planes(1, 2, 2, new float[4]);
