@@ -70,6 +70,17 @@ final class ExportCommand {
         if (Files.exists(output) && Files.isSameFile(checkpoint, output)) {
             throw new UsageException("--output is the checkpoint itself; write the export to another file");
         }
+        // the output's format first: its refusals need no file read
+        String lower = output.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean onnx = lower.endsWith(".onnx"), torch = lower.endsWith(".pth") || lower.endsWith(".pt");
+        if (c.has("checkpoint-ba") && (onnx || torch)) {
+            throw new UsageException("--checkpoint-ba makes one export of both generators: write it to a .safetensors file (an"
+                    + " ONNX or .pth file holds one generator: export that file alone with --direction)");
+        }
+        if (prefixes.size() != 1 && (onnx || torch)) {
+            throw new UsageException((onnx ? "an ONNX file holds one generator" : "a PyTorch state_dict (.pth) holds one generator,"
+                    + " as PyTorch's CycleGAN codes save them") + ": pass --direction AtoB or BtoA");
+        }
         Checkpoint from;
         if (c.has("checkpoint-ba")) {
             if (prefixes.size() != 2) {
@@ -86,16 +97,6 @@ final class ExportCommand {
             if (from.isOneNetwork()) {
                 from = named(from, checkpoint, prefixes);
             }
-        }
-        String lower = output.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean onnx = lower.endsWith(".onnx"), torch = lower.endsWith(".pth") || lower.endsWith(".pt");
-        if (c.has("checkpoint-ba") && (onnx || torch)) {
-            throw new UsageException("--checkpoint-ba makes one export of both generators: write it to a .safetensors file (an"
-                    + " ONNX or .pth file holds one generator: export that file alone with --direction)");
-        }
-        if (prefixes.size() != 1 && (onnx || torch)) {
-            throw new UsageException((onnx ? "an ONNX file holds one generator" : "a PyTorch state_dict (.pth) holds one generator,"
-                    + " as PyTorch's CycleGAN codes save them") + ": pass --direction AtoB or BtoA");
         }
         for (String prefix : prefixes) {
             if (!from.hasTensor(prefix + "model.1.weight")) {
