@@ -26,9 +26,32 @@ public final class ImageCache {
     private final long budget;
     private final AtomicLong used = new AtomicLong();
     private volatile boolean full;
-    private final ConcurrentHashMap<Path, Levels> images = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Path, Kept> images = new ConcurrentHashMap<>();
 
-    private record Levels(int channels, int height, int width, byte[] data) {
+    /** An image kept at one byte per level (0..255), channel-major as {@link ImageCodec.Planes}. */
+    public record Kept(int channels, int height, int width, byte[] data) {
+
+        /**
+         * The {@code size x size} window at (top, left) as fresh planes of levels: a crop converts
+         * only its own pixels to floats, not the whole kept image (a 1024-pixel-wide one is 3 MB of
+         * levels, 12 MB as floats).
+         */
+        public ImageCodec.Planes window(int top, int left, int size) {
+            if (top < 0 || left < 0 || size < 1 || top + size > height || left + size > width) {
+                throw new IllegalArgumentException("window " + size + " at (" + top + ", " + left + ") outside " + height + "x" + width);
+            }
+            float[] f = new float[channels * size * size];
+            for (int p = 0; p < channels; p++) {
+                for (int y = 0; y < size; y++) {
+                    int s = (p * height + top + y) * width + left;
+                    int d = (p * size + y) * size;
+                    for (int x = 0; x < size; x++) {
+                        f[d + x] = data[s + x] & 0xff;
+                    }
+                }
+            }
+            return new ImageCodec.Planes(channels, size, size, f);
+        }
     }
 
     /** @param budgetBytes the most memory the kept images may take (0: keep none) */
@@ -52,18 +75,9 @@ public final class ImageCache {
         return Runtime.getRuntime().maxMemory() / 2;
     }
 
-    /** {@code file}'s kept image as fresh planes, or null when it is not kept. */
-    public ImageCodec.Planes get(Path file) {
-        Levels l = images.get(file);
-        if (l == null) {
-            return null;
-        }
-        byte[] b = l.data();
-        float[] f = new float[b.length];
-        for (int i = 0; i < b.length; i++) {
-            f[i] = b[i] & 0xff;
-        }
-        return new ImageCodec.Planes(l.channels(), l.height(), l.width(), f);
+    /** {@code file}'s kept image, or null when it is not kept. */
+    public Kept get(Path file) {
+        return images.get(file);
     }
 
     /**
@@ -96,7 +110,7 @@ public final class ImageCache {
         for (int i = 0; i < f.length; i++) {
             b[i] = (byte) (int) f[i];
         }
-        if (images.putIfAbsent(file, new Levels(planes.channels(), planes.height(), planes.width(), b)) != null) {
+        if (images.putIfAbsent(file, new Kept(planes.channels(), planes.height(), planes.width(), b)) != null) {
             used.addAndGet(-size); // another thread kept it first
         }
         return true;

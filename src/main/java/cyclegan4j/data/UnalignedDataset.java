@@ -152,14 +152,26 @@ public final class UnalignedDataset {
         int ib = options.shuffle() ? rng.nextInt(b.size()) : index % b.size();
         Loaded la = load(a, index % a.size());
         Loaded lb = load(b, ib);
-        ImageCodec.Planes ra = la.resized, rb = lb.resized;
-        Transforms.Params pa = Transforms.draw(options, ra.height(), ra.width(), rng); // the offsets' range is the resized size
-        Transforms.Params pb = Transforms.draw(options, rb.height(), rb.width(), rng);
-        return new Item(Transforms.cropFlipNormalize(ra, pa.top(), pa.left(), options.cropSize(), pa.flip()),
-                Transforms.cropFlipNormalize(rb, pb.top(), pb.left(), options.cropSize(), pb.flip()), la.path, lb.path);
+        Transforms.Params pa = Transforms.draw(options, la.height(), la.width(), rng); // the offsets' range is the resized size
+        Transforms.Params pb = Transforms.draw(options, lb.height(), lb.width(), rng);
+        return new Item(la.crop(pa, options.cropSize()), lb.crop(pb, options.cropSize()), la.path, lb.path);
     }
 
-    private record Loaded(Path path, ImageCodec.Planes resized) {
+    /** A resized image: freshly decoded ({@code resized}) or kept in the cache ({@code kept}). */
+    private record Loaded(Path path, ImageCodec.Planes resized, ImageCache.Kept kept) {
+        int height() {
+            return kept != null ? kept.height() : resized.height();
+        }
+
+        int width() {
+            return kept != null ? kept.width() : resized.width();
+        }
+
+        float[] crop(Transforms.Params p, int size) {
+            return kept != null
+                    ? Transforms.cropFlipNormalize(kept.window(p.top(), p.left(), size), 0, 0, size, p.flip())
+                    : Transforms.cropFlipNormalize(resized, p.top(), p.left(), size, p.flip());
+        }
     }
 
     /**
@@ -173,9 +185,9 @@ public final class UnalignedDataset {
             if (broken.contains(p)) {
                 continue;
             }
-            ImageCodec.Planes kept = cache == null ? null : cache.get(p);
+            ImageCache.Kept kept = cache == null ? null : cache.get(p);
             if (kept != null) {
-                return new Loaded(p, kept);
+                return new Loaded(p, null, kept);
             }
             try {
                 ImageCodec.Planes img = ImageCodec.read(p, options.channels());
@@ -186,7 +198,7 @@ public final class UnalignedDataset {
                                 + " the images beyond it, %s first, are decoded every epoch", cache.size(), cache.bytes() / 1048576.0,
                                 cache.budget() >> 20, p.getFileName()));
                     }
-                    return new Loaded(p, resized);
+                    return new Loaded(p, resized, null);
                 }
                 if (broken.add(p)) {
                     warn.accept(p + ": " + img.width() + "x" + img.height() + " is smaller than the " + options.cropSize() + "x"

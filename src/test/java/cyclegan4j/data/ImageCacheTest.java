@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ImageCacheTest {
@@ -73,6 +74,30 @@ class ImageCacheTest {
         assertArrayEquals(want.b(), got.b());
     }
 
+    /** A window of a kept, non-square image holds the levels of that window of the image, in every channel. */
+    @Test
+    void aWindowIsThatPartOfTheImage() {
+        int c = 3, h = 7, w = 9;
+        float[] levels = new float[c * h * w];
+        for (int i = 0; i < levels.length; i++) {
+            levels[i] = (i * 37) % 256;
+        }
+        ImageCache cache = new ImageCache(1 << 20);
+        cache.put(Path.of("x"), new ImageCodec.Planes(c, h, w, levels));
+        ImageCodec.Planes win = cache.get(Path.of("x")).window(2, 3, 4);
+        assertEquals(4, win.height());
+        assertEquals(4, win.width());
+        for (int p = 0; p < c; p++) {
+            for (int y = 0; y < 4; y++) {
+                for (int x = 0; x < 4; x++) {
+                    assertEquals(levels[(p * h + 2 + y) * w + 3 + x], win.data()[(p * 4 + y) * 4 + x], "channel " + p + " (" + y + ", " + x + ")");
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> cache.get(Path.of("x")).window(4, 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> cache.get(Path.of("x")).window(0, 6, 4));
+    }
+
     /** Images are kept while the budget has room, none after; a full cache is said once, and the items stay right. */
     @Test
     void theBudgetIsKept() throws IOException {
@@ -89,7 +114,7 @@ class ImageCacheTest {
         assertEquals(2, cache.size());
         assertEquals(2 * (300 + 96), cache.bytes());
         assertNull(cache.get(Path.of("c")));
-        assertArrayEquals(levels, cache.get(Path.of("b")).data());
+        assertArrayEquals(levels, cache.get(Path.of("b")).window(0, 0, 10).data());
         assertFalse(new ImageCache(0).put(Path.of("a"), img));
 
         makeDataset(4, 4);

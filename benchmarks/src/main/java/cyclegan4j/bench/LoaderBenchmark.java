@@ -56,6 +56,10 @@ public class LoaderBenchmark {
     @Param({"256"})
     public int imageSize;
 
+    /** The side the images are resized to before the 256 crop (and kept at, with the cache). */
+    @Param({"286"})
+    public int loadSize;
+
     private Path root;
     private PrefetchLoader loader;
 
@@ -76,7 +80,7 @@ public class LoaderBenchmark {
                 ImageIO.write(img, "jpg", dir.resolve(i + ".jpg").toFile());
             }
         }
-        UnalignedDataset data = UnalignedDataset.open(root, "train", DataOptions.train(256, 3), 0, w -> { })
+        UnalignedDataset data = UnalignedDataset.open(root, "train", DataOptions.train(256, 3).withLoadSize(loadSize), 0, w -> { })
                 .withCache(cache.equals("on") ? new ImageCache(1L << 30) : null);
         loader = new PrefetchLoader(data, batch, workers, 2 * workers, 0);
     }
