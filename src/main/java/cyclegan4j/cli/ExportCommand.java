@@ -81,6 +81,16 @@ final class ExportCommand {
             throw new UsageException((onnx ? "an ONNX file holds one generator" : "a PyTorch state_dict (.pth) holds one generator,"
                     + " as PyTorch's CycleGAN codes save them") + ": pass --direction AtoB or BtoA");
         }
+        if (torch) { // a run-named .pth is read as the generator its name says: not a name for the other one
+            String named = TorchRuns.networkByName(output), writes = prefixes.get(0).substring(0, 4);
+            if (named != null && !named.equals(writes)) {
+                Path right = TorchRuns.sibling(output, writes);
+                throw new UsageException(output.getFileName() + ": its name makes it " + named + " in a PyTorch run's files (README,"
+                        + " \"A run's files\"), and --direction " + direction + " writes " + writes + ": name it "
+                        + (right != null ? right.getFileName() : "otherwise") + ", or pass --direction "
+                        + (writes.equals("G_AB") ? "BtoA" : "AtoB"));
+            }
+        }
         Checkpoint from;
         if (c.has("checkpoint-ba")) {
             if (prefixes.size() != 2) {
@@ -108,7 +118,7 @@ final class ExportCommand {
             return writeOnnx(from, Direction.parse(direction), output, out);
         }
         if (torch) {
-            return writeTorch(from, prefixes.get(0), output, out, err);
+            return writeTorch(from, prefixes.get(0), output, out);
         }
         Checkpoint to = new Checkpoint();
         from.tensors().forEach((name, t) -> {
@@ -197,12 +207,14 @@ final class ExportCommand {
                 kept.put(key, from.metadata().get(key));
             }
         }
-        kept.put("exported_from", from.source() != null ? from.source().getFileName().toString() : from.getString("exported_from", ""));
+        // a PyTorch run's file brings its siblings: all the files read, not only the one given
+        kept.put("exported_from", from.hasMetadata(TorchRuns.FILES_KEY) ? from.getString(TorchRuns.FILES_KEY, "")
+                : from.source() != null ? from.source().getFileName().toString() : from.getString("exported_from", ""));
         return kept;
     }
 
     /** One generator as a PyTorch state_dict: its names without the "G_AB." ({@link TorchSave}). */
-    private static int writeTorch(Checkpoint from, String prefix, Path output, PrintStream out, PrintStream err) throws IOException {
+    private static int writeTorch(Checkpoint from, String prefix, Path output, PrintStream out) throws IOException {
         Map<String, TensorData> stateDict = new LinkedHashMap<>();
         from.tensorsWithPrefix(prefix).forEach((name, t) -> stateDict.put(name.substring(prefix.length()), t));
         GeneratorResNet.Stored shape = GeneratorResNet.stored(from, prefix);
@@ -213,11 +225,6 @@ final class ExportCommand {
         TorchSave.write(output, stateDict);
         out.printf(Locale.ROOT, "wrote %s: %s as a PyTorch state_dict, %d tensors, %.1f MB; it loads into %s%n", output,
                 prefix.substring(0, 4), stateDict.size(), Files.size(output) / 1e6, into);
-        String named = TorchRuns.networkByName(output);
-        if (named != null && !named.equals(prefix.substring(0, 4))) {
-            err.printf(Locale.ROOT, "warning: %s's name makes it %s in a PyTorch run's files (README, \"A run's files\"), but it holds %s%n",
-                    output.getFileName(), named, prefix.substring(0, 4));
-        }
         return Main.OK;
     }
 

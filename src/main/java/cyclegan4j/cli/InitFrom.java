@@ -10,6 +10,7 @@ import cyclegan4j.io.TorchRuns;
 import cyclegan4j.io.Checkpoints;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +26,14 @@ final class InitFrom {
     }
 
     /**
-     * Loads every network {@code file} holds into {@code gan}; returns their names.
+     * Loads every network {@code file} holds into {@code gan}; returns their names. A PyTorch run's
+     * file brings the files beside it (TorchRuns): which were read goes to {@code out}.
      *
      * @throws UsageException when the file holds none, or one whose shape is not the run's (saying which options to pass)
      */
-    static List<String> load(Path file, CycleGan gan) throws IOException {
+    static List<String> load(Path file, CycleGan gan, PrintStream out) throws IOException {
         Checkpoint ck = TorchRuns.withSiblings(Checkpoint.load(file), n -> true);
+        CheckpointInfo.sayWhichFiles(ck, out);
         if (ck.isOneNetwork()) {
             throw new UsageException("--init-from " + file + ": holds one network alone (a PyTorch state_dict), without the name"
                     + " that says which it is: name it first, e.g. cyclegan4j export --checkpoint " + file

@@ -201,7 +201,7 @@ public final class Trainer {
                         latest(), at.step(), at.epoch() + 1, o.epochs(), at.iteration() + 1);
                 sayIfTheRateChanges(resumeFrom, schedule, at.epoch());
             } else if (o.initFrom() != null) {
-                List<String> loaded = InitFrom.load(o.initFrom(), gan);
+                List<String> loaded = InitFrom.load(o.initFrom(), gan, out);
                 out.printf(Locale.ROOT, "starting from %s of %s; %s%n", String.join(", ", loaded), o.initFrom(),
                         loaded.size() == 4 ? "fresh optimizers and pools" : "the other networks fresh");
             }

@@ -80,6 +80,11 @@ public final class TorchRuns {
         return null;
     }
 
+    /** The file of {@code network} ("G_AB", ...) in the run {@code file}'s name belongs to, or null when it follows no scheme. */
+    public static Path sibling(Path file, String network) {
+        return siblings(file).get(network);
+    }
+
     /**
      * For {@code info}: which network {@code file}'s name makes it, and which of its run's other
      * files lie beside it; null when its name follows none of the schemes.

@@ -166,7 +166,8 @@ class TorchCliTest {
         CliHarness.Result init = CliHarness.run(CliHarness.tinyTrain(CliHarness.dataset(tmp.resolve("train"), 2), tmp.resolve("runs"),
                 "--init-from", gab.toString(), "--ngf", "2", "--max-steps", "1"));
         assertEquals(0, init.code(), init.toString());
-        assertTrue(init.out().contains("starting from G_AB, G_BA of " + gab), init.toString());
+        assertTrue(init.out().contains("read G_AB_3.pth (G_AB), G_BA_3.pth (G_BA): a PyTorch run's networks")
+                && init.out().contains("starting from G_AB, G_BA of " + gab), init.toString());
 
         // a generator's file alone, asked for the other direction: said so, not used for it
         Path lone = Files.createDirectories(tmp.resolve("lone")).resolve("G_BA_3.pth");
@@ -186,6 +187,8 @@ class TorchCliTest {
                 "--output", both.toString());
         assertEquals(0, export.code(), export.toString());
         assertTrue(export.out().contains("read latest_net_G_A.pth (G_AB), latest_net_G_B.pth (G_BA)"), export.toString());
+        CliHarness.Result exportInfo = CliHarness.run("info", "--checkpoint", both.toString());
+        assertTrue(exportInfo.out().contains("latest_net_G_A.pth (G_AB), latest_net_G_B.pth (G_BA)"), exportInfo.toString());
 
         // aitorzip's PyTorch-CycleGAN: the authors' layout under netG_A2B.pth, netG_B2A.pth; its D_A judges A, as ours
         Path output = Files.createDirectories(tmp.resolve("output"));
@@ -208,11 +211,18 @@ class TorchCliTest {
         assertTrue(toPth.out().contains("G_AB as a PyTorch state_dict") && toPth.out().contains("PyTorch-GAN's GeneratorResNet"),
                 toPth.toString());
         translateAndCompare(exported, "AtoB", "pytorchgan_G_out.png");
+        // a name that makes it the other generator is refused before anything is read or written
+        Path misnamedFile = tmp.resolve("latest_net_G_B.pth");
         CliHarness.Result misnamed = CliHarness.run("export", "--checkpoint", gab.toString(), "--direction", "AtoB", "--output",
-                tmp.resolve("latest_net_G_B.pth").toString());
-        assertEquals(0, misnamed.code(), misnamed.toString());
-        assertTrue(misnamed.err().contains("warning: latest_net_G_B.pth's name makes it G_BA in a PyTorch run's files"),
-                misnamed.toString());
+                misnamedFile.toString());
+        assertEquals(2, misnamed.code(), misnamed.toString());
+        assertTrue(misnamed.err().contains("latest_net_G_B.pth: its name makes it G_BA in a PyTorch run's files")
+                && misnamed.err().contains("name it latest_net_G_A.pth, or pass --direction BtoA"), misnamed.toString());
+        assertFalse(Files.exists(misnamedFile));
+        CliHarness.Result aitorzip = CliHarness.run("export", "--checkpoint", gab.toString(), "--direction", "BtoA", "--output",
+                tmp.resolve("netG_A2B.pth").toString());
+        assertEquals(2, aitorzip.code(), aitorzip.toString());
+        assertTrue(aitorzip.err().contains("name it netG_B2A.pth, or pass --direction AtoB"), aitorzip.toString());
         assertFalse(toPth.err().contains("warning"), toPth.toString());
         Path run = Files.createDirectories(tmp.resolve("run"));
         Files.copy(gab, run.resolve("G_BA_1.pth"));
