@@ -43,8 +43,10 @@ final class TrainCommand {
                 .value("crop-size", "PX", "random crop size, a multiple of 4, >= 32 (default: 256)")
                 .value("preprocess", "MODE", "before the random crop: resize_and_crop (to a load-size square), "
                         + "scale_width_and_crop (to width load-size, aspect kept), scale_shortside_and_crop (the shorter "
-                        + "side to load-size, aspect kept, as PyTorch-GAN) or crop (at each image's own size; "
-                        + "smaller images are skipped) (default: resize_and_crop)")
+                        + "side to load-size, aspect kept, as PyTorch-GAN), crop (at each image's own size; "
+                        + "smaller images are skipped); or no crop, whole images of their own sizes, sides rounded to multiples "
+                        + "of 4: scale_width (to width load-size) or none (as they are; at least 32x32); with batches of one"
+                        + " unless all images have one size (default: resize_and_crop)")
                 .flag("no-flip", "no random horizontal flips")
                 .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)")
                 .value("seed", "N", "random seed (default: 0)")

@@ -253,9 +253,7 @@ public final class Trainer {
                     StepLosses losses;
                     long t0 = System.nanoTime();
                     try (Scope s = Scope.open()) {
-                        Tensor a = Tensor.of(gan.backend(), batch.a(), batch.shape());
-                        Tensor b = Tensor.of(gan.backend(), batch.b(), batch.shape());
-                        losses = gan.step(a, b, sample);
+                        losses = gan.step(batch.tensorA(gan.backend()), batch.tensorB(gan.backend()), sample);
                     }
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     String bad = losses.firstNonFinite();
@@ -275,7 +273,7 @@ public final class Trainer {
                     listener.accept(new Step(epoch + 1, i + 1, step, lr, losses, seconds));
                     if (sample) {
                         String name = String.format(Locale.ROOT, "epoch%03d_iter%05d", epoch + 1, i + 1);
-                        writeSample(gan, batch.shape(), name + ".png");
+                        writeSample(gan, batch, name + ".png");
                         if (testSamples != null) {
                             Path file = o.runDir().resolve("samples").resolve(name + "_test.png");
                             try {
@@ -404,11 +402,14 @@ public final class Trainer {
         }
     }
 
-    private void writeSample(CycleGan gan, int[] shape, String fileName) {
+    /** Row A: real A, fake B, recovered A; row B: real B, fake A, recovered B (A's and B's sizes differ with --preprocess none). */
+    private void writeSample(CycleGan gan, Batch batch, String fileName) {
         float[][] images = gan.lastSampleImages();
         Path file = o.runDir().resolve("samples").resolve(fileName);
+        int[] a = {batch.shapeA()[2], batch.shapeA()[3]}, b = {batch.shapeB()[2], batch.shapeB()[3]};
+        int c = batch.shapeA()[1];
         try {
-            ImageWriter.writeGrid(file, List.of(images), shape[1], 2, 3, shape[2], shape[3], 2);
+            ImageWriter.writeGrid(file, List.of(images), new int[]{c, c, c, c, c, c}, new int[][]{a, a, a, b, b, b}, 2, 3, 2);
         } catch (IOException e) {
             sampleNotWritten(file, e);
         }

@@ -94,16 +94,11 @@ public final class CycleGan implements AutoCloseable {
      * first image of real A, fake B, recovered A, real B, fake A, recovered B ({@link #lastSampleImages()}).
      */
     public StepLosses step(Tensor realA, Tensor realB, boolean captureSample) {
-        int n = realA.dim(0);
-        int[] patch = Discriminator.outputShape(dA.layout(), realA.dim(2), realA.dim(3));
-        Tensor valid = Tensor.full(backend, 1f, n, patch[0], patch[1], patch[2]);
-        Tensor fake = Tensor.full(backend, 0f, n, patch[0], patch[1], patch[2]);
-
-        GeneratorPass g = generatorStep(realA, realB, valid);
+        GeneratorPass g = generatorStep(realA, realB);
 
         // ---- discriminators, on real images and on pooled fakes (cut from the generator graph).
-        Tensor lossDA = discriminatorStep(dA, optDA, realA, poolA.pushAndPop(g.fakeA.detach()), valid, fake);
-        Tensor lossDB = discriminatorStep(dB, optDB, realB, poolB.pushAndPop(g.fakeB.detach()), valid, fake);
+        Tensor lossDA = discriminatorStep(dA, optDA, realA, poolA.pushAndPop(g.fakeA.detach()));
+        Tensor lossDB = discriminatorStep(dB, optDB, realB, poolB.pushAndPop(g.fakeB.detach()));
 
         if (captureSample) {
             lastSample = firstImages(realA, g.fakeB, g.recovA, realB, g.fakeA, g.recovB);
@@ -143,14 +138,14 @@ public final class CycleGan implements AutoCloseable {
      * the step holds two generator passes' activations at its peak instead of six. The gradients
      * are the same sums, accumulated in another order; the loss values are the reference's.
      */
-    private GeneratorPass generatorStep(Tensor realA, Tensor realB, Tensor valid) {
+    private GeneratorPass generatorStep(Tensor realA, Tensor realB) {
         setRequiresGrad(dA, false);
         setRequiresGrad(dB, false);
         try {
             optG.zeroGrad();
             Tensor identity = config.lambdaIdentity() > 0 ? identityBackward(realA, realB) : null;
-            Direction ab = directionBackward(gAB, gBA, dB, realA, valid);
-            Direction ba = directionBackward(gBA, gAB, dA, realB, valid);
+            Direction ab = directionBackward(gAB, gBA, dB, realA);
+            Direction ba = directionBackward(gBA, gAB, dA, realB);
             optG.step();
             try (var ng = Autograd.noGrad()) { // the logged values; the gradients are done
                 Tensor lossGan = F.mul(F.add(ab.gan, ba.gan), 0.5f);
@@ -188,17 +183,17 @@ public final class CycleGan implements AutoCloseable {
     }
 
     /**
-     * One direction: fake = g(real), judged by d (LSGAN against valid), and recov = back(fake),
+     * One direction: fake = g(real), judged by d (LSGAN, against "real"), and recov = back(fake),
      * compared with real (L1). Accumulates the gradient of 0.5 gan + 0.5 lambda_cyc cycle into the
      * generators (the reference averages each term over the two directions). Only the two images
      * and the two loss values outlive the pass.
      */
-    private Direction directionBackward(GeneratorResNet g, GeneratorResNet back, Discriminator d, Tensor real, Tensor valid) {
+    private Direction directionBackward(GeneratorResNet g, GeneratorResNet back, Discriminator d, Tensor real) {
         Direction out = new Direction(Tensor.empty(backend, real.shape()), Tensor.empty(backend, real.shape()),
                 Tensor.empty(backend, 1), Tensor.empty(backend, 1)); // in the step's scope
         try (Scope pass = Scope.open()) {
             Tensor fake = g.forward(real);
-            Tensor gan = F.mseLoss(d.forward(fake), valid);
+            Tensor gan = lsgan(d.forward(fake), true);
             Tensor recov = back.forward(fake);
             Tensor cycle = F.l1Loss(recov, real);
             F.add(F.mul(gan, 0.5f), F.mul(cycle, 0.5f * config.lambdaCycle())).backward();
@@ -210,10 +205,19 @@ public final class CycleGan implements AutoCloseable {
         return out;
     }
 
-    private static Tensor discriminatorStep(Discriminator d, Adam opt, Tensor real, Tensor pooledFake, Tensor valid, Tensor fake) {
+    /**
+     * The LSGAN loss of a discriminator's output: its mean squared distance from 1 (judged real) or
+     * 0. The target takes the output's shape, which differs from image to image when images do
+     * (--preprocess scale_width and none, where a pooled fake may also differ from the real image).
+     */
+    private Tensor lsgan(Tensor judged, boolean real) {
+        return F.mseLoss(judged, Tensor.full(backend, real ? 1f : 0f, judged.shape()));
+    }
+
+    private Tensor discriminatorStep(Discriminator d, Adam opt, Tensor real, Tensor pooledFake) {
         opt.zeroGrad();
-        Tensor lossReal = F.mseLoss(d.forward(real), valid);
-        Tensor lossFake = F.mseLoss(d.forward(pooledFake), fake);
+        Tensor lossReal = lsgan(d.forward(real), true);
+        Tensor lossFake = lsgan(d.forward(pooledFake), false);
         Tensor loss = F.mul(F.add(lossReal, lossFake), 0.5f);
         loss.backward();
         opt.step();

@@ -2,10 +2,12 @@ package cyclegan4j.cyclegan;
 
 import cyclegan4j.backend.Backend;
 import cyclegan4j.backend.Buffer;
+import cyclegan4j.io.TensorData;
 import cyclegan4j.tensor.Scope;
 import cyclegan4j.tensor.Tensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,7 +21,14 @@ public final class ImagePool implements AutoCloseable {
 
     private final int capacity;
     private final Rng rng;
-    private final List<Buffer> images = new ArrayList<>();
+    private final List<Slot> images = new ArrayList<>();
+
+    /** A stored image and its [C, H, W]: images differ in size with --preprocess scale_width and none. */
+    private record Slot(Buffer data, int[] shape) {
+        long size() {
+            return (long) shape[0] * shape[1] * shape[2];
+        }
+    }
 
     public ImagePool(int capacity, Rng rng) {
         if (capacity < 0) {
@@ -29,31 +38,65 @@ public final class ImagePool implements AutoCloseable {
         this.rng = rng;
     }
 
-    /** Returns a batch of the same shape as {@code batch} (a new tensor in the current scope, no graph). */
+    /**
+     * Returns a batch as the reference's pool does (a new tensor in the current scope, no graph):
+     * of {@code batch}'s shape, except that a batch of one image may come back as a stored image
+     * of another size, as the reference's does.
+     */
     public Tensor pushAndPop(Tensor batch) {
         Backend be = batch.backend();
         int n = batch.dim(0);
+        int[] image = {batch.dim(1), batch.dim(2), batch.dim(3)};
         long size = batch.numel() / n;
-        Tensor out = Tensor.empty(be, batch.shape());
+        Tensor out = null;
         for (int i = 0; i < n; i++) {
             long off = i * size;
             if (images.size() < capacity) {
-                Buffer slot;
-                try (Scope ignored = Scope.unowned()) {
-                    slot = Scope.allocate(be, size);
-                }
-                be.copyRange(slot, 0, batch.data(), off, size);
-                images.add(slot);
+                images.add(store(be, batch, off, image));
+                out = output(be, out, batch, image);
                 be.copyRange(out.data(), off, batch.data(), off, size);
             } else if (capacity > 0 && rng.nextDouble() > 0.5) {
-                Buffer slot = images.get(rng.nextInt(capacity));
-                be.copyRange(out.data(), off, slot, 0, size);
-                be.copyRange(slot, 0, batch.data(), off, size);
+                int k = rng.nextInt(capacity);
+                Slot old = images.get(k);
+                out = output(be, out, batch, old.shape());
+                be.copyRange(out.data(), off, old.data(), 0, old.size());
+                if (Arrays.equals(old.shape(), image)) {
+                    be.copyRange(old.data(), 0, batch.data(), off, size);
+                } else {
+                    old.data().close();
+                    images.set(k, store(be, batch, off, image));
+                }
             } else {
+                out = output(be, out, batch, image);
                 be.copyRange(out.data(), off, batch.data(), off, size);
             }
         }
         return out;
+    }
+
+    /** A new slot (owned by the pool, outside every scope) holding the image at {@code off} of {@code batch}. */
+    private static Slot store(Backend be, Tensor batch, long off, int[] image) {
+        Slot slot;
+        try (Scope ignored = Scope.unowned()) {
+            slot = new Slot(Scope.allocate(be, (long) image[0] * image[1] * image[2]), image);
+        }
+        be.copyRange(slot.data(), 0, batch.data(), off, slot.size());
+        return slot;
+    }
+
+    /**
+     * The output, made when its first image is chosen: [1, image] for a batch of one; the batch's
+     * shape for more, whose images must all have the batch's size (fixed-size training only).
+     */
+    private static Tensor output(Backend be, Tensor out, Tensor batch, int[] image) {
+        if (batch.dim(0) == 1) {
+            return Tensor.empty(be, 1, image[0], image[1], image[2]);
+        }
+        if (image[0] != batch.dim(1) || image[1] != batch.dim(2) || image[2] != batch.dim(3)) {
+            throw new IllegalStateException("image pool: a stored " + image[2] + "x" + image[1] + " image for a batch of "
+                    + batch.dim(3) + "x" + batch.dim(2) + " images (a batch of more than one needs images of one size)");
+        }
+        return out != null ? out : Tensor.empty(be, batch.shape());
     }
 
     public int size() {
@@ -66,24 +109,32 @@ public final class ImagePool implements AutoCloseable {
 
     /** Stored image i (for checkpoints). */
     public Buffer image(int i) {
-        return images.get(i);
+        return images.get(i).data();
     }
 
-    /** Replaces the contents with the given images (each one image's floats), for resuming. */
-    public void restore(Backend be, List<float[]> stored) {
+    /** Stored image i's [C, H, W] (for checkpoints). */
+    public int[] shape(int i) {
+        return images.get(i).shape().clone();
+    }
+
+    /** Replaces the contents with the given images (each one image's floats and its [C, H, W]), for resuming. */
+    public void restore(Backend be, List<TensorData> stored) {
         clear();
-        for (float[] img : stored) {
-            Buffer slot;
-            try (Scope ignored = Scope.unowned()) {
-                slot = Scope.allocate(be, img.length);
+        for (TensorData img : stored) {
+            if (img.shape().length != 3) {
+                throw new IllegalArgumentException("image pool: an image of shape " + Arrays.toString(img.shape()) + ", not [C, H, W]");
             }
-            be.upload(slot, img);
+            Slot slot;
+            try (Scope ignored = Scope.unowned()) {
+                slot = new Slot(Scope.allocate(be, img.values().length), img.shape().clone());
+            }
+            be.upload(slot.data(), img.values());
             images.add(slot);
         }
     }
 
     private void clear() {
-        images.forEach(Buffer::close);
+        images.forEach(s -> s.data().close());
         images.clear();
     }
 

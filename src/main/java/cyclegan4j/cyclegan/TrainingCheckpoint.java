@@ -75,19 +75,35 @@ public final class TrainingCheckpoint {
     private static void putPool(String name, ImagePool pool, CycleGan gan, Checkpoint ck) {
         ck.setLong(name + ".size", pool.size());
         for (int i = 0; i < pool.size(); i++) {
-            float[] v = gan.backend().download(pool.image(i));
-            ck.put(name + "." + i, new TensorData(new int[]{v.length}, v));
+            ck.put(name + "." + i, new TensorData(pool.shape(i), gan.backend().download(pool.image(i))));
         }
     }
 
-    private static List<float[]> pool(String name, Checkpoint ck) throws CheckpointFormatException {
+    /**
+     * A pool's images, each [C, H, W]. Checkpoints written before images could differ in size
+     * (2026-11-28) kept them flat: those were crops, [channels, crop_size, crop_size] by the options.
+     */
+    private static List<TensorData> pool(String name, Checkpoint ck) throws CheckpointFormatException {
         long n = ck.getLong(name + ".size");
         if (n < 0 || n > 1_000_000) {
             throw new CheckpointFormatException("checkpoint: image pool '" + name + "' claims " + n + " images");
         }
-        List<float[]> images = new ArrayList<>();
+        List<TensorData> images = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            images.add(ck.tensor(name + "." + i).values());
+            TensorData t = ck.tensor(name + "." + i);
+            if (t.shape().length == 1) {
+                Map<String, String> o = options(ck);
+                int c = Integer.parseInt(o.getOrDefault("channels", "3")), crop = Integer.parseInt(o.getOrDefault("crop_size", "0"));
+                if ((long) c * crop * crop != t.values().length) {
+                    throw new CheckpointFormatException("checkpoint: image " + i + " of pool '" + name + "' has " + t.values().length
+                            + " values, not the " + c + "x" + crop + "x" + crop + " of its options");
+                }
+                t = new TensorData(new int[]{c, crop, crop}, t.values());
+            } else if (t.shape().length != 3) {
+                throw new CheckpointFormatException("checkpoint: image " + i + " of pool '" + name + "' has shape "
+                        + java.util.Arrays.toString(t.shape()) + ", not [C, H, W]");
+            }
+            images.add(t);
         }
         return images;
     }

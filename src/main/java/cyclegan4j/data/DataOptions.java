@@ -5,13 +5,14 @@ import java.util.Objects;
 
 /**
  * How images become model inputs, as the reference's {@code get_transform}: optional grayscale,
- * a bicubic resize as {@code preprocess} says, random crop to {@code cropSize x cropSize}, random
- * horizontal flip, scale to [-1, 1].
+ * a bicubic resize as {@code preprocess} says, random crop to {@code cropSize x cropSize} (except
+ * scale_width and none: the whole image), random horizontal flip, scale to [-1, 1].
  *
  * @param loadSize   side of the square every image is resized to (resize_and_crop), or the width
- *                   (scale_width_and_crop) or shorter side (scale_shortside_and_crop) it is scaled
- *                   to; unused by crop
- * @param cropSize   side of the random square crop taken from the resized image (≤ loadSize)
+ *                   (scale_width_and_crop, scale_width) or shorter side (scale_shortside_and_crop) it is scaled
+ *                   to; unused by crop and none
+ * @param cropSize   side of the random square crop taken from the resized image (≤ loadSize);
+ *                   scale_width's least height; unused by none
  * @param channels 3 (RGB) or 1 (grayscale, PIL's ITU-R 601-2 luma)
  * @param flip     random horizontal flip with probability 1/2 (the reference's default; off with --no_flip)
  * @param shuffle  visit the items of each epoch in a seeded random order (the reference's
@@ -19,7 +20,10 @@ import java.util.Objects;
  */
 public record DataOptions(int loadSize, int cropSize, int channels, boolean flip, boolean shuffle, Preprocess preprocess) {
 
-    /** The reference's --preprocess choices that give every image the crop's size. */
+    /**
+     * The reference's --preprocess choices. The *_crop ones and crop give every image the crop's
+     * size; scale_width and none keep each image's own proportions, so images differ in size.
+     */
     public enum Preprocess {
         /** Resize to loadSize x loadSize (aspect not kept), then crop: the reference's default. */
         RESIZE_AND_CROP,
@@ -32,7 +36,27 @@ public record DataOptions(int loadSize, int cropSize, int channels, boolean flip
          */
         SCALE_SHORTSIDE_AND_CROP,
         /** Crop at the image's own size (images smaller than the crop are skipped). */
-        CROP;
+        CROP,
+        /**
+         * Scale to width loadSize, aspect kept (height at least cropSize), no crop; then, as none,
+         * each side rounded to a multiple of 4. (The reference skips that rounding here, and its
+         * generator then fails on a height that is not a multiple of 4.)
+         */
+        SCALE_WIDTH,
+        /**
+         * The image as it is, each side rounded to the nearest multiple of 4 (the reference's
+         * __make_power_2 with base 4: a bicubic resize where a side changes); no crop. Images
+         * smaller than {@link #MIN_SIDE} on a side are skipped.
+         */
+        NONE;
+
+        /** The smallest side a whole image may have (the discriminators downsample by 16). */
+        public static final int MIN_SIDE = 32;
+
+        /** Whether items are crops of cropSize x cropSize; otherwise each has its image's own size. */
+        public boolean crops() {
+            return this != SCALE_WIDTH && this != NONE;
+        }
 
         /** The command-line name, e.g. "scale_width_and_crop". */
         public String label() {
@@ -45,8 +69,8 @@ public record DataOptions(int loadSize, int cropSize, int channels, boolean flip
                     return p;
                 }
             }
-            throw new IllegalArgumentException("preprocess must be resize_and_crop, scale_width_and_crop, scale_shortside_and_crop"
-                    + " or crop, got '" + label + "'");
+            throw new IllegalArgumentException("preprocess must be resize_and_crop, scale_width_and_crop, scale_shortside_and_crop,"
+                    + " crop, scale_width or none, got '" + label + "'");
         }
     }
 

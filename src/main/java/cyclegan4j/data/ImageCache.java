@@ -32,25 +32,26 @@ public final class ImageCache {
     public record Kept(int channels, int height, int width, byte[] data) {
 
         /**
-         * The {@code size x size} window at (top, left) as fresh planes of levels: a crop converts
+         * The {@code rows x cols} window at (top, left) as fresh planes of levels: a crop converts
          * only its own pixels to floats, not the whole kept image (a 1024-pixel-wide one is 3 MB of
          * levels, 12 MB as floats).
          */
-        public ImageCodec.Planes window(int top, int left, int size) {
-            if (top < 0 || left < 0 || size < 1 || top + size > height || left + size > width) {
-                throw new IllegalArgumentException("window " + size + " at (" + top + ", " + left + ") outside " + height + "x" + width);
+        public ImageCodec.Planes window(int top, int left, int rows, int cols) {
+            if (top < 0 || left < 0 || rows < 1 || cols < 1 || top + rows > height || left + cols > width) {
+                throw new IllegalArgumentException("window " + rows + "x" + cols + " at (" + top + ", " + left + ") outside "
+                        + height + "x" + width);
             }
-            float[] f = new float[channels * size * size];
+            float[] f = new float[channels * rows * cols];
             for (int p = 0; p < channels; p++) {
-                for (int y = 0; y < size; y++) {
+                for (int y = 0; y < rows; y++) {
                     int s = (p * height + top + y) * width + left;
-                    int d = (p * size + y) * size;
-                    for (int x = 0; x < size; x++) {
+                    int d = (p * rows + y) * cols;
+                    for (int x = 0; x < cols; x++) {
                         f[d + x] = data[s + x] & 0xff;
                     }
                 }
             }
-            return new ImageCodec.Planes(channels, size, size, f);
+            return new ImageCodec.Planes(channels, rows, cols, f);
         }
     }
 

@@ -93,11 +93,12 @@ public final class ImageFolder {
 
     /**
      * This folder without the images whose header declares a side shorter than {@code side} (for
-     * crops taken at the images' own size), told to {@code warn} in one line.
+     * images taken at their own size), told to {@code warn} in one line; {@code limit} says what
+     * needs that side, e.g. "the 256x256 crop (--preprocess crop)".
      *
      * @throws DataException when no image is left
      */
-    public ImageFolder atLeast(int side, String why, Consumer<String> warn) {
+    public ImageFolder atLeast(int side, String limit, Consumer<String> warn) {
         List<Path> kept = new ArrayList<>();
         List<Integer> keptSides = new ArrayList<>();
         List<String> small = new ArrayList<>();
@@ -110,12 +111,11 @@ public final class ImageFolder {
             }
         }
         if (kept.isEmpty()) {
-            throw new DataException("image folder " + dir + ": no image is " + side + "x" + side + " or larger " + why
-                    + " (" + small.size() + " smaller)");
+            throw new DataException("image folder " + dir + ": no image is as large as " + limit + " (" + small.size() + " smaller)");
         }
         if (!small.isEmpty() && warn != null) {
-            warn.accept(dir + ": skipped " + small.size() + " image" + (small.size() == 1 ? "" : "s") + " smaller than the "
-                    + side + "x" + side + " crop " + why + ": " + String.join(", ", small.subList(0, Math.min(5, small.size())))
+            warn.accept(dir + ": skipped " + small.size() + " image" + (small.size() == 1 ? "" : "s") + " smaller than "
+                    + limit + ": " + String.join(", ", small.subList(0, Math.min(5, small.size())))
                     + (small.size() > 5 ? ", ..." : ""));
         }
         return new ImageFolder(dir, kept, keptSides, skippedNonImages, corrupt);

@@ -72,12 +72,44 @@ public final class ImageWriter {
             throw new IllegalArgumentException("grid: " + images.size() + " images (" + channels.length
                     + " channel counts) for " + rows + "x" + cols + " cells");
         }
-        boolean gray = true;
-        for (int c : channels) {
-            gray &= c == 1;
+        List<float[]> cells = new java.util.ArrayList<>(images); // the cells after the last image stay white
+        int[] cellChannels = java.util.Arrays.copyOf(channels, rows * cols);
+        while (cells.size() < rows * cols) {
+            cells.add(null);
         }
-        int gw = cols * width + (cols - 1) * gap;
-        int gh = rows * height + (rows - 1) * gap;
+        int[][] sizes = new int[rows * cols][];
+        java.util.Arrays.fill(sizes, new int[]{height, width});
+        writeGrid(file, cells, cellChannels, sizes, rows, cols, gap);
+    }
+
+    /**
+     * {@link #writeGrid} for images of their own sizes ({@code sizes[i]} = {height, width}), as
+     * training with --preprocess none gives: each row as tall as its tallest cell, each column as
+     * wide as its widest, images at their cells' top left on white. Every cell has an entry (a
+     * null image: a white cell of its size).
+     */
+    public static void writeGrid(Path file, List<float[]> images, int[] channels, int[][] sizes, int rows, int cols,
+                                 int gap) throws IOException {
+        if (images.size() != rows * cols || channels.length != images.size() || sizes.length != images.size()) {
+            throw new IllegalArgumentException("grid: " + images.size() + " images (" + channels.length
+                    + " channel counts, " + sizes.length + " sizes) for " + rows + "x" + cols + " cells");
+        }
+        boolean gray = true;
+        for (int i = 0; i < images.size(); i++) {
+            gray &= images.get(i) == null || channels[i] == 1;
+        }
+        int[] rowTop = new int[rows + 1], colLeft = new int[cols + 1];
+        for (int i = 0; i < images.size(); i++) {
+            rowTop[i / cols + 1] = Math.max(rowTop[i / cols + 1], sizes[i][0] + gap);
+            colLeft[i % cols + 1] = Math.max(colLeft[i % cols + 1], sizes[i][1] + gap);
+        }
+        for (int r = 0; r < rows; r++) {
+            rowTop[r + 1] += rowTop[r];
+        }
+        for (int c = 0; c < cols; c++) {
+            colLeft[c + 1] += colLeft[c];
+        }
+        int gw = Math.max(1, colLeft[cols] - gap), gh = Math.max(1, rowTop[rows] - gap);
         BufferedImage img = new BufferedImage(gw, gh, gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
         WritableRaster r = img.getRaster();
         int bands = gray ? 1 : 3;
@@ -93,10 +125,8 @@ public final class ImageWriter {
             if (im == null) {
                 continue;
             }
-            check(im, 0, channels[i], height, width);
-            int x0 = (i % cols) * (width + gap);
-            int y0 = (i / cols) * (height + gap);
-            put(r, im, 0, channels[i], height, width, x0, y0);
+            check(im, 0, channels[i], sizes[i][0], sizes[i][1]);
+            put(r, im, 0, channels[i], sizes[i][0], sizes[i][1], colLeft[i % cols], rowTop[i / cols]);
         }
         save(img, file);
     }

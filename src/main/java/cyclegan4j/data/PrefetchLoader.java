@@ -3,6 +3,7 @@ package cyclegan4j.data;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
@@ -166,24 +167,49 @@ public final class PrefetchLoader implements AutoCloseable {
 
     private Batch build(Task t) {
         int n = t.items.length;
-        DataOptions o = dataset.options();
-        int per = o.channels() * o.cropSize() * o.cropSize();
-        float[] a = new float[n * per];
-        float[] b = new float[n * per];
-        List<Path> pa = new ArrayList<>(n);
-        List<Path> pb = new ArrayList<>(n);
+        UnalignedDataset.Item[] items = new UnalignedDataset.Item[n];
         for (int k = 0; k < n; k++) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("loader closed");
             }
-            UnalignedDataset.Item item = dataset.get(t.epoch, t.items[k]);
-            System.arraycopy(item.a(), 0, a, k * per, per);
-            System.arraycopy(item.b(), 0, b, k * per, per);
+            items[k] = dataset.get(t.epoch, t.items[k]);
+        }
+        List<Path> pa = new ArrayList<>(n);
+        List<Path> pb = new ArrayList<>(n);
+        for (UnalignedDataset.Item item : items) {
             pa.add(item.pathA());
             pb.add(item.pathB());
         }
-        int[] shape = {n, o.channels(), o.cropSize(), o.cropSize()};
-        return new Batch(t.epoch, t.batch, t.last, a, b, shape, List.copyOf(pa), List.copyOf(pb));
+        int[] shapeA = shape(items, true), shapeB = shape(items, false);
+        return new Batch(t.epoch, t.batch, t.last, stack(items, true), shapeA, stack(items, false), shapeB, List.copyOf(pa), List.copyOf(pb));
+    }
+
+    /**
+     * The batch's NCHW shape for one domain: the items' images must have one size. Only scale_width
+     * and none give images of different sizes; the reference's collate fails on those too.
+     */
+    private static int[] shape(UnalignedDataset.Item[] items, boolean domainA) {
+        int[] first = domainA ? items[0].shapeA() : items[0].shapeB();
+        for (UnalignedDataset.Item item : items) {
+            int[] s = domainA ? item.shapeA() : item.shapeB();
+            if (!Arrays.equals(s, first)) {
+                Path p0 = domainA ? items[0].pathA() : items[0].pathB(), p = domainA ? item.pathA() : item.pathB();
+                throw new DataException("a batch needs images of one size, and " + p0.getFileName() + " is " + first[2] + "x" + first[1]
+                        + " where " + p.getFileName() + " is " + s[2] + "x" + s[1] + " (as --preprocess resized them):"
+                        + " train with --batch-size 1, or with a --preprocess that crops");
+            }
+        }
+        return new int[]{items.length, first[0], first[1], first[2]};
+    }
+
+    /** One domain's images, one after the other: the NCHW data of {@link #shape}. */
+    private static float[] stack(UnalignedDataset.Item[] items, boolean domainA) {
+        int per = (domainA ? items[0].a() : items[0].b()).length;
+        float[] out = new float[items.length * per];
+        for (int k = 0; k < items.length; k++) {
+            System.arraycopy(domainA ? items[k].a() : items[k].b(), 0, out, k * per, per);
+        }
+        return out;
     }
 
     /** Stops the workers and waits briefly for them; prefetched batches are dropped. */

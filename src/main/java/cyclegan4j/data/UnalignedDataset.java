@@ -83,11 +83,20 @@ public final class UnalignedDataset {
         Consumer<String> w = warn == null ? s -> { } : warn;
         ImageFolder fa = ImageFolder.scan(domainFolder(root, phase, "A"), w);
         ImageFolder fb = ImageFolder.scan(domainFolder(root, phase, "B"), w);
-        if (options.preprocess() == DataOptions.Preprocess.CROP) { // crops at the images' own size: known from their headers
-            fa = fa.atLeast(options.cropSize(), "(--preprocess crop)", w);
-            fb = fb.atLeast(options.cropSize(), "(--preprocess crop)", w);
+        // crop and none take the images at their own size: too small ones are known from their headers
+        int least = Transforms.leastSide(options);
+        if (least > 1) {
+            fa = fa.atLeast(least, leastSideReason(options), w);
+            fb = fb.atLeast(least, leastSideReason(options), w);
         }
         return new UnalignedDataset(fa, fb, options, seed, warn);
+    }
+
+    /** What needs {@link Transforms#leastSide}, for messages. */
+    private static String leastSideReason(DataOptions o) {
+        int s = Transforms.leastSide(o);
+        return o.preprocess() == DataOptions.Preprocess.CROP ? "the " + s + "x" + s + " crop (--preprocess crop)"
+                : s + "x" + s + " (--preprocess none: the discriminators downsample by 16)";
     }
 
     /**
@@ -124,8 +133,11 @@ public final class UnalignedDataset {
         return seed;
     }
 
-    /** One training pair: two CHW images in [-1, 1] of shape {@code [channels, crop, crop]}. */
-    public record Item(float[] a, float[] b, Path pathA, Path pathB) {
+    /**
+     * One training pair: two CHW images in [-1, 1], of shapes {@code shapeA} and {@code shapeB}:
+     * {@code [channels, crop, crop]}, or each image's own size (scale_width, none).
+     */
+    public record Item(float[] a, float[] b, Path pathA, Path pathB, int[] shapeA, int[] shapeB) {
     }
 
     /** The generator for item {@code index} of {@code epoch}: a pure function of (seed, epoch, index). */
@@ -154,7 +166,9 @@ public final class UnalignedDataset {
         Loaded lb = load(b, ib);
         Transforms.Params pa = Transforms.draw(options, la.height(), la.width(), rng); // the offsets' range is the resized size
         Transforms.Params pb = Transforms.draw(options, lb.height(), lb.width(), rng);
-        return new Item(la.crop(pa, options.cropSize()), lb.crop(pb, options.cropSize()), la.path, lb.path);
+        int[] wa = Transforms.window(options, la.height(), la.width()), wb = Transforms.window(options, lb.height(), lb.width());
+        int c = options.channels();
+        return new Item(la.crop(pa, wa), lb.crop(pb, wb), la.path, lb.path, new int[]{c, wa[0], wa[1]}, new int[]{c, wb[0], wb[1]});
     }
 
     /** A resized image: freshly decoded ({@code resized}) or kept in the cache ({@code kept}). */
@@ -167,10 +181,11 @@ public final class UnalignedDataset {
             return kept != null ? kept.width() : resized.width();
         }
 
-        float[] crop(Transforms.Params p, int size) {
+        /** The {@code window[0] x window[1]} crop at p's offsets, flipped as p says, in [-1, 1]. */
+        float[] crop(Transforms.Params p, int[] window) {
             return kept != null
-                    ? Transforms.cropFlipNormalize(kept.window(p.top(), p.left(), size), 0, 0, size, p.flip())
-                    : Transforms.cropFlipNormalize(resized, p.top(), p.left(), size, p.flip());
+                    ? Transforms.cropFlipNormalize(kept.window(p.top(), p.left(), window[0], window[1]), 0, 0, window[0], window[1], p.flip())
+                    : Transforms.cropFlipNormalize(resized, p.top(), p.left(), window[0], window[1], p.flip());
         }
     }
 
@@ -201,8 +216,8 @@ public final class UnalignedDataset {
                     return new Loaded(p, resized, null);
                 }
                 if (broken.add(p)) {
-                    warn.accept(p + ": " + img.width() + "x" + img.height() + " is smaller than the " + options.cropSize() + "x"
-                            + options.cropSize() + " crop (--preprocess crop); skipped, using another image");
+                    warn.accept(p + ": " + img.width() + "x" + img.height() + " is smaller than " + leastSideReason(options)
+                            + "; skipped, using another image");
                 }
             } catch (IOException | RuntimeException e) {
                 if (broken.add(p)) {
@@ -217,8 +232,7 @@ public final class UnalignedDataset {
             }
         }
         throw new DataException("image folder " + folder.dir() + ": no image could be decoded"
-                + (options.preprocess() == DataOptions.Preprocess.CROP ? " at " + options.cropSize() + "x" + options.cropSize()
-                + " or larger (--preprocess crop)" : ""));
+                + (Transforms.leastSide(options) > 1 ? " as large as " + leastSideReason(options) : ""));
     }
 
     /** Decodes and transforms a single file with fixed choices (translation of one image). */

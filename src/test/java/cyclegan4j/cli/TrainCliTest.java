@@ -33,6 +33,74 @@ class TrainCliTest {
         }).toList();
     }
 
+    /**
+     * --preprocess none: whole images of their own sizes (A's and B's differ, and a pooled fake may
+     * differ from the real image it is judged beside) train, write sample grids, and resume exactly,
+     * pools of mixed sizes included; a batch of two sizes is refused with a way out.
+     */
+    @Test
+    void wholeImagesOfTheirOwnSizesTrainAndResumeExactly() throws Exception {
+        Path data = tmp.resolve("mixed");
+        int[][] sizes = {{36, 32}, {44, 40}, {32, 48}}; // width, height
+        for (int i = 0; i < sizes.length; i++) {
+            CliHarness.writeImage(data.resolve("trainA/a" + i + ".png"), sizes[i][0], sizes[i][1], i + 1);
+            CliHarness.writeImage(data.resolve("trainB/b" + i + ".png"), sizes[i][1], sizes[i][0], i + 7);
+        }
+        String[] opts = {"--preprocess", "none", "--pool-size", "2", "--sample-every", "3"};
+        CliHarness.Result full = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("full"), concat(opts, "--max-steps", "6")));
+        assertEquals(0, full.code(), full.toString());
+        BufferedImage grid = ImageIO.read(tmp.resolve("full/t/samples/epoch001_iter00001.png").toFile());
+        assertTrue(grid.getHeight() >= 32 + 2 + 32 && grid.getWidth() >= 3 * 32 + 2 * 2, grid.getWidth() + "x" + grid.getHeight());
+        List<String> uninterrupted = lossColumns(tmp.resolve("full/t/loss.csv"));
+        assertEquals(6, uninterrupted.size());
+
+        Path split = tmp.resolve("split");
+        assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, split, concat(opts, "--max-steps", "4"))).code());
+        CliHarness.Result resumed = CliHarness.run("train", "--name", "t", "--out", split.toString(), "--resume", "--max-steps", "6",
+                "--device", "cpu", "--workers", "1");
+        assertEquals(0, resumed.code(), resumed.toString());
+        assertEquals(uninterrupted, lossColumns(split.resolve("t/loss.csv")), "stopped + resumed must equal uninterrupted");
+
+        CliHarness.Result batch = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("batch"), concat(opts, "--batch-size", "2")));
+        assertEquals(1, batch.code(), batch.toString());
+        assertTrue(batch.err().contains("a batch needs images of one size") && batch.err().contains("train with --batch-size 1"),
+                batch.toString());
+    }
+
+    /** Checkpoints written before images could differ in size kept their pools' images flat: they resume as before. */
+    @Test
+    void aCheckpointWithFlatPoolImagesResumes() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 3);
+        CliHarness.Result full = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("full"), "--max-steps", "4"));
+        assertEquals(0, full.code(), full.toString());
+        Path split = tmp.resolve("split");
+        assertEquals(0, CliHarness.run(CliHarness.tinyTrain(data, split, "--max-steps", "2")).code());
+        Path latest = split.resolve("t/checkpoints/latest.safetensors");
+        Checkpoint ck = Checkpoint.load(latest), old = new Checkpoint();
+        int[] flattened = {0};
+        ck.tensors().forEach((name, t) -> {
+            boolean pooled = name.startsWith("pool_");
+            if (pooled) {
+                assertArrayEquals(new int[]{1, 32, 32}, t.shape(), name);
+                flattened[0]++;
+            }
+            old.put(name, pooled ? new cyclegan4j.io.TensorData(new int[]{t.values().length}, t.values()) : t);
+        });
+        assertEquals(4, flattened[0]);
+        old.putMetadata("", ck.metadata());
+        old.save(latest);
+        CliHarness.Result resumed = CliHarness.run("train", "--name", "t", "--out", split.toString(), "--resume", "--max-steps", "4",
+                "--device", "cpu", "--workers", "1");
+        assertEquals(0, resumed.code(), resumed.toString());
+        assertEquals(lossColumns(tmp.resolve("full/t/loss.csv")), lossColumns(split.resolve("t/loss.csv")));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     /** A --cache-mb beyond what the heap can hold (also one a checkpoint from a larger machine passes on) is cut to half the heap. */
     @Test
     void aCacheLargerThanTheHeapIsCut() throws Exception {
@@ -346,7 +414,7 @@ class TrainCliTest {
         CliHarness.Result small = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("runs3"), "--max-steps", "1",
                 "--preprocess", "crop"));
         assertEquals(1, small.code(), small.toString());
-        assertTrue(small.err().contains("no image is 32x32 or larger (--preprocess crop) (2 smaller)"), small.toString());
+        assertTrue(small.err().contains("no image is as large as the 32x32 crop (--preprocess crop) (2 smaller)"), small.toString());
         assertFalse(Files.exists(tmp.resolve("runs3/t")), "found before the run starts: " + small);
     }
 
@@ -360,10 +428,10 @@ class TrainCliTest {
         CliHarness.Result kind = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--discriminator", "patch94");
         assertEquals(2, kind.code(), kind.toString());
         assertTrue(kind.err().contains("--discriminator must be pytorch-gan or patch70, got 'patch94'"), kind.toString());
-        CliHarness.Result mode = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--preprocess", "scale_width");
+        CliHarness.Result mode = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--preprocess", "scale_height");
         assertEquals(2, mode.code(), mode.toString());
-        assertTrue(mode.err().contains("--preprocess must be resize_and_crop, scale_width_and_crop, scale_shortside_and_crop or crop, got 'scale_width'"),
-                mode.toString());
+        assertTrue(mode.err().contains("--preprocess must be resize_and_crop, scale_width_and_crop, scale_shortside_and_crop, crop,"
+                        + " scale_width or none, got 'scale_height'"), mode.toString());
         CliHarness.Result folder = CliHarness.run("train", "--dataroot", tmp.resolve("none").toString(), "--name", "x",
                 "--out", tmp.resolve("runs").toString());
         assertEquals(2, folder.code(), folder.toString());

@@ -70,4 +70,44 @@ class ImagePoolTest {
             assertEquals(0, pool.size());
         }
     }
+
+    /**
+     * Images of different sizes (--preprocess none): a pooled image comes back at its own size, the
+     * new one takes its place at its own, nothing leaks, and a checkpoint's round trip keeps the sizes.
+     */
+    @Test
+    void imagesOfDifferentSizesComeBackAtTheirOwnSize() {
+        long before = BE.liveBuffers();
+        ImagePool pool = new ImagePool(1, new Rng(7));
+        try (Scope s = Scope.open()) {
+            Tensor small = Tensor.full(BE, 1f, 1, 3, 4, 8);
+            assertArrayEquals(new int[]{1, 3, 4, 8}, pool.pushAndPop(small).shape());
+            int swapped = 0;
+            for (int i = 0; i < 40; i++) {
+                float v = 10 + i;
+                int h = 4 + 4 * (i % 3);
+                Tensor img = Tensor.full(BE, v, 1, 3, h, 8);
+                int[] storedShape = pool.shape(0);
+                float storedValue = BE.download(pool.image(0))[0];
+                Tensor out = pool.pushAndPop(img);
+                if (out.toArray()[0] != v) { // the stored image, at its size; the new one stored at its own
+                    swapped++;
+                    assertArrayEquals(new int[]{1, storedShape[0], storedShape[1], storedShape[2]}, out.shape());
+                    assertEquals(storedValue, out.toArray()[0]);
+                    assertArrayEquals(new int[]{3, h, 8}, pool.shape(0));
+                    assertEquals(3 * h * 8, BE.download(pool.image(0)).length);
+                } else {
+                    assertArrayEquals(img.shape(), out.shape());
+                }
+            }
+            assertTrue(swapped > 5 && swapped < 35, "swapped " + swapped + " of 40");
+        }
+        assertEquals(before + 1, BE.liveBuffers(), "a replaced image's buffer is freed");
+        ImagePool restored = new ImagePool(1, new Rng(7));
+        restored.restore(BE, java.util.List.of(new cyclegan4j.io.TensorData(pool.shape(0), BE.download(pool.image(0)))));
+        assertArrayEquals(pool.shape(0), restored.shape(0));
+        pool.close();
+        restored.close();
+        assertEquals(before, BE.liveBuffers());
+    }
 }

@@ -25,11 +25,15 @@ class ImageCacheTest {
 
     /** trainA and trainB of noise images (every level 0..255 occurs), 16 wide and 12 high. */
     private void makeDataset(int na, int nb) throws IOException {
+        makeDataset(na, nb, 16, 12);
+    }
+
+    private void makeDataset(int na, int nb, int width, int height) throws IOException {
         for (int i = 0; i < na; i++) {
-            TestImages.write(TestImages.noise(16, 12, i), "png", root.resolve("trainA/a" + i + ".png"));
+            TestImages.write(TestImages.noise(width, height, i), "png", root.resolve("trainA/a" + i + ".png"));
         }
         for (int i = 0; i < nb; i++) {
-            TestImages.write(TestImages.noise(16, 12, 100 + i), "png", root.resolve("trainB/b" + i + ".png"));
+            TestImages.write(TestImages.noise(width, height, 100 + i), "png", root.resolve("trainB/b" + i + ".png"));
         }
     }
 
@@ -40,7 +44,7 @@ class ImageCacheTest {
     @ParameterizedTest
     @EnumSource(DataOptions.Preprocess.class)
     void keptImagesGiveTheSameItemsWithoutTheFiles(DataOptions.Preprocess mode) throws IOException {
-        makeDataset(5, 3);
+        makeDataset(5, 3, 35, 33); // none's least size; sides that none and scale_width round
         for (int channels : new int[]{3, 1}) {
             DataOptions o = new DataOptions(14, 8, channels, true, true, mode);
             UnalignedDataset fresh = UnalignedDataset.open(root, "train", o, 7, null);
@@ -72,6 +76,8 @@ class ImageCacheTest {
         assertEquals(want.pathB(), got.pathB());
         assertArrayEquals(want.a(), got.a());
         assertArrayEquals(want.b(), got.b());
+        assertArrayEquals(want.shapeA(), got.shapeA());
+        assertArrayEquals(want.shapeB(), got.shapeB());
     }
 
     /** A window of a kept, non-square image holds the levels of that window of the image, in every channel. */
@@ -84,18 +90,18 @@ class ImageCacheTest {
         }
         ImageCache cache = new ImageCache(1 << 20);
         cache.put(Path.of("x"), new ImageCodec.Planes(c, h, w, levels));
-        ImageCodec.Planes win = cache.get(Path.of("x")).window(2, 3, 4);
+        ImageCodec.Planes win = cache.get(Path.of("x")).window(2, 3, 4, 5);
         assertEquals(4, win.height());
-        assertEquals(4, win.width());
+        assertEquals(5, win.width());
         for (int p = 0; p < c; p++) {
             for (int y = 0; y < 4; y++) {
-                for (int x = 0; x < 4; x++) {
-                    assertEquals(levels[(p * h + 2 + y) * w + 3 + x], win.data()[(p * 4 + y) * 4 + x], "channel " + p + " (" + y + ", " + x + ")");
+                for (int x = 0; x < 5; x++) {
+                    assertEquals(levels[(p * h + 2 + y) * w + 3 + x], win.data()[(p * 4 + y) * 5 + x], "channel " + p + " (" + y + ", " + x + ")");
                 }
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> cache.get(Path.of("x")).window(4, 0, 4));
-        assertThrows(IllegalArgumentException.class, () -> cache.get(Path.of("x")).window(0, 6, 4));
+        assertThrows(IllegalArgumentException.class, () -> cache.get(Path.of("x")).window(4, 0, 4, 4));
+        assertThrows(IllegalArgumentException.class, () -> cache.get(Path.of("x")).window(0, 5, 4, 5));
     }
 
     /** Images are kept while the budget has room, none after; a full cache is said once, and the items stay right. */
@@ -114,7 +120,7 @@ class ImageCacheTest {
         assertEquals(2, cache.size());
         assertEquals(2 * (300 + 96), cache.bytes());
         assertNull(cache.get(Path.of("c")));
-        assertArrayEquals(levels, cache.get(Path.of("b")).window(0, 0, 10).data());
+        assertArrayEquals(levels, cache.get(Path.of("b")).window(0, 0, 10, 10).data());
         assertFalse(new ImageCache(0).put(Path.of("a"), img));
 
         makeDataset(4, 4);

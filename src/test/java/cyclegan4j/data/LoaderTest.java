@@ -44,7 +44,8 @@ class LoaderTest {
                 Batch y = got.get(i);
                 assertEquals(x.epoch(), y.epoch());
                 assertEquals(x.index(), y.index());
-                assertArrayEquals(x.shape(), y.shape());
+                assertArrayEquals(x.shapeA(), y.shapeA());
+                assertArrayEquals(x.shapeB(), y.shapeB());
                 assertArrayEquals(x.a(), y.a(), "threads " + threads + " batch " + i);
                 assertArrayEquals(x.b(), y.b());
                 assertEquals(x.pathsA(), y.pathsA());
@@ -54,7 +55,8 @@ class LoaderTest {
         // 7 items in batches of 3: sizes 3, 3, 1 per epoch; each epoch visits every A once.
         int[] sizes = ref.stream().mapToInt(Batch::size).toArray();
         assertArrayEquals(new int[]{3, 3, 1, 3, 3, 1, 3}, sizes);
-        assertArrayEquals(new int[]{1, 3, 8, 8}, ref.get(2).shape());
+        assertArrayEquals(new int[]{1, 3, 8, 8}, ref.get(2).shapeA());
+        assertArrayEquals(new int[]{1, 3, 8, 8}, ref.get(2).shapeB());
         assertTrue(ref.get(2).lastInEpoch());
         assertEquals(1, ref.get(3).epoch());
         assertEquals(3 * 3 * 8 * 8, ref.get(0).a().length);
