@@ -104,4 +104,29 @@ class ImageWriterTest {
         assertEquals(v, (int) q.data()[hw]);
         assertEquals(ImageWriter.toByte(rgb[2 * h * w + w - 1]), (int) q.data()[2 * hw + w + w - 1]);
     }
+
+    /** Cells of their own sizes (--preprocess none): each row as tall as its tallest, each column as wide as its widest. */
+    @Test
+    void gridOfImagesOfTheirOwnSizes() throws IOException {
+        int[][] sizes = {{4, 6}, {4, 3}, {5, 6}, {2, 3}}; // {height, width}, rows of two
+        List<float[]> imgs = new ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            imgs.add(image(1, sizes[i][0], sizes[i][1], 20 + i));
+        }
+        Path f = dir.resolve("sizes.png");
+        ImageWriter.writeGrid(f, imgs, new int[]{1, 1, 1, 1}, sizes, 2, 2, 1);
+        ImageCodec.Planes p = ImageCodec.read(f, 1);
+        assertEquals(4 + 1 + 5, p.height());
+        assertEquals(6 + 1 + 3, p.width());
+        int[][] topLeft = {{0, 0}, {0, 7}, {5, 0}, {5, 7}};
+        for (int i = 0; i < sizes.length; i++) {
+            for (int y = 0; y < sizes[i][0]; y++) {
+                for (int x = 0; x < sizes[i][1]; x++) {
+                    assertEquals(ImageWriter.toByte(imgs.get(i)[y * sizes[i][1] + x]),
+                            (int) p.data()[(topLeft[i][0] + y) * p.width() + topLeft[i][1] + x], "cell " + i);
+                }
+            }
+        }
+        assertEquals(255f, p.data()[(5 + 3) * p.width() + 7], "below the short cell: white");
+    }
 }
