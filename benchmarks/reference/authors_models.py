@@ -57,9 +57,5 @@ class AuthorsNLayerDiscriminator(nn.Module):
         layers += [nn.Conv2d(features, 1, 4, stride=1, padding=1)]
         self.model = nn.Sequential(*layers)
 
-    @staticmethod
-    def patch_shape(h, w):
-        return 1, h // 8 - 2, w // 8 - 2
-
     def forward(self, x):
         return self.model(x)

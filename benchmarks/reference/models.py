@@ -128,7 +128,6 @@ class CycleGAN:
         # cyclegan4j's --upsampling transposed and --discriminator patch70: the paper's networks (authors_models.py)
         gen = AuthorsResnetGenerator if upsampling == "transposed" else GeneratorResNet
         disc = AuthorsNLayerDiscriminator if discriminator == "patch70" else Discriminator
-        self.patch_shape = disc.patch_shape if disc is AuthorsNLayerDiscriminator else (lambda h, w: (1, h // 16, w // 16))
         self.G_AB = gen(channels, num_residual_blocks, ngf).to(device)
         self.G_BA = gen(channels, num_residual_blocks, ngf).to(device)
         self.D_A = disc(channels, ndf).to(device)
@@ -165,9 +164,13 @@ class CycleGAN:
 
     def step(self, real_A, real_B):
         """One training step in the reference's order; returns the losses as Python floats."""
-        n, _, h, w = real_A.shape
-        valid = torch.ones((n,) + tuple(self.patch_shape(h, w)), dtype=real_A.dtype, device=real_A.device)
-        fake = torch.zeros((n,) + tuple(self.patch_shape(h, w)), dtype=real_A.dtype, device=real_A.device)
+        # LSGAN targets take each prediction's shape (the authors' GANLoss: expand_as), so the two
+        # domains' images, and a pooled fake and the real image beside it, may differ in size
+        def valid(pred):
+            return self.criterion_GAN(pred, torch.ones_like(pred))
+
+        def fake(pred):
+            return self.criterion_GAN(pred, torch.zeros_like(pred))
 
         # ---- generators
         self.optimizer_G.zero_grad()
@@ -178,9 +181,9 @@ class CycleGAN:
         else:
             loss_identity = None
         fake_B = self.G_AB(real_A)
-        loss_GAN_AB = self.criterion_GAN(self.D_B(fake_B), valid)
+        loss_GAN_AB = valid(self.D_B(fake_B))
         fake_A = self.G_BA(real_B)
-        loss_GAN_BA = self.criterion_GAN(self.D_A(fake_A), valid)
+        loss_GAN_BA = valid(self.D_A(fake_A))
         loss_GAN = (loss_GAN_AB + loss_GAN_BA) / 2
         recov_A = self.G_BA(fake_B)
         loss_cycle_A = self.criterion_cycle(recov_A, real_A)
@@ -195,18 +198,18 @@ class CycleGAN:
 
         # ---- discriminator A
         self.optimizer_D_A.zero_grad()
-        loss_real = self.criterion_GAN(self.D_A(real_A), valid)
+        loss_real = valid(self.D_A(real_A))
         fake_A_ = self.fake_A_buffer.push_and_pop(fake_A)
-        loss_fake = self.criterion_GAN(self.D_A(fake_A_.detach()), fake)
+        loss_fake = fake(self.D_A(fake_A_.detach()))
         loss_D_A = (loss_real + loss_fake) / 2
         loss_D_A.backward()
         self.optimizer_D_A.step()
 
         # ---- discriminator B
         self.optimizer_D_B.zero_grad()
-        loss_real = self.criterion_GAN(self.D_B(real_B), valid)
+        loss_real = valid(self.D_B(real_B))
         fake_B_ = self.fake_B_buffer.push_and_pop(fake_B)
-        loss_fake = self.criterion_GAN(self.D_B(fake_B_.detach()), fake)
+        loss_fake = fake(self.D_B(fake_B_.detach()))
         loss_D_B = (loss_real + loss_fake) / 2
         loss_D_B.backward()
         self.optimizer_D_B.step()

@@ -47,7 +47,24 @@ public final class ParityCase {
      * ndf the networks' widths (64 by default).
      */
     public record Spec(int channels, int residualBlocks, int size, int batch, long seed, float lambdaCycle, float lambdaIdentity,
-                       boolean paper, int ngf, int ndf) {
+                       boolean paper, int ngf, int ndf, int[] sides) {
+        /** Square images of {@code size} in both domains. */
+        public Spec(int channels, int residualBlocks, int size, int batch, long seed, float lambdaCycle, float lambdaIdentity,
+                    boolean paper, int ngf, int ndf) {
+            this(channels, residualBlocks, size, batch, seed, lambdaCycle, lambdaIdentity, paper, ngf, ndf, null);
+        }
+
+        /** This case with A's images {@code hA x wA} and B's {@code hB x wB} (as --preprocess none gives). */
+        public Spec withSides(int hA, int wA, int hB, int wB) {
+            return new Spec(channels, residualBlocks, size, batch, seed, lambdaCycle, lambdaIdentity, paper, ngf, ndf,
+                    new int[]{hA, wA, hB, wB});
+        }
+
+        int[] shape(boolean domainA) {
+            int h = sides == null ? size : sides[domainA ? 0 : 2], w = sides == null ? size : sides[domainA ? 1 : 3];
+            return new int[]{batch, channels, h, w};
+        }
+
         public Spec(int channels, int residualBlocks, int size, int batch, long seed) {
             this(channels, residualBlocks, size, batch, seed, 10f, 5f, false);
         }
@@ -62,7 +79,8 @@ public final class ParityCase {
         }
 
         public String label() {
-            String base = channels + "ch-" + residualBlocks + "blocks-" + size + "px-batch" + batch + (paper ? "-paper" : "")
+            String px = sides == null ? size + "px" : "A" + sides[0] + "x" + sides[1] + "-B" + sides[2] + "x" + sides[3];
+            String base = channels + "ch-" + residualBlocks + "blocks-" + px + "-batch" + batch + (paper ? "-paper" : "")
                     + (ngf != 64 || ndf != 64 ? "-ngf" + ngf + "-ndf" + ndf : "");
             return lambdaCycle == 10f && lambdaIdentity == 5f ? base : base + "-cyc" + lambdaCycle + "-id" + lambdaIdentity;
         }
@@ -87,10 +105,10 @@ public final class ParityCase {
         if (spec.paper()) {
             cfg = cfg.withUpsampling(GeneratorResNet.Upsampling.TRANSPOSED).withDiscriminator(Discriminator.Layout.PATCH70);
         }
-        int[] shape = {spec.batch(), spec.channels(), spec.size(), spec.size()};
+        int[] shapeA = spec.shape(true), shapeB = spec.shape(false);
         SplittableRandom data = new SplittableRandom(spec.seed() + 1);
-        float[] a = uniform(data, Tensor.numel(shape));
-        float[] b = uniform(data, Tensor.numel(shape));
+        float[] a = uniform(data, Tensor.numel(shapeA));
+        float[] b = uniform(data, Tensor.numel(shapeB));
 
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("channels", Integer.toString(cfg.channels()));
@@ -110,16 +128,16 @@ public final class ParityCase {
         meta.put("ndf", Integer.toString(cfg.ndf()));
 
         Checkpoint out = new Checkpoint();
-        out.put("input.real_A", new TensorData(shape, a));
-        out.put("input.real_B", new TensorData(shape, b));
+        out.put("input.real_A", new TensorData(shapeA, a));
+        out.put("input.real_B", new TensorData(shapeB, b));
         StepLosses losses;
         try (CycleGan gan = new CycleGan(be, cfg)) {
             TrainingCheckpoint.save(dir.resolve(INIT), gan, new TrainingCheckpoint.Position(0, 0, 0), meta);
             try (Scope s = Scope.open()) {
-                Tensor realA = Tensor.of(be, a, shape);
-                Tensor realB = Tensor.of(be, b, shape);
-                out.put("output.G_AB", new TensorData(shape, gan.translate(realA, true).toArray()));
-                out.put("output.G_BA", new TensorData(shape, gan.translate(realB, false).toArray()));
+                Tensor realA = Tensor.of(be, a, shapeA);
+                Tensor realB = Tensor.of(be, b, shapeB);
+                out.put("output.G_AB", new TensorData(shapeA, gan.translate(realA, true).toArray()));
+                out.put("output.G_BA", new TensorData(shapeB, gan.translate(realB, false).toArray()));
                 long t0 = System.nanoTime();
                 losses = gan.step(realA, realB);
                 meta.put("java_step_ms", String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6));

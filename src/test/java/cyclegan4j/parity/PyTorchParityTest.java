@@ -80,6 +80,9 @@ class PyTorchParityTest {
                 new ParityCase.Spec(3, 2, 64, 2, 2),   // batch > 1: per-image norms, batch-mean losses
                 new ParityCase.Spec(3, 9, 128, 1, 3),  // the seed's generator depth
                 new ParityCase.Spec(3, 2, 64, 1, 4, 10f, 5f, true), // the paper's networks (transposed convs, 70x70)
+                // --preprocess none: each domain's image its own, non-square size (targets shaped per prediction)
+                new ParityCase.Spec(3, 2, 0, 1, 6).withSides(32, 44, 48, 36),
+                new ParityCase.Spec(3, 2, 0, 1, 7, 10f, 5f, true).withSides(48, 40, 40, 56),
                 WIDTHS); // other widths (--ngf 24, --ndf 40)
     }
 
