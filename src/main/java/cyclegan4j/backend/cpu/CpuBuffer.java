@@ -12,7 +12,9 @@ final class CpuBuffer implements Buffer {
 
     CpuBuffer(long n, MemoryStats stats, ArrayPool pool) {
         if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("cpu: a single buffer is limited to 2^31 floats, asked for " + n);
+            // out of memory, as Java's own "array size exceeds VM limit": translate skips such an image
+            // with a --max-size hint (a 48 MP photo's 64-channel activations), instead of ending the run
+            throw new OutOfMemoryError("cpu: a single buffer is limited to 2^31 floats, asked for " + n);
         }
         this.array = pool.take((int) n);
         this.pool = pool;
