@@ -240,7 +240,8 @@ public final class ImageCodec {
     }
 
     private static final String[] IMAGE_EXTENSIONS = {
-        ".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".ppm", ".pgm", ".webp", ".wbmp", ".heic", ".heif", ".avif"
+        ".png", ".jpg", ".jpeg", ".jfif", ".jpe", ".bmp", ".gif", ".tif", ".tiff", ".ppm", ".pgm", ".webp", ".wbmp", ".heic", ".heif",
+        ".avif" // .jfif and .jpe: JPEG's other names (Windows browsers save .jfif), which train reads by their content
     };
 
     /**

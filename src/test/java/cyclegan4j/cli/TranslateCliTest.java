@@ -189,6 +189,21 @@ class TranslateCliTest {
     }
 
     @Test
+    void jpegsNamedJfifOrJpeAreTranslatedAsTrainReadsThem() throws Exception {
+        // browsers on Windows save JPEGs as .jfif; train reads them by their content, translate left them out
+        Path in = tmp.resolve("jfif");
+        BufferedImage rgb = new BufferedImage(12, 8, BufferedImage.TYPE_INT_RGB);
+        assertTrue(ImageIO.write(rgb, "jpeg", Files.createDirectories(in).resolve("a.jfif").toFile()));
+        assertTrue(ImageIO.write(rgb, "jpeg", in.resolve("b.JPE").toFile()));
+        Path out = tmp.resolve("jfif-out");
+        CliHarness.Result r = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input", in.toString(),
+                "--output", out.toString(), "--device", "cpu");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("translated 2 image(s)") && !r.out().contains("left out"), r.toString());
+        assertTrue(Files.exists(out.resolve("a.png")) && Files.exists(out.resolve("b.png")), r.toString());
+    }
+
+    @Test
     void outputsNeverReplaceOrMixWithTheInputs() throws Exception {
         Path in = tmp.resolve("photos");
         CliHarness.writeImage(in.resolve("a.png"), 12, 16, 1);
