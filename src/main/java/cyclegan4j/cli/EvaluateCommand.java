@@ -78,6 +78,9 @@ final class EvaluateCommand {
         Path root = c.path("dataroot");
         Path output = c.has("output") ? c.path("output") : null;
         String format = output == null ? null : format(output);
+        if (Files.exists(root) && !Files.isDirectory(root)) { // an image or an archive, given for its folder
+            throw new UsageException("--dataroot: " + root + " is a file, not a folder: give the folder that holds testA/ and testB/");
+        }
         if (!Files.isDirectory(root)) {
             throw new UsageException("--dataroot: no such folder " + root);
         }

@@ -107,6 +107,9 @@ final class TrainCommand {
                 c.has("init-from") ? c.existingFile("init-from") : null,
                 c.integer("pool-size", saved.integer("pool_size", 50)), c.integer("workers", saved.integer("workers", 2)),
                 TrainOptions.cacheMb(c.string("cache-mb", saved.string("cache_mb", "auto"))));
+        if (Files.exists(dataroot) && !Files.isDirectory(dataroot)) { // an image or an archive, given for its folder
+            throw new UsageException("--dataroot: " + dataroot + " is a file, not a folder: give the folder that holds trainA/ and trainB/");
+        }
         if (!Files.isDirectory(dataroot)) { // after the options' own checks, so that those are reported first
             throw new UsageException("--dataroot: no such folder " + dataroot + (c.has("dataroot") ? ""
                     : " (the checkpoint's; if the data moved, pass --dataroot with its new place)"));

@@ -419,7 +419,7 @@ class TrainCliTest {
     }
 
     @Test
-    void usageErrorsExitWithTwo() {
+    void usageErrorsExitWithTwo() throws Exception {
         CliHarness.Result r = CliHarness.run("train", "--name", "x");
         assertEquals(2, r.code(), r.toString());
         assertTrue(r.err().contains("--dataroot"), r.toString());
@@ -437,6 +437,15 @@ class TrainCliTest {
         assertEquals(2, folder.code(), folder.toString());
         assertTrue(folder.err().contains("--dataroot: no such folder"), folder.toString());
         assertFalse(Files.exists(tmp.resolve("runs")), "a run that cannot start leaves no folders");
+        Path zip = Files.writeString(tmp.resolve("horse2zebra.zip"), "an archive, or an image, given for the dataset's folder");
+        CliHarness.Result file = CliHarness.run("train", "--dataroot", zip.toString(), "--name", "x", "--out", tmp.resolve("runs").toString());
+        assertEquals(2, file.code(), file.toString());
+        assertTrue(file.err().contains("--dataroot: " + zip + " is a file, not a folder: give the folder that holds trainA/ and trainB/"),
+                file.toString());
+        CliHarness.Result scores = CliHarness.run("evaluate", "--checkpoint", zip.toString(), "--dataroot", zip.toString());
+        assertEquals(2, scores.code(), scores.toString());
+        assertTrue(scores.err().contains("--dataroot: " + zip + " is a file, not a folder: give the folder that holds testA/ and testB/"),
+                scores.toString());
         assertEquals(2, CliHarness.run("frobnicate").code());
         assertEquals(2, CliHarness.run().code());
         CliHarness.Result help = CliHarness.run("train", "--help");
