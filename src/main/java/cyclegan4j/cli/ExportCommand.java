@@ -70,6 +70,9 @@ final class ExportCommand {
         if (Files.exists(output) && Files.isSameFile(checkpoint, output)) {
             throw new UsageException("--output is the checkpoint itself; write the export to another file");
         }
+        if (Files.isDirectory(output)) { // else it fails only after the checkpoint is read, as "Is a directory"
+            throw new UsageException("--output: " + output + " is a folder: name the file to write in it (a .safetensors, .onnx or .pth file)");
+        }
         // the output's format first: its refusals need no file read
         String lower = output.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean onnx = lower.endsWith(".onnx"), torch = lower.endsWith(".pth") || lower.endsWith(".pt");

@@ -154,5 +154,9 @@ class ExportCliTest {
         CliHarness.Result self = CliHarness.run("export", "--checkpoint", checkpoint.toString(), "--output", checkpoint.toString());
         assertEquals(2, self.code(), self.toString());
         assertTrue(self.err().contains("checkpoint itself"), self.toString());
+        CliHarness.Result folder = CliHarness.run("export", "--checkpoint", checkpoint.toString(), "--output", tmp.toString(),
+                "--direction", "AtoB");
+        assertEquals(2, folder.code(), folder.toString());
+        assertTrue(folder.err().contains("--output: " + tmp + " is a folder: name the file to write in it"), folder.toString());
     }
 }
