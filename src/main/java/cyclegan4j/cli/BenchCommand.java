@@ -74,6 +74,8 @@ final class BenchCommand {
         int ngf = c.integer("ngf", GeneratorResNet.DEFAULT_WIDTH), ndf = c.integer("ndf", Discriminator.DEFAULT_WIDTH);
         require(size >= 32 && size % 4 == 0, "--size must be a multiple of 4 and at least 32, got " + size);
         require(batch >= 1, "--batch-size must be at least 1, got " + batch);
+        require((long) batch * channels * size * size <= Integer.MAX_VALUE - 8, "--batch-size " + batch + " of " + size + "x" + size
+                + " images holds more values than a Java array (2^31): lower --size or --batch-size"); // else the sizes wrap around
         require(steps >= 1 && warmup >= 0, "--steps must be at least 1 and --warmup at least 0");
         require(blocks >= 0, "--n-residual-blocks must be at least 0, got " + blocks);
         require(channels == 1 || channels == 3, "--channels must be 1 or 3, got " + channels);

@@ -42,5 +42,8 @@ class BenchCliTest {
         CliHarness.Result profile = bench("--profile"); // the CPU has no profiler to start
         assertEquals(2, profile.code(), profile.toString());
         assertTrue(profile.err().contains("--profile needs the CUDA backend"), profile.toString());
+        CliHarness.Result huge = bench("--size", "100000"); // 3e10 values: the array's size wrapped to -64771072
+        assertEquals(2, huge.code(), huge.toString());
+        assertTrue(huge.err().contains("--batch-size 1 of 100000x100000 images holds more values than a Java array"), huge.toString());
     }
 }

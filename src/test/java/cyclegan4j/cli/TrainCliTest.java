@@ -425,6 +425,10 @@ class TrainCliTest {
         assertTrue(r.err().contains("--dataroot"), r.toString());
         assertEquals(2, CliHarness.run("train", "--dataroot", "d", "--name", "x", "--crop-size", "30").code());
         assertEquals(2, CliHarness.run("train", "--dataroot", "d", "--name", "x", "--epochs", "ten").code());
+        CliHarness.Result huge = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--crop-size", "100000");
+        assertEquals(2, huge.code(), huge.toString()); // the loader's array size wrapped: "data loader failed: -64771072"
+        assertTrue(huge.err().contains("--batch-size 1 of 112000x112000 images (--load-size) holds more values than a Java array"),
+                huge.toString());
         CliHarness.Result kind = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--discriminator", "patch94");
         assertEquals(2, kind.code(), kind.toString());
         assertTrue(kind.err().contains("--discriminator must be pytorch-gan or patch70, got 'patch94'"), kind.toString());
