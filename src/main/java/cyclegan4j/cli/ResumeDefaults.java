@@ -25,7 +25,7 @@ record ResumeDefaults(Map<String, String> options) {
     /** The options of {@code checkpoint}; a usage error when it does not exist. */
     static ResumeDefaults read(Path checkpoint) {
         if (!Files.exists(checkpoint)) {
-            throw new UsageException("--resume: no checkpoint at " + checkpoint);
+            throw missing(checkpoint);
         }
         try {
             Map<String, String> options = new LinkedHashMap<>();
@@ -38,6 +38,18 @@ record ResumeDefaults(Map<String, String> options) {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * --resume without {@code checkpoint} (the run's checkpoints/latest.safetensors). A run folder
+     * without one is a run killed before its first checkpoint (a kill -9, the OOM killer, a power
+     * cut): nothing to resume, and a new start is what is left.
+     */
+    static UsageException missing(Path checkpoint) {
+        Path run = checkpoint.getParent().getParent();
+        return new UsageException("--resume: no checkpoint at " + checkpoint + (Files.isDirectory(run)
+                ? " (the run stopped before its first one, written at an epoch's end and every --autosave-minutes): start it"
+                + " again without --resume" : ""));
     }
 
     String string(String key, String fallback) {

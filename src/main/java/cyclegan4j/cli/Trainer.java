@@ -130,7 +130,7 @@ public final class Trainer {
         try {
             if (o.resume()) {
                 if (!Files.exists(latest())) {
-                    throw new UsageException("--resume: no checkpoint at " + latest());
+                    throw ResumeDefaults.missing(latest());
                 }
                 lock = lock(); // before reading 'latest': no other train may be rewriting it
                 resumeFrom = Checkpoint.load(latest());

@@ -200,6 +200,11 @@ class TrainCliTest {
         assertEquals(2, none.code(), none.toString());
         assertTrue(none.err().contains("--resume: no checkpoint at "), none.toString());
         assertFalse(Files.exists(out.resolve("nothing")), "a run that cannot start leaves no folders");
+        Files.createDirectories(out.resolve("killed/samples")); // a run killed before its first checkpoint
+        CliHarness.Result killed = CliHarness.run("train", "--name", "killed", "--out", out.toString(), "--resume");
+        assertEquals(2, killed.code(), killed.toString());
+        assertTrue(killed.err().contains("(the run stopped before its first one, written at an epoch's end and every"
+                + " --autosave-minutes): start it again without --resume"), killed.toString());
         Files.move(data, tmp.resolve("moved"));
         CliHarness.Result moved = CliHarness.run("train", "--name", "t", "--out", out.toString(), "--resume", "--device", "cpu");
         assertEquals(2, moved.code(), moved.toString());
