@@ -229,6 +229,12 @@ public final class Trainer {
         try (PrefetchLoader loader = new PrefetchLoader(dataset, o.batchSize(), o.workers(), 2 * o.workers(), at.epoch(), at.iteration());
              LossLog log = new LossLog(o.runDir().resolve("loss.csv"), at.step())) {
             int perEpoch = loader.batchesPerEpoch();
+            if (at.iteration() > 0 && at.iteration() >= perEpoch) { // else the epoch's end is saved untrained, and the loader fails
+                throw new UsageException(String.format(Locale.ROOT, "--resume: the checkpoint is at iteration %d of epoch %d, but an"
+                        + " epoch of the dataset now has %d iteration(s) (%d image(s) in A, %d in B): images were removed since;"
+                        + " put them back to finish the epoch", at.iteration() + 1, at.epoch() + 1, perEpoch,
+                        dataset.domainA().size(), dataset.domainB().size()));
+            }
             long step = at.step();
             if (o.maxSteps() > 0 && step >= o.maxSteps()) { // --max-steps counts the run's steps, resumed ones included
                 out.printf(Locale.ROOT, "the run is at step %d, at or past --max-steps %d: nothing to train%n", step, o.maxSteps());

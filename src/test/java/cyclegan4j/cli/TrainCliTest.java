@@ -424,6 +424,23 @@ class TrainCliTest {
     }
 
     @Test
+    void resumeRefusesAPositionPastTheEndOfAnEpochOfImagesSinceRemoved() throws Exception {
+        Path data = CliHarness.dataset(tmp.resolve("data"), 4);
+        Path out = tmp.resolve("runs");
+        Path latest = CliHarness.tinyCheckpoint(data, out, 3); // stopped before the epoch's 4th iteration
+        byte[] before = Files.readAllBytes(latest);
+        for (int i = 1; i < 4; i++) { // one image of each domain left: an epoch of 1 iteration
+            Files.delete(data.resolve("trainA/img" + i + ".png"));
+            Files.delete(data.resolve("trainB/img" + i + ".png"));
+        }
+        CliHarness.Result r = CliHarness.run("train", "--name", "t", "--out", out.toString(), "--resume");
+        assertEquals(2, r.code(), r.toString()); // it was "error: 3 > 1", and 'latest' had skipped the rest of the epoch
+        assertTrue(r.err().contains("--resume: the checkpoint is at iteration 4 of epoch 1, but an epoch of the dataset now has 1"
+                + " iteration(s) (1 image(s) in A, 1 in B)"), r.toString());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(latest)), "the checkpoint is left as it was");
+    }
+
+    @Test
     void usageErrorsExitWithTwo() throws Exception {
         CliHarness.Result r = CliHarness.run("train", "--name", "x");
         assertEquals(2, r.code(), r.toString());
