@@ -80,7 +80,8 @@ final class BenchCommand {
         require(blocks >= 0, "--n-residual-blocks must be at least 0, got " + blocks);
         require(channels == 1 || channels == 3, "--channels must be 1 or 3, got " + channels);
         require(lambdaId >= 0, "--lambda-id must be at least 0");
-        require(ngf >= 1 && ndf >= 1, "--ngf and --ndf must be at least 1");
+        require(ngf >= 1 && ndf >= 1 && ngf <= CycleGanConfig.MAX_WIDTH && ndf <= CycleGanConfig.MAX_WIDTH,
+                "--ngf and --ndf must be from 1 to " + CycleGanConfig.MAX_WIDTH + " (the paper's is 64)");
         CycleGanConfig config = CycleGanConfig.defaults().withChannels(channels).withResidualBlocks(blocks)
                 .withLambdas(10f, lambdaId).withUpsampling(c.choice("upsampling", "nearest", Upsampling::parse))
                 .withDiscriminator(c.choice("discriminator", "pytorch-gan", Discriminator.Layout::parse)).withWidths(ngf, ndf);

@@ -84,7 +84,8 @@ final class TestSamples {
         List<Path> files;
         try {
             files = ImageFolder.scan(dir, null).files();
-        } catch (DataException e) { // no usable image: no test samples, training goes on
+        } catch (DataException e) { // no usable image: no test samples, training goes on, and the user is told why
+            warn.accept("no test samples: " + e.getMessage() + "; the sample grids show the training images only");
             return List.of();
         }
         List<float[]> out = new ArrayList<>();

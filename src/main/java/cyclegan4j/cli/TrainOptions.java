@@ -30,7 +30,8 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "--beta1 and --beta2 must be in [0, 1)");
         require(lambdaCycle >= 0 && lambdaIdentity >= 0, "--lambda-cyc and --lambda-id must be >= 0");
         require(residualBlocks >= 0, "--n-residual-blocks must be >= 0");
-        require(ngf > 0 && ndf > 0, "--ngf and --ndf must be positive");
+        require(ngf > 0 && ndf > 0 && ngf <= CycleGanConfig.MAX_WIDTH && ndf <= CycleGanConfig.MAX_WIDTH,
+                "--ngf and --ndf must be from 1 to " + CycleGanConfig.MAX_WIDTH + " (the paper's is 64)");
         require(channels == 1 || channels == 3, "--channels must be 1 or 3");
         require(cropSize >= 32 && cropSize % 4 == 0, "--crop-size must be a multiple of 4 and at least 32 (the discriminator downsamples by 16)");
         require(loadSize >= cropSize, "--load-size must be >= --crop-size");

@@ -22,12 +22,18 @@ public record CycleGanConfig(int channels, int residualBlocks, float lr, float b
         return new CycleGanConfig(3, 9, 2e-4f, 0.5f, 0.999f, 10f, 5f, 50, 0L);
     }
 
+    /**
+     * The widest --ngf and --ndf: 16 times the paper's 64 (a residual convolution of width 1024
+     * holds 151 M weights); far wider ones would not fit a Java array's 2^31 floats.
+     */
+    public static final int MAX_WIDTH = 1024;
+
     public CycleGanConfig {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
         if (upsampling == null || discriminator == null || residualBlocks < 0 || !(lr > 0) || !(lambdaCycle >= 0) || !(lambdaIdentity >= 0)
-                || poolSize < 0 || ngf <= 0 || ndf <= 0) {
+                || poolSize < 0 || ngf <= 0 || ndf <= 0 || ngf > MAX_WIDTH || ndf > MAX_WIDTH) {
             throw new IllegalArgumentException("invalid CycleGAN settings: " + this);
         }
     }

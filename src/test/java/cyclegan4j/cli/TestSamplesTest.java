@@ -88,5 +88,8 @@ class TestSamplesTest {
         assertTrue(Files.exists(tmp.resolve("runs/t/samples/epoch001_iter00001.png")));
         assertFalse(Files.exists(tmp.resolve("runs/t/samples/epoch001_iter00001_test.png")));
         assertFalse(r.out().contains("test image"), r.toString());
+        // testB is there but holds no image: said, with what the grids show instead
+        assertTrue(r.err().contains("warning: no test samples: ") && r.err().contains("testB")
+                && r.err().contains("the sample grids show the training images only"), r.toString());
     }
 }

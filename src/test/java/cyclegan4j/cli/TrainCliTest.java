@@ -451,6 +451,9 @@ class TrainCliTest {
         assertEquals(2, huge.code(), huge.toString()); // the loader's array size wrapped: "data loader failed: -64771072"
         assertTrue(huge.err().contains("--batch-size 1 of 112000x112000 images (--load-size) holds more values than a Java array"),
                 huge.toString());
+        CliHarness.Result wide = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--ngf", "100000");
+        assertEquals(2, wide.code(), wide.toString());
+        assertTrue(wide.err().contains("--ngf and --ndf must be from 1 to 1024"), wide.toString());
         CliHarness.Result kind = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--discriminator", "patch94");
         assertEquals(2, kind.code(), kind.toString());
         assertTrue(kind.err().contains("--discriminator must be pytorch-gan or patch70, got 'patch94'"), kind.toString());
