@@ -81,8 +81,13 @@ final class TranslateCommand {
         }
         List<Path> outputs = namesAFile(input, output) ? List.of(output) : outputPaths(input, found, output);
         refuseOverwritingInputs(found, outputs);
-        // PNGs are written whole (renamed into place), so one that exists is done
+        // PNGs are written whole (renamed into place), so one that exists is done, if this run's settings made it
         boolean skip = c.has("skip-existing");
+        String note = "translate --checkpoint " + checkpoint.toAbsolutePath().normalize() + " --direction " + d.label()
+                + (maxSize > 0 ? " --max-size " + maxSize : "") + (sideBySide ? " --side-by-side" : "");
+        if (skip) {
+            refuseOtherSettings(outputs, note);
+        }
         List<Integer> todo = IntStream.range(0, found.size()).filter(i -> !skip || !Files.exists(outputs.get(i))).boxed().toList();
         if (todo.size() < found.size()) {
             out.printf(Locale.ROOT, "skipping %d image(s) already translated in %s (--skip-existing)%n", found.size() - todo.size(), output);
@@ -125,11 +130,11 @@ final class TranslateCommand {
                         float[] chw = result;
                         Path target = targets.get(i);
                         pipe.write(i, f, () -> {
-                            if (sideBySide) {
-                                ImageWriter.writeGrid(target, List.of(normalized(img), chw), t.channels(), 1, 2, img.height(), img.width(), 2);
-                            } else {
-                                ImageWriter.writePng(target, chw, t.channels(), img.height(), img.width());
-                            }
+                            int[] hw = {img.height(), img.width()};
+                            ImageWriter.writePng(target, sideBySide
+                                    ? ImageWriter.grid(List.of(normalized(img), chw), new int[]{t.channels(), t.channels()},
+                                            new int[][]{hw, hw}, 1, 2, 2)
+                                    : ImageWriter.toImage(chw, t.channels(), img.height(), img.width()), note);
                         }, outcomes);
                     }
                 }
@@ -148,7 +153,28 @@ final class TranslateCommand {
         }
     }
 
-    /** A decoded and fitted image, or why there is none. */
+    /**
+     * --skip-existing keeps only the outputs this run would write: a PNG whose note (what made it,
+     * {@link ImageWriter#note}) names another checkpoint, direction, --max-size or --side-by-side
+     * is refused, not mixed in. PNGs without a note (from elsewhere, or older versions) count as done.
+     */
+    private static void refuseOtherSettings(List<Path> outputs, String note) {
+        List<Path> other = new ArrayList<>();
+        String theirs = null;
+        for (Path p : outputs) {
+            String made = Files.isRegularFile(p) ? ImageWriter.note(p) : null;
+            if (made != null && !made.equals(note)) {
+                theirs = theirs == null ? made : theirs;
+                other.add(p);
+            }
+        }
+        if (!other.isEmpty()) {
+            throw new UsageException("--skip-existing: " + other.size() + " of the PNGs already there were made otherwise (" + other.get(0)
+                    + ": `" + theirs + "`; this run: `" + note + "`): write to another --output, or leave out --skip-existing to"
+                    + " translate every image again");
+        }
+    }
+
     /** A decoded and fitted image, or why there is none (with the longer side of one too large for memory, else 0). */
     private record Loaded(ImageCodec.Planes img, String failure, int side) {
         Loaded(ImageCodec.Planes img) {

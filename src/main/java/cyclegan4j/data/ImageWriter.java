@@ -2,7 +2,13 @@ package cyclegan4j.data;
 
 import cyclegan4j.io.AtomicFiles;
 
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
@@ -12,6 +18,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.w3c.dom.Node;
+
 /**
  * Writes model tensors (values in [-1, 1], CHW or NCHW float arrays) as PNG files: each value
  * becomes {@code round((x + 1) * 127.5)} clamped to 0..255, so an image read by the loader and
@@ -19,6 +27,10 @@ import java.util.List;
  * as an 8-bit grayscale PNG, three as RGB.
  */
 public final class ImageWriter {
+
+    /** The keyword of the text a PNG carries about what made it ({@link #writePng(Path, BufferedImage, String)}). */
+    public static final String NOTE_KEYWORD = "cyclegan4j";
+    private static final String PNG_METADATA = "javax_imageio_png_1.0";
 
     private ImageWriter() {
     }
@@ -44,7 +56,46 @@ public final class ImageWriter {
     }
 
     private static void writePng(Path file, float[] data, int offset, int c, int h, int w) throws IOException {
-        save(toImage(data, offset, c, h, w), file);
+        save(toImage(data, offset, c, h, w), file, null);
+    }
+
+    /**
+     * Writes {@code img} as a PNG that carries {@code note} as its {@value #NOTE_KEYWORD} text (an
+     * iTXt chunk, UTF-8): what made it, for {@link #note} to read back.
+     */
+    public static void writePng(Path file, BufferedImage img, String note) throws IOException {
+        save(img, file, note);
+    }
+
+    /** The {@value #NOTE_KEYWORD} text of a PNG written by {@link #writePng(Path, BufferedImage, String)}, or null. */
+    public static String note(Path png) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(png.toFile())) {
+            java.util.Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, false);
+                IIOMetadata meta = reader.getImageMetadata(0);
+                if (meta == null || !java.util.Arrays.asList(meta.getMetadataFormatNames()).contains(PNG_METADATA)) {
+                    return null;
+                }
+                for (Node n = meta.getAsTree(PNG_METADATA).getFirstChild(); n != null; n = n.getNextSibling()) {
+                    for (Node e = n.getFirstChild(); n.getNodeName().equals("iTXt") && e != null; e = e.getNextSibling()) {
+                        Node k = e.getAttributes().getNamedItem("keyword"), t = e.getAttributes().getNamedItem("text");
+                        if (k != null && t != null && NOTE_KEYWORD.equals(k.getNodeValue())) {
+                            return t.getNodeValue();
+                        }
+                    }
+                }
+                return null;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) { // not a PNG, or damaged: no note
+            return null;
+        }
     }
 
     /** One CHW image as an 8-bit image: {@code TYPE_BYTE_GRAY} for one channel, {@code TYPE_3BYTE_BGR} for three. */
@@ -90,6 +141,11 @@ public final class ImageWriter {
      */
     public static void writeGrid(Path file, List<float[]> images, int[] channels, int[][] sizes, int rows, int cols,
                                  int gap) throws IOException {
+        save(grid(images, channels, sizes, rows, cols, gap), file, null);
+    }
+
+    /** The image {@link #writeGrid(Path, List, int[], int[][], int, int, int)} writes. */
+    public static BufferedImage grid(List<float[]> images, int[] channels, int[][] sizes, int rows, int cols, int gap) {
         if (images.size() != rows * cols || channels.length != images.size() || sizes.length != images.size()) {
             throw new IllegalArgumentException("grid: " + images.size() + " images (" + channels.length
                     + " channel counts, " + sizes.length + " sizes) for " + rows + "x" + cols + " cells");
@@ -128,7 +184,7 @@ public final class ImageWriter {
             check(im, 0, channels[i], sizes[i][0], sizes[i][1]);
             put(r, im, 0, channels[i], sizes[i][0], sizes[i][1], colLeft[i % cols], rowTop[i / cols]);
         }
-        save(img, file);
+        return img;
     }
 
     /** {@link #writeGrid} for images that all have {@code channels} channels. */
@@ -168,11 +224,34 @@ public final class ImageWriter {
      * IOException naming it (ImageIO's File overload prints a stack trace and says only "Can't
      * create an ImageOutputStream!").
      */
-    private static void save(BufferedImage img, Path file) throws IOException {
+    private static void save(BufferedImage img, Path file, String note) throws IOException {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         try (ImageOutputStream ios = new MemoryCacheImageOutputStream(png)) {
-            if (!ImageIO.write(img, "png", ios)) {
+            java.util.Iterator<javax.imageio.ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+            if (!writers.hasNext()) {
                 throw new IOException("no PNG writer available");
+            }
+            javax.imageio.ImageWriter writer = writers.next();
+            try {
+                IIOMetadata meta = null;
+                if (note != null) {
+                    meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), null);
+                    IIOMetadataNode entry = new IIOMetadataNode("iTXtEntry");
+                    entry.setAttribute("keyword", NOTE_KEYWORD);
+                    entry.setAttribute("compressionFlag", "FALSE");
+                    entry.setAttribute("compressionMethod", "0");
+                    entry.setAttribute("languageTag", "");
+                    entry.setAttribute("translatedKeyword", "");
+                    entry.setAttribute("text", note);
+                    IIOMetadataNode text = new IIOMetadataNode("iTXt"), root = new IIOMetadataNode(PNG_METADATA);
+                    text.appendChild(entry);
+                    root.appendChild(text);
+                    meta.mergeTree(PNG_METADATA, root);
+                }
+                writer.setOutput(ios);
+                writer.write(null, new IIOImage(img, null, meta), null);
+            } finally {
+                writer.dispose();
             }
         }
         AtomicFiles.writeBytesUnsynced(file, png.toByteArray());

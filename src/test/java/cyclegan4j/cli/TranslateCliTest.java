@@ -111,6 +111,18 @@ class TranslateCliTest {
         try (var listing = Files.list(out)) {
             assertEquals(3, listing.count(), "no temporary files left: PNGs are renamed into place");
         }
+        // each PNG says what made it; --skip-existing with other settings would mix two translations: refused
+        assertEquals("translate --checkpoint " + checkpoint.toAbsolutePath().normalize() + " --direction AtoB",
+                cyclegan4j.data.ImageWriter.note(out.resolve("b.png")));
+        for (String[] other : new String[][]{{"--direction", "BtoA"}, {"--side-by-side"}, {"--max-size", "16"}}) {
+            String[] changed = java.util.Arrays.copyOf(args, args.length + other.length);
+            System.arraycopy(other, 0, changed, args.length, other.length);
+            CliHarness.Result refused = CliHarness.run(changed);
+            assertEquals(2, refused.code(), refused.toString());
+            assertTrue(refused.err().contains("--skip-existing: 2 of the PNGs already there were made otherwise")
+                    && refused.err().contains("--direction AtoB`; this run: `") && refused.err().contains(other[0]), refused.toString());
+        }
+        assertEquals("kept as it is", Files.readString(out.resolve("a.png")), "a file without a note counts as done");
     }
 
     @Test
