@@ -1,5 +1,7 @@
 package cyclegan4j.cli;
 
+import cyclegan4j.data.DataException;
+
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -64,7 +66,7 @@ public final class Main {
             err.println("cyclegan4j " + command + ": error: " + oneLine(e));
             if (verbose) {
                 e.printStackTrace(err);
-            } else {
+            } else if (!(e instanceof DataException)) { // a data set's problem is told whole: a stack trace adds nothing
                 err.println("(run with --verbose for details)");
             }
             return FAILED;

@@ -475,6 +475,15 @@ class TrainCliTest {
         assertEquals(2, scores.code(), scores.toString());
         assertTrue(scores.err().contains("--dataroot: " + zip + " is a file, not a folder: give the folder that holds testA/ and testB/"),
                 scores.toString());
+        // a data set's problem is told whole, without the hint to look at a stack trace
+        Path empty = tmp.resolve("empty");
+        CliHarness.writeImage(empty.resolve("trainB/b.png"), 32, 32, 1);
+        Files.createDirectories(empty.resolve("trainA"));
+        CliHarness.Result data = CliHarness.run("train", "--dataroot", empty.toString(), "--name", "x", "--out",
+                tmp.resolve("runs").toString(), "--device", "cpu");
+        assertEquals(1, data.code(), data.toString());
+        assertTrue(data.err().contains("trainA contains no readable images (it is empty)") && !data.err().contains("--verbose"),
+                data.toString());
         assertEquals(2, CliHarness.run("frobnicate").code());
         assertEquals(2, CliHarness.run().code());
         CliHarness.Result help = CliHarness.run("train", "--help");
