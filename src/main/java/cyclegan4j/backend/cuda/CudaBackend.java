@@ -361,6 +361,11 @@ public final class CudaBackend implements Backend {
         return pool;
     }
 
+    /** The cuDNN convolutions and their cached plans (for tests). */
+    CudnnConv convolutions() {
+        return conv;
+    }
+
     /** Bytes held by live buffers and by the pool's cache. */
     public long poolInUseBytes() {
         return pool.inUseBytes();

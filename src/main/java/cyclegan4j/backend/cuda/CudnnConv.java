@@ -12,8 +12,7 @@ import jcuda.jcudnn.cudnnHandle;
 import jcuda.jcudnn.cudnnTensorDescriptor;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.stream.Stream;
 
 import static jcuda.jcudnn.JCudnn.*;
@@ -53,7 +52,15 @@ final class CudnnConv implements AutoCloseable {
     private final boolean find;
     private final boolean deterministic = Boolean.getBoolean("cyclegan4j.cudnn.deterministic");
     private static final int RANKED = 8; // how many of cuDNN's ranked algorithms to look at
-    private final Map<ConvShape, Plan> plans = new HashMap<>();
+    /**
+     * Plans kept, least recently used first. Training with --preprocess none meets new image sizes
+     * all along (and translate does over a folder of photos), each bringing some 15 convolution
+     * shapes: unbounded, the plans' descriptors would grow with every new size. Past the cap the
+     * least recently used plan is destroyed; it is rebuilt (heuristics: microseconds) if its shape
+     * comes back.
+     */
+    private final LinkedHashMap<ConvShape, Plan> plans = new LinkedHashMap<>(64, 0.75f, true);
+    private int maxPlans = Integer.getInteger("cyclegan4j.cudnn.maxPlans", 4096);
     private final Pointer one = Pointer.to(new float[]{1f});
     private final Pointer zero = Pointer.to(new float[]{0f});
     private DevicePtr workspace;
@@ -83,6 +90,19 @@ final class CudnnConv implements AutoCloseable {
 
     int cachedPlans() {
         return plans.size();
+    }
+
+    /** For tests: keep at most {@code n} plans (the least recently used are destroyed first). */
+    void maxPlans(int n) {
+        maxPlans = Math.max(1, n);
+        trim();
+    }
+
+    private void trim() {
+        for (var it = plans.values().iterator(); plans.size() > maxPlans && it.hasNext(); ) {
+            destroy(it.next()); // descriptors are host objects: the calls already queued no longer read them
+            it.remove();
+        }
     }
 
     void forward(DevicePtr out, DevicePtr in, DevicePtr weight, ConvShape s) {
@@ -151,6 +171,7 @@ final class CudnnConv implements AutoCloseable {
             throw fail("descriptor setup", s, e);
         }
         plans.put(s, p);
+        trim(); // the new plan is the most recently used: it stays
         return p;
     }
 
@@ -249,20 +270,22 @@ final class CudnnConv implements AutoCloseable {
         return workspace;
     }
 
+    private static void destroy(Plan p) {
+        cudnnDestroyTensorDescriptor(p.x);
+        cudnnDestroyTensorDescriptor(p.y);
+        cudnnDestroyFilterDescriptor(p.w);
+        cudnnDestroyConvolutionDescriptor(p.fwd);
+        cudnnDestroyConvolutionDescriptor(p.bwdData);
+        cudnnDestroyConvolutionDescriptor(p.bwdFilter);
+    }
+
     private static IllegalStateException fail(String what, ConvShape s, CudaException e) {
         return new IllegalStateException("cuDNN convolution " + what + " failed for " + s + ": " + e.getMessage(), e);
     }
 
     @Override
     public void close() {
-        for (Plan p : plans.values()) {
-            cudnnDestroyTensorDescriptor(p.x);
-            cudnnDestroyTensorDescriptor(p.y);
-            cudnnDestroyFilterDescriptor(p.w);
-            cudnnDestroyConvolutionDescriptor(p.fwd);
-            cudnnDestroyConvolutionDescriptor(p.bwdData);
-            cudnnDestroyConvolutionDescriptor(p.bwdFilter);
-        }
+        plans.values().forEach(CudnnConv::destroy);
         plans.clear();
         if (workspace != null) {
             backend.pool().release(workspace);
