@@ -84,8 +84,8 @@ public final class Main {
         } else if (m == null || m.isBlank()) {
             m = e.getClass().getSimpleName();
         } else if (e instanceof OutOfMemoryError) {
-            m = "out of memory (" + m + "); try smaller images (train: --crop-size or --batch-size; translate: --max-size) "
-                    + "or a larger heap (JAVA_OPTS=-Xmx16g)";
+            m = "out of memory (" + m + "); try smaller images (train: --crop-size or --batch-size, or with --preprocess none"
+                    + " --preprocess scale_width --load-size; translate: --max-size) or a larger heap (JAVA_OPTS=-Xmx16g)";
         }
         return m.replace('\n', ' ');
     }

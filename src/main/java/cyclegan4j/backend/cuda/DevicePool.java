@@ -139,8 +139,8 @@ final class DevicePool {
             // the context may be unusable after the failure; the rest of the message still helps
         }
         return String.format("CUDA out of memory: asked for %s (bucket %s); the pool has %s in use and released %s of "
-                        + "cached blocks before retrying%s. Try smaller images (train: --crop-size or --batch-size; "
-                        + "translate: --max-size), or free other processes on this GPU.",
+                        + "cached blocks before retrying%s. Try smaller images (train: --crop-size or --batch-size, or with "
+                        + "--preprocess none --preprocess scale_width --load-size; translate: --max-size), or free other processes on this GPU.",
                 mib(requested), mib(bucket(requested)), mib(inUseBytes), mib(released), device);
     }
 
