@@ -148,6 +148,7 @@ public final class Trainer {
             }
             UnalignedDataset dataset = UnalignedDataset.open(o.dataroot(), "train", o.dataOptions(), o.seed(), w -> err.println("warning: " + w))
                     .withCache(cacheBytes > 0 ? new ImageCache(cacheBytes) : null);
+            dataset.requireOneSize(o.batchSize());
             LrSchedule schedule = new LrSchedule(o.lr(), o.epochs(), o.decayEpoch());
             Files.createDirectories(checkpointDir()); // only now: a run that cannot start leaves nothing behind
             Files.createDirectories(runDir.resolve("samples"));

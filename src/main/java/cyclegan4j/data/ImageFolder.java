@@ -28,14 +28,14 @@ public final class ImageFolder {
 
     private final Path dir;
     private final List<Path> files;
-    private final List<Integer> shorterSides; // of each file, as its header declares it
+    private final List<int[]> sizes; // {width, height} of each file, as its header declares it (before EXIF orientation)
     private final int skippedNonImages;
     private final List<String> corrupt;
 
-    private ImageFolder(Path dir, List<Path> files, List<Integer> shorterSides, int skippedNonImages, List<String> corrupt) {
+    private ImageFolder(Path dir, List<Path> files, List<int[]> sizes, int skippedNonImages, List<String> corrupt) {
         this.dir = dir;
         this.files = Collections.unmodifiableList(files);
-        this.shorterSides = Collections.unmodifiableList(shorterSides);
+        this.sizes = Collections.unmodifiableList(sizes);
         this.skippedNonImages = skippedNonImages;
         this.corrupt = Collections.unmodifiableList(corrupt);
     }
@@ -60,7 +60,7 @@ public final class ImageFolder {
         List<Path> candidates = all.stream().filter(f -> !hidden(dir, f)).toList();
         int hidden = all.size() - candidates.size();
         List<Path> images = new ArrayList<>();
-        List<Integer> sides = new ArrayList<>();
+        List<int[]> sizes = new ArrayList<>();
         List<String> corrupt = new ArrayList<>();
         int nonImages = 0;
         for (Path f : candidates) {
@@ -68,7 +68,7 @@ public final class ImageFolder {
             switch (r.kind()) {
                 case IMAGE -> {
                     images.add(f);
-                    sides.add(Math.min(r.width(), r.height()));
+                    sizes.add(new int[]{r.width(), r.height()});
                 }
                 case NOT_IMAGE -> nonImages++;
                 case CORRUPT -> corrupt.add(dir.relativize(f) + " (" + r.reason() + ")");
@@ -88,7 +88,12 @@ public final class ImageFolder {
             throw new DataException("image folder " + dir + " contains no readable images"
                     + (all.isEmpty() ? " (it is empty)" : " (" + all.size() + " files, none usable)"));
         }
-        return new ImageFolder(dir, images, sides, nonImages, corrupt);
+        return new ImageFolder(dir, images, sizes, nonImages, corrupt);
+    }
+
+    /** File {@code i}'s {width, height} as its header declares it (before a JPEG's EXIF orientation turns it). */
+    public int[] declaredSize(int i) {
+        return sizes.get(i).clone();
     }
 
     /**
@@ -100,12 +105,12 @@ public final class ImageFolder {
      */
     public ImageFolder atLeast(int side, String limit, Consumer<String> warn) {
         List<Path> kept = new ArrayList<>();
-        List<Integer> keptSides = new ArrayList<>();
+        List<int[]> keptSizes = new ArrayList<>();
         List<String> small = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
-            if (shorterSides.get(i) >= side) {
+            if (Math.min(sizes.get(i)[0], sizes.get(i)[1]) >= side) {
                 kept.add(files.get(i));
-                keptSides.add(shorterSides.get(i));
+                keptSizes.add(sizes.get(i));
             } else {
                 small.add(dir.relativize(files.get(i)).toString());
             }
@@ -118,7 +123,7 @@ public final class ImageFolder {
                     + limit + ": " + String.join(", ", small.subList(0, Math.min(5, small.size())))
                     + (small.size() > 5 ? ", ..." : ""));
         }
-        return new ImageFolder(dir, kept, keptSides, skippedNonImages, corrupt);
+        return new ImageFolder(dir, kept, keptSizes, skippedNonImages, corrupt);
     }
 
     /**

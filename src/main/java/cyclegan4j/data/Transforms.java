@@ -61,7 +61,7 @@ public final class Transforms {
         return switch (o.preprocess()) {
             case RESIZE_AND_CROP -> Bicubic.resize(img, o.loadSize(), o.loadSize());
             case SCALE_WIDTH_AND_CROP -> {
-                int[] hw = scaledWidthSize(img, o);
+                int[] hw = scaledWidthSize(img.height(), img.width(), o);
                 yield resize(img, hw[0], hw[1]);
             }
             case SCALE_SHORTSIDE_AND_CROP -> {
@@ -71,21 +71,29 @@ public final class Transforms {
                         ? Bicubic.resize(img, scaledLonger, o.loadSize()) : Bicubic.resize(img, o.loadSize(), scaledLonger);
             }
             case CROP -> img;
-            case SCALE_WIDTH -> { // one resize to the rounded size, not the reference's size and then the rounding
-                int[] hw = scaledWidthSize(img, o);
-                yield resize(img, multipleOf4(hw[0]), multipleOf4(hw[1]));
+            case SCALE_WIDTH, NONE -> { // one resize to the rounded size, not the reference's size and then the rounding
+                int[] hw = wholeSize(img.height(), img.width(), o);
+                yield resize(img, hw[0], hw[1]);
             }
-            case NONE -> resize(img, multipleOf4(img.height()), multipleOf4(img.width()));
         };
+    }
+
+    /**
+     * The {height, width} an image of {@code height x width} has as an item of scale_width or none:
+     * scale_width_and_crop's size, or the image's, each side rounded to a multiple of 4.
+     */
+    public static int[] wholeSize(int height, int width, DataOptions o) {
+        int[] hw = o.preprocess() == DataOptions.Preprocess.SCALE_WIDTH ? scaledWidthSize(height, width, o) : new int[]{height, width};
+        return new int[]{multipleOf4(hw[0]), multipleOf4(hw[1])};
     }
 
     /**
      * The reference's __scale_width: {height, width} of width loadSize and height int(loadSize * h
      * / w) but at least cropSize; an image of width loadSize and height at least cropSize keeps its size.
      */
-    private static int[] scaledWidthSize(ImageCodec.Planes img, DataOptions o) {
-        return img.width() == o.loadSize() && img.height() >= o.cropSize() ? new int[]{img.height(), img.width()}
-                : new int[]{(int) Math.max((double) o.loadSize() * img.height() / img.width(), o.cropSize()), o.loadSize()};
+    private static int[] scaledWidthSize(int height, int width, DataOptions o) {
+        return width == o.loadSize() && height >= o.cropSize() ? new int[]{height, width}
+                : new int[]{(int) Math.max((double) o.loadSize() * height / width, o.cropSize()), o.loadSize()};
     }
 
     /** {@code img} resized to height x width (bicubic), or itself when it has that size. */

@@ -92,6 +92,36 @@ public final class UnalignedDataset {
         return new UnalignedDataset(fa, fb, options, seed, warn);
     }
 
+    /**
+     * For batches of more than one image with scale_width or none, which keep each image's own
+     * size: refuses, before training, a domain whose images would not all have one size (from the
+     * headers and JPEG orientations, nothing decoded), naming two that differ. The loader would
+     * otherwise stop the run at the first batch that mixes them, which may come hours later.
+     *
+     * @throws DataException naming the two images and their sizes
+     */
+    public void requireOneSize(int batchSize) {
+        if (batchSize <= 1 || options.preprocess().crops()) {
+            return;
+        }
+        for (ImageFolder folder : List.of(a, b)) {
+            int[] first = null;
+            for (int i = 0; i < folder.size(); i++) {
+                int[] wh = folder.declaredSize(i);
+                boolean turned = ExifOrientation.of(folder.files().get(i)) >= 5; // a portrait photo stored landscape
+                int[] hw = Transforms.wholeSize(turned ? wh[0] : wh[1], turned ? wh[1] : wh[0], options);
+                if (first == null) {
+                    first = new int[]{hw[0], hw[1], i};
+                } else if (hw[0] != first[0] || hw[1] != first[1]) {
+                    throw new DataException(String.format(java.util.Locale.ROOT, "--batch-size %d needs images of one size, and with"
+                                    + " --preprocess %s %s becomes %dx%d where %s becomes %dx%d: train with --batch-size 1, or a"
+                                    + " --preprocess that crops", batchSize, options.preprocess().label(),
+                            folder.files().get(first[2]).getFileName(), first[1], first[0], folder.files().get(i).getFileName(), hw[1], hw[0]));
+                }
+            }
+        }
+    }
+
     /** What needs {@link Transforms#leastSide}, for messages. */
     private static String leastSideReason(DataOptions o) {
         int s = Transforms.leastSide(o);

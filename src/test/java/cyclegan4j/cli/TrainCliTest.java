@@ -63,8 +63,9 @@ class TrainCliTest {
 
         CliHarness.Result batch = CliHarness.run(CliHarness.tinyTrain(data, tmp.resolve("batch"), concat(opts, "--batch-size", "2")));
         assertEquals(1, batch.code(), batch.toString());
-        assertTrue(batch.err().contains("a batch needs images of one size") && batch.err().contains("train with --batch-size 1"),
+        assertTrue(batch.err().contains("--batch-size 2 needs images of one size") && batch.err().contains("train with --batch-size 1"),
                 batch.toString());
+        assertFalse(Files.exists(tmp.resolve("batch/t/loss.csv")), "refused before training: " + batch);
     }
 
     /** Checkpoints written before images could differ in size kept their pools' images flat: they resume as before. */

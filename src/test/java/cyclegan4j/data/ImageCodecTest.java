@@ -79,21 +79,9 @@ class ImageCodecTest {
                 img.setRGB(x, y, v << 16 | v << 8 | v);
             }
         }
-        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(img, "jpeg", jpeg);
-        byte[] plain = jpeg.toByteArray();
-        byte o = (byte) orientation;
-        byte[] app1 = orientation % 2 == 0 // big-endian TIFF for even orientations, little-endian for odd ones
-                ? new byte[]{(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 0x2A, 0, 0, 0, 8,
-                    0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0} // one entry: 0x0112, SHORT; no next IFD
-                : new byte[]{(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 0x2A, 0, 8, 0, 0, 0,
-                    1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, o, 0, 0, 0, 0, 0, 0, 0};
         Path f = dir.resolve("exif" + orientation + ".jpg");
-        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
-        file.write(plain, 0, 2); // SOI, then the EXIF block
-        file.write(app1);
-        file.write(plain, 2, plain.length - 2);
-        Files.write(f, file.toByteArray());
+        javax.imageio.ImageIO.write(img, "jpeg", f.toFile());
+        TestImages.setOrientation(f, orientation);
         return f;
     }
 

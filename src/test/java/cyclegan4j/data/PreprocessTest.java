@@ -198,6 +198,13 @@ class PreprocessTest {
         TestImages.write(TestImages.noise(40, 32, 2), "png", root.resolve("trainA/a1.png"));
         TestImages.write(TestImages.noise(32, 32, 3), "png", root.resolve("trainB/b0.png"));
         DataOptions o = new DataOptions(32, 32, 3, false, false, Preprocess.NONE);
+        // known from the headers before training: a0 is 36 wide, a1 40, both rounded to multiples of 4
+        DataException early = assertThrows(DataException.class, () -> UnalignedDataset.open(root, "train", o, 5, null).requireOneSize(2));
+        assertTrue(early.getMessage().contains("--batch-size 2 needs images of one size, and with --preprocess none a0.png becomes"
+                + " 36x32 where a1.png becomes 40x32"), early.getMessage());
+        UnalignedDataset.open(root, "train", o, 5, null).requireOneSize(1);
+        UnalignedDataset.open(root, "train", o.withPreprocess(Preprocess.RESIZE_AND_CROP), 5, null).requireOneSize(2);
+        // and by the loader, which meets them
         try (PrefetchLoader loader = new PrefetchLoader(UnalignedDataset.open(root, "train", o, 5, null), 2, 1, 1, 0)) {
             Exception e = assertThrows(Exception.class, loader::next);
             String m = e.getMessage();
@@ -206,10 +213,27 @@ class PreprocessTest {
         }
         TestImages.write(TestImages.noise(36, 32, 4), "png", root.resolve("trainA/a1.png")); // now of one size: batches of 2 work
         TestImages.write(TestImages.noise(32, 32, 5), "png", root.resolve("trainB/b1.png"));
+        UnalignedDataset.open(root, "train", o, 5, null).requireOneSize(2);
         try (PrefetchLoader loader = new PrefetchLoader(UnalignedDataset.open(root, "train", o, 5, null), 2, 1, 1, 0)) {
             Batch batch = loader.next();
             assertArrayEquals(new int[]{2, 3, 32, 36}, batch.shapeA());
             assertArrayEquals(new int[]{2, 3, 32, 32}, batch.shapeB());
         }
+    }
+
+    /** A phone's portrait photo, stored landscape with an EXIF turn, has a portrait photo's size: the check turns it too. */
+    @Test
+    void oneSizeCountsJpegOrientation() throws IOException {
+        TestImages.write(TestImages.noise(32, 40, 1), "png", root.resolve("trainA/a0.png")); // portrait
+        Path turned = root.resolve("trainA/a1.jpg");
+        TestImages.write(TestImages.noise(40, 32, 2), "jpg", turned); // landscape as stored ...
+        TestImages.setOrientation(turned, 6); // ... shown turned 90 degrees: portrait
+        TestImages.write(TestImages.noise(32, 32, 3), "png", root.resolve("trainB/b0.png"));
+        DataOptions o = new DataOptions(32, 32, 3, false, false, Preprocess.NONE);
+        UnalignedDataset d = UnalignedDataset.open(root, "train", o, 5, null);
+        d.requireOneSize(2);
+        assertArrayEquals(new int[]{3, 40, 32}, d.get(0, 1).shapeA(), "the decoded item is turned upright as well");
+        TestImages.setOrientation(root.resolve("trainA/a1.jpg"), 1); // now stored and shown landscape: not one size
+        assertThrows(DataException.class, () -> UnalignedDataset.open(root, "train", o, 5, null).requireOneSize(2));
     }
 }

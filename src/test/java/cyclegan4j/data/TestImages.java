@@ -203,4 +203,20 @@ final class TestImages {
         crc.update(body);
         out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
+
+    /** Rewrites a JPEG file with an EXIF block (APP1 after SOI) whose orientation tag says {@code orientation}. */
+    static void setOrientation(Path jpeg, int orientation) throws IOException {
+        byte[] plain = java.nio.file.Files.readAllBytes(jpeg);
+        byte o = (byte) orientation;
+        byte[] app1 = orientation % 2 == 0 // big-endian TIFF for even orientations, little-endian for odd ones
+                ? new byte[]{(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 0x2A, 0, 0, 0, 8,
+                    0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0} // one entry: 0x0112, SHORT; no next IFD
+                : new byte[]{(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 0x2A, 0, 8, 0, 0, 0,
+                    1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, o, 0, 0, 0, 0, 0, 0, 0};
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        file.write(plain, 0, 2); // SOI, then the EXIF block
+        file.write(app1);
+        file.write(plain, 2, plain.length - 2);
+        java.nio.file.Files.write(jpeg, file.toByteArray());
+    }
 }
