@@ -12,10 +12,17 @@ final class InfoCommand {
     }
 
     static int run(String[] args, PrintStream out) throws IOException {
-        CommandLineSpec c = new CommandLineSpec("info", "Show Java, CPU and GPU support on this machine, or what a checkpoint holds.")
+        CommandLineSpec c = new CommandLineSpec("info", "Show Java, CPU and GPU support on this machine, what a checkpoint holds, or"
+                + " what a dataset holds.")
                 .value("checkpoint", "FILE", "describe a checkpoint or export instead: its networks' shapes, position in "
-                        + "training and options");
+                        + "training and options")
+                .value("dataroot", "DIR", "describe a dataset instead: its domain folders' images and sizes (from the files'"
+                        + " headers), what train skips, and what the sizes mean for --crop-size and --preprocess");
         if (!c.parse(args, out)) {
+            return Main.OK;
+        }
+        if (c.has("dataroot")) {
+            DatasetInfo.print(c.path("dataroot"), out);
             return Main.OK;
         }
         if (c.has("checkpoint")) {

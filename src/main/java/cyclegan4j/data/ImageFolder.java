@@ -91,9 +91,14 @@ public final class ImageFolder {
         return new ImageFolder(dir, images, sizes, nonImages, corrupt);
     }
 
-    /** File {@code i}'s {width, height} as its header declares it (before a JPEG's EXIF orientation turns it). */
-    public int[] declaredSize(int i) {
-        return sizes.get(i).clone();
+    /**
+     * File {@code i}'s {width, height} as it is shown and trained on: as its header declares it,
+     * swapped where a JPEG's EXIF orientation turns it a quarter (a phone's portrait photo). Reads
+     * the EXIF block, nothing is decoded.
+     */
+    public int[] shownSize(int i) {
+        int[] wh = sizes.get(i);
+        return ExifOrientation.of(files.get(i)) >= 5 ? new int[]{wh[1], wh[0]} : wh.clone();
     }
 
     /**

@@ -107,9 +107,8 @@ public final class UnalignedDataset {
         for (ImageFolder folder : List.of(a, b)) {
             int[] first = null;
             for (int i = 0; i < folder.size(); i++) {
-                int[] wh = folder.declaredSize(i);
-                boolean turned = ExifOrientation.of(folder.files().get(i)) >= 5; // a portrait photo stored landscape
-                int[] hw = Transforms.wholeSize(turned ? wh[0] : wh[1], turned ? wh[1] : wh[0], options);
+                int[] wh = folder.shownSize(i); // a portrait photo stored landscape counts as portrait
+                int[] hw = Transforms.wholeSize(wh[1], wh[0], options);
                 if (first == null) {
                     first = new int[]{hw[0], hw[1], i};
                 } else if (hw[0] != first[0] || hw[1] != first[1]) {

@@ -39,4 +39,27 @@ class InfoCliTest {
                 r.toString());
         assertTrue(!r.out().contains("translate uses this generator"), r.toString());
     }
+
+    /** `info --dataroot`: each domain's images and sizes (a JPEG's EXIF turn counted), what is skipped, and the hints the sizes call for. */
+    @Test
+    void describesADataset(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("photos");
+        CliHarness.writeImage(data.resolve("trainA/a0.png"), 48, 36, 1);
+        CliHarness.writeImage(data.resolve("trainA/a1.png"), 48, 36, 2);
+        CliHarness.writeImage(data.resolve("trainA/a2.png"), 40, 64, 3);
+        CliHarness.writeImage(data.resolve("trainB/b0.png"), 40, 40, 4);
+        java.nio.file.Files.writeString(data.resolve("trainB/notes.txt"), "not an image");
+        CliHarness.Result r = CliHarness.run("info", "--dataroot", data.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("trainA  3 image(s) in trainA: 2 sizes, 48x36 to 40x64; most often 48x36 (2)"), r.toString());
+        assertTrue(r.out().contains("trainB  1 image(s) in trainB: all 40x40"), r.toString());
+        assertTrue(r.out().contains("skipped 1 non-image file"), r.toString());
+        assertTrue(r.out().contains("testA   none"), r.toString());
+        assertTrue(r.out().contains("an epoch: 3 steps"), r.toString());
+        assertTrue(r.out().contains("not all square") && r.out().contains("need --batch-size 1"), r.toString());
+
+        CliHarness.Result missing = CliHarness.run("info", "--dataroot", tmp.resolve("nope").toString());
+        assertEquals(2, missing.code(), missing.toString());
+        assertTrue(missing.err().contains("no such folder"), missing.toString());
+    }
 }
