@@ -41,7 +41,8 @@ public final class ImagePool implements AutoCloseable {
     /**
      * Returns a batch as the reference's pool does (a new tensor in the current scope, no graph):
      * of {@code batch}'s shape, except that a batch of one image may come back as a stored image
-     * of another size, as the reference's does.
+     * of another size, as the reference's does. A batch of several comes back at its own size: a
+     * stored image of another size is replaced, not returned.
      */
     public Tensor pushAndPop(Tensor batch) {
         Backend be = batch.backend();
@@ -58,6 +59,15 @@ public final class ImagePool implements AutoCloseable {
             } else if (capacity > 0 && rng.nextDouble() > 0.5) {
                 int k = rng.nextInt(capacity);
                 Slot old = images.get(k);
+                if (n > 1 && !Arrays.equals(old.shape(), image)) {
+                    // a batch of several has one size; an image of another (kept before a --resume that changed
+                    // --preprocess) gives its place to the new one, which comes back itself, instead of ending the run
+                    old.data().close();
+                    images.set(k, store(be, batch, off, image));
+                    out = output(be, out, batch, image);
+                    be.copyRange(out.data(), off, batch.data(), off, size);
+                    continue;
+                }
                 out = output(be, out, batch, old.shape());
                 be.copyRange(out.data(), off, old.data(), 0, old.size());
                 if (Arrays.equals(old.shape(), image)) {

@@ -110,4 +110,27 @@ class ImagePoolTest {
         restored.close();
         assertEquals(before, BE.liveBuffers());
     }
+
+    /**
+     * A pool of images of other sizes (--preprocess none, then a --resume with a cropping --preprocess
+     * and --batch-size 2): a batch of several comes back at its own size, its images replacing the
+     * stored ones they would have been swapped with, instead of an IllegalStateException.
+     */
+    @Test
+    void batchOfSeveralReplacesStoredImagesOfAnotherSize() {
+        try (Scope s = Scope.open(); ImagePool pool = new ImagePool(2, new Rng(3))) {
+            pool.restore(BE, java.util.List.of(new cyclegan4j.io.TensorData(new int[]{1, 4, 8}, new float[32]),
+                    new cyclegan4j.io.TensorData(new int[]{1, 8, 4}, new float[32])));
+            for (int i = 0; i < 20; i++) {
+                Tensor batch = Tensor.full(BE, 1 + i, 2, 1, 2, 2);
+                Tensor out = pool.pushAndPop(batch);
+                assertArrayEquals(batch.shape(), out.shape());
+                for (float v : out.toArray()) {
+                    assertTrue(v >= 1 && v <= 1 + i, "an image pushed so far, got " + v);
+                }
+            }
+            assertArrayEquals(new int[]{1, 2, 2}, pool.shape(0));
+            assertArrayEquals(new int[]{1, 2, 2}, pool.shape(1));
+        }
+    }
 }
