@@ -66,11 +66,20 @@ public final class Main {
             err.println("cyclegan4j " + command + ": error: " + oneLine(e));
             if (verbose) {
                 e.printStackTrace(err);
-            } else if (!(e instanceof DataException)) { // a data set's problem is told whole: a stack trace adds nothing
+            } else if (!toldWhole(e)) {
                 err.println("(run with --verbose for details)");
             }
             return FAILED;
         }
+    }
+
+    /**
+     * Whether the message says all there is: a data set's problem, told whole (a stack trace adds
+     * nothing). Not a loader's failure from another cause (a bug, memory): its trace is the detail.
+     */
+    static boolean toldWhole(Throwable e) {
+        Throwable cause = e.getCause();
+        return e instanceof DataException && (cause == null || cause instanceof DataException || cause instanceof java.io.IOException);
     }
 
     static String oneLine(Throwable e) {

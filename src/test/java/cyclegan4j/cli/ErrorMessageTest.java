@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One-line errors name the file and what is wrong with it (java.nio's messages are often the bare path). */
@@ -26,6 +27,19 @@ class ErrorMessageTest {
         assertEquals("x: permission denied", Main.oneLine(new AccessDeniedException("x")));
         assertEquals("x: Read-only file system", Main.oneLine(new FileSystemException("x", null, "Read-only file system")));
         assertEquals("disk full", Main.oneLine(new java.io.IOException("disk full")));
+    }
+
+    /** A data set's problem is told without the --verbose hint; a loader's failure from a bug keeps it. */
+    @Test
+    void onlyDataProblemsLeaveOutTheVerboseHint() {
+        assertTrue(Main.toldWhole(new cyclegan4j.data.DataException("trainA contains no readable images")));
+        assertTrue(Main.toldWhole(new cyclegan4j.data.DataException("data loader failed: a batch needs images of one size",
+                new cyclegan4j.data.DataException("a batch needs images of one size"))));
+        assertTrue(Main.toldWhole(new cyclegan4j.data.DataException("cannot list image folder x", new java.io.IOException("x"))));
+        assertFalse(Main.toldWhole(new cyclegan4j.data.DataException("data loader failed: NullPointerException",
+                new NullPointerException())), "a bug in a loader thread: its stack trace is the detail");
+        assertFalse(Main.toldWhole(new cyclegan4j.data.DataException("data loader failed: Java heap space", new OutOfMemoryError())));
+        assertFalse(Main.toldWhole(new IllegalStateException("x")));
     }
 
     @Test
