@@ -90,8 +90,8 @@ final class ExportCommand {
                 Path right = TorchRuns.sibling(output, writes);
                 throw new UsageException(output.getFileName() + ": its name makes it " + named + " in a PyTorch run's files (README,"
                         + " \"A run's files\"), and --direction " + direction + " writes " + writes + ": name it "
-                        + (right != null ? right.getFileName() : "otherwise") + ", or pass --direction "
-                        + (writes.equals("G_AB") ? "BtoA" : "AtoB"));
+                        + (right != null ? right.getFileName() : "otherwise") + (named.startsWith("G_") // a D_ name fits neither direction
+                        ? ", or pass --direction " + (writes.equals("G_AB") ? "BtoA" : "AtoB") : " (a generator's name)"));
             }
         }
         Checkpoint from;

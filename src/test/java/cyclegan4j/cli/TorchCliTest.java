@@ -223,6 +223,11 @@ class TorchCliTest {
                 tmp.resolve("netG_A2B.pth").toString());
         assertEquals(2, aitorzip.code(), aitorzip.toString());
         assertTrue(aitorzip.err().contains("name it netG_B2A.pth, or pass --direction AtoB"), aitorzip.toString());
+        CliHarness.Result discriminator = CliHarness.run("export", "--checkpoint", gab.toString(), "--direction", "AtoB", "--output",
+                tmp.resolve("D_A_3.pth").toString()); // no --direction writes a discriminator: only the name can change
+        assertEquals(2, discriminator.code(), discriminator.toString());
+        assertTrue(discriminator.err().contains("name it G_AB_3.pth (a generator's name)") && !discriminator.err().contains("BtoA"),
+                discriminator.toString());
         assertFalse(toPth.err().contains("warning"), toPth.toString());
         Path run = Files.createDirectories(tmp.resolve("run"));
         Files.copy(gab, run.resolve("G_BA_1.pth"));
