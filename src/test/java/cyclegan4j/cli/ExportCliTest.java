@@ -35,6 +35,11 @@ class ExportCliTest {
         CliHarness.writeImage(image, 19, 11, 3);
     }
 
+    private static int[] pixels(Path png) throws java.io.IOException {
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        return img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
+    }
+
     private CliHarness.Result translate(Path ck, String direction, String outDir) {
         return CliHarness.run("translate", "--checkpoint", ck.toString(), "--direction", direction,
                 "--input", image.toString(), "--output", tmp.resolve(outDir).toString(), "--device", "cpu");
@@ -101,8 +106,9 @@ class ExportCliTest {
         for (String direction : new String[]{"AtoB", "BtoA"}) {
             assertEquals(0, translate(checkpoint, direction, "full" + direction).code());
             assertEquals(0, translate(export, direction, "export" + direction).code());
-            assertArrayEquals(Files.readAllBytes(tmp.resolve("full" + direction + "/x.png")),
-                    Files.readAllBytes(tmp.resolve("export" + direction + "/x.png")), direction);
+            // the pixels: each PNG's note names the checkpoint it was made with, so the files differ there
+            assertArrayEquals(pixels(tmp.resolve("full" + direction + "/x.png")), pixels(tmp.resolve("export" + direction + "/x.png")),
+                    direction);
         }
     }
 
