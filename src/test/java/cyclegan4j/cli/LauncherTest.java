@@ -72,4 +72,22 @@ class LauncherTest {
         chosen.put("LC_CTYPE", null);
         assertEquals("LC_ALL= LC_CTYPE= LANG=de_DE.ISO-8859-1", launch(chosen));
     }
+
+    /**
+     * A host without C.UTF-8 (glibc before 2.35 without it installed, as CentOS 7): bash warned
+     * "setlocale: LC_CTYPE: cannot change locale" at every run. Such a host is made here by a
+     * launcher that asks for a locale no host has.
+     */
+    @Test
+    void aHostWithoutCUtf8PrintsNoWarning() throws Exception {
+        Path launcher = tmp.resolve("cyclegan4j");
+        Files.writeString(launcher, Files.readString(launcher).replace("=C.UTF-8", "=xx_NONE.UTF-8"));
+        java.util.HashMap<String, String> none = new java.util.HashMap<>();
+        none.put("LANG", null);
+        none.put("LC_ALL", null);
+        none.put("LC_CTYPE", null);
+        assertEquals("LC_ALL= LC_CTYPE=xx_NONE.UTF-8 LANG=", launch(none));
+        none.put("LC_ALL", "C");
+        assertEquals("LC_ALL=xx_NONE.UTF-8 LC_CTYPE= LANG=", launch(none));
+    }
 }
