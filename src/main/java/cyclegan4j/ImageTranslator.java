@@ -142,7 +142,7 @@ public final class ImageTranslator implements AutoCloseable {
      * one read file), shaped like the checkpoint's: channels, width and residual blocks read off its tensors.
      */
     public static ImageTranslator load(Checkpoint ck, Direction direction, Backend backend) throws CheckpointFormatException {
-        String prefix = ck.isOneNetwork() ? "" : direction.generator() + ".";
+        String prefix = prefix(ck, direction);
         if (!ck.hasTensor(prefix + "model.1.weight")) {
             String other = direction == Direction.A_TO_B ? Direction.B_TO_A.generator() : Direction.A_TO_B.generator();
             throw new CheckpointFormatException(ck.source() + (prefix.isEmpty() ? ": holds one network alone, and not a generator"
@@ -163,6 +163,28 @@ public final class ImageTranslator implements AutoCloseable {
             throw e;
         }
         return new ImageTranslator(g, backend, direction, channels);
+    }
+
+    /** The names' prefix of the {@code direction} generator in {@code ck}: none for a file of one network alone. */
+    private static String prefix(Checkpoint ck, Direction direction) {
+        return ck.isOneNetwork() ? "" : direction.generator() + ".";
+    }
+
+    /**
+     * A fingerprint of the generator {@link #load} takes from {@code ck} for {@code direction}: a
+     * CRC-32C of its tensors' names, shapes and values, in hex. Equal for the same weights whatever
+     * the file is called or where it lies; another direction's generator or a retrained one differs.
+     */
+    public static String fingerprint(Checkpoint ck, Direction direction) {
+        String prefix = prefix(ck, direction);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        new java.util.TreeMap<>(ck.tensorsWithPrefix(prefix)).forEach((name, t) -> {
+            crc.update((name.substring(prefix.length()) + java.util.Arrays.toString(t.shape())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(t.values().length * 4);
+            bytes.asFloatBuffer().put(t.values());
+            crc.update(bytes);
+        });
+        return String.format(java.util.Locale.ROOT, "%08x", crc.getValue());
     }
 
     /** Image channels the generator was trained on: 3 (RGB) or 1 (gray). */

@@ -81,12 +81,17 @@ final class TranslateCommand {
         }
         List<Path> outputs = namesAFile(input, output) ? List.of(output) : outputPaths(input, found, output);
         refuseOverwritingInputs(found, outputs);
-        // PNGs are written whole (renamed into place), so one that exists is done, if this run's settings made it
+        Checkpoint ck = ImageTranslator.read(checkpoint, d);
+        CheckpointInfo.sayWhichFiles(ck, out);
+        // every PNG says what made it: the generator's weights (not where its file lies) and the options that change the output
+        String settings = "generator " + ImageTranslator.fingerprint(ck, d) + (maxSize > 0 ? ", --max-size " + maxSize : "")
+                + (sideBySide ? ", --side-by-side" : "");
+        Map<String, String> texts = Map.of(SETTINGS_KEY, settings,
+                "cyclegan4j", "cyclegan4j translate: " + d.generator() + " of " + checkpoint.getFileName() + " (" + settings + ")");
+        // PNGs are written whole (renamed into place), so one that exists is done, if these settings made it
         boolean skip = c.has("skip-existing");
-        String note = "translate --checkpoint " + checkpoint.toAbsolutePath().normalize() + " --direction " + d.label()
-                + (maxSize > 0 ? " --max-size " + maxSize : "") + (sideBySide ? " --side-by-side" : "");
         if (skip) {
-            refuseOtherSettings(outputs, note);
+            refuseOtherSettings(outputs, settings);
         }
         List<Integer> todo = IntStream.range(0, found.size()).filter(i -> !skip || !Files.exists(outputs.get(i))).boxed().toList();
         if (todo.size() < found.size()) {
@@ -97,8 +102,6 @@ final class TranslateCommand {
         }
         List<Path> files = todo.stream().map(found::get).toList(), targets = todo.stream().map(outputs::get).toList();
         Backend backend = Devices.select(c.string("device", "auto"), out);
-        Checkpoint ck = ImageTranslator.read(checkpoint, d);
-        CheckpointInfo.sayWhichFiles(ck, out);
         for (Path folder : new TreeSet<>(targets.stream().map(t -> t.toAbsolutePath().getParent()).toList())) { // x.png: no parent
             Files.createDirectories(folder);
         }
@@ -134,7 +137,7 @@ final class TranslateCommand {
                             ImageWriter.writePng(target, sideBySide
                                     ? ImageWriter.grid(List.of(normalized(img), chw), new int[]{t.channels(), t.channels()},
                                             new int[][]{hw, hw}, 1, 2, 2)
-                                    : ImageWriter.toImage(chw, t.channels(), img.height(), img.width()), note);
+                                    : ImageWriter.toImage(chw, t.channels(), img.height(), img.width()), texts);
                         }, outcomes);
                     }
                 }
@@ -153,24 +156,27 @@ final class TranslateCommand {
         }
     }
 
+    /** The PNG text that --skip-existing compares: the generator's fingerprint and the options that change the output. */
+    static final String SETTINGS_KEY = "cyclegan4j-settings";
+
     /**
-     * --skip-existing keeps only the outputs this run would write: a PNG whose note (what made it,
-     * {@link ImageWriter#note}) names another checkpoint, direction, --max-size or --side-by-side
-     * is refused, not mixed in. PNGs without a note (from elsewhere, or older versions) count as done.
+     * --skip-existing keeps only the outputs this run would write: a PNG made by another generator
+     * (another direction, or the checkpoint retrained) or with another --max-size or --side-by-side
+     * is refused, not mixed in. PNGs without the text (from elsewhere, or older versions) count as done.
      */
-    private static void refuseOtherSettings(List<Path> outputs, String note) {
+    private static void refuseOtherSettings(List<Path> outputs, String settings) {
         List<Path> other = new ArrayList<>();
         String theirs = null;
         for (Path p : outputs) {
-            String made = Files.isRegularFile(p) ? ImageWriter.note(p) : null;
-            if (made != null && !made.equals(note)) {
+            String made = Files.isRegularFile(p) ? ImageWriter.text(p, SETTINGS_KEY) : null;
+            if (made != null && !made.equals(settings)) {
                 theirs = theirs == null ? made : theirs;
                 other.add(p);
             }
         }
         if (!other.isEmpty()) {
             throw new UsageException("--skip-existing: " + other.size() + " of the PNGs already there were made otherwise (" + other.get(0)
-                    + ": `" + theirs + "`; this run: `" + note + "`): write to another --output, or leave out --skip-existing to"
+                    + ": " + theirs + "; this run: " + settings + "): write to another --output, or leave out --skip-existing to"
                     + " translate every image again");
         }
     }

@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.w3c.dom.Node;
 
@@ -28,8 +29,6 @@ import org.w3c.dom.Node;
  */
 public final class ImageWriter {
 
-    /** The keyword of the text a PNG carries about what made it ({@link #writePng(Path, BufferedImage, String)}). */
-    public static final String NOTE_KEYWORD = "cyclegan4j";
     private static final String PNG_METADATA = "javax_imageio_png_1.0";
 
     private ImageWriter() {
@@ -60,15 +59,15 @@ public final class ImageWriter {
     }
 
     /**
-     * Writes {@code img} as a PNG that carries {@code note} as its {@value #NOTE_KEYWORD} text (an
-     * iTXt chunk, UTF-8): what made it, for {@link #note} to read back.
+     * Writes {@code img} as a PNG that carries {@code texts} (keyword to text, each an iTXt chunk in
+     * UTF-8): what made it, for {@link #text} to read back.
      */
-    public static void writePng(Path file, BufferedImage img, String note) throws IOException {
-        save(img, file, note);
+    public static void writePng(Path file, BufferedImage img, Map<String, String> texts) throws IOException {
+        save(img, file, texts);
     }
 
-    /** The {@value #NOTE_KEYWORD} text of a PNG written by {@link #writePng(Path, BufferedImage, String)}, or null. */
-    public static String note(Path png) {
+    /** The iTXt text under {@code keyword} of a PNG ({@link #writePng(Path, BufferedImage, Map)}), or null. */
+    public static String text(Path png, String keyword) {
         try (ImageInputStream in = ImageIO.createImageInputStream(png.toFile())) {
             java.util.Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
@@ -84,7 +83,7 @@ public final class ImageWriter {
                 for (Node n = meta.getAsTree(PNG_METADATA).getFirstChild(); n != null; n = n.getNextSibling()) {
                     for (Node e = n.getFirstChild(); n.getNodeName().equals("iTXt") && e != null; e = e.getNextSibling()) {
                         Node k = e.getAttributes().getNamedItem("keyword"), t = e.getAttributes().getNamedItem("text");
-                        if (k != null && t != null && NOTE_KEYWORD.equals(k.getNodeValue())) {
+                        if (k != null && t != null && keyword.equals(k.getNodeValue())) {
                             return t.getNodeValue();
                         }
                     }
@@ -93,7 +92,7 @@ public final class ImageWriter {
             } finally {
                 reader.dispose();
             }
-        } catch (IOException | RuntimeException e) { // not a PNG, or damaged: no note
+        } catch (IOException | RuntimeException e) { // not a PNG, or damaged: no text
             return null;
         }
     }
@@ -224,7 +223,7 @@ public final class ImageWriter {
      * IOException naming it (ImageIO's File overload prints a stack trace and says only "Can't
      * create an ImageOutputStream!").
      */
-    private static void save(BufferedImage img, Path file, String note) throws IOException {
+    private static void save(BufferedImage img, Path file, Map<String, String> texts) throws IOException {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         try (ImageOutputStream ios = new MemoryCacheImageOutputStream(png)) {
             java.util.Iterator<javax.imageio.ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
@@ -234,18 +233,20 @@ public final class ImageWriter {
             javax.imageio.ImageWriter writer = writers.next();
             try {
                 IIOMetadata meta = null;
-                if (note != null) {
+                if (texts != null && !texts.isEmpty()) {
                     meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), null);
-                    IIOMetadataNode entry = new IIOMetadataNode("iTXtEntry");
-                    entry.setAttribute("keyword", NOTE_KEYWORD);
-                    entry.setAttribute("compressionFlag", "FALSE");
-                    entry.setAttribute("compressionMethod", "0");
-                    entry.setAttribute("languageTag", "");
-                    entry.setAttribute("translatedKeyword", "");
-                    entry.setAttribute("text", note);
-                    IIOMetadataNode text = new IIOMetadataNode("iTXt"), root = new IIOMetadataNode(PNG_METADATA);
-                    text.appendChild(entry);
-                    root.appendChild(text);
+                    IIOMetadataNode itxt = new IIOMetadataNode("iTXt"), root = new IIOMetadataNode(PNG_METADATA);
+                    texts.forEach((keyword, text) -> {
+                        IIOMetadataNode entry = new IIOMetadataNode("iTXtEntry");
+                        entry.setAttribute("keyword", keyword);
+                        entry.setAttribute("compressionFlag", "FALSE");
+                        entry.setAttribute("compressionMethod", "0");
+                        entry.setAttribute("languageTag", "");
+                        entry.setAttribute("translatedKeyword", "");
+                        entry.setAttribute("text", text);
+                        itxt.appendChild(entry);
+                    });
+                    root.appendChild(itxt);
                     meta.mergeTree(PNG_METADATA, root);
                 }
                 writer.setOutput(ios);
