@@ -35,10 +35,11 @@ record TrainOptions(Path dataroot, String name, Path out, int epochs, int decayE
         require(channels == 1 || channels == 3, "--channels must be 1 or 3");
         require(cropSize >= 32 && cropSize % 4 == 0, "--crop-size must be a multiple of 4 and at least 32 (the discriminator downsamples by 16)");
         require(loadSize >= cropSize, "--load-size must be >= --crop-size");
-        // a batch's resized images are one Java array (2^31 values at most): past it the sizes wrap around to negative
-        require((long) batchSize * channels * loadSize * loadSize <= Integer.MAX_VALUE - 8, "--batch-size " + batchSize + " of "
-                + loadSize + "x" + loadSize + " images (--load-size) holds more values than a Java array (2^31): lower --crop-size,"
-                + " --load-size or --batch-size");
+        // a resized image, and a batch of crops, are each one Java array (2^31 values at most): past it the sizes wrap around
+        require((long) channels * loadSize * loadSize <= Integer.MAX_VALUE - 8, "a " + loadSize + "x" + loadSize + " image (--load-size)"
+                + " holds more values than a Java array (2^31): lower --load-size");
+        require((long) batchSize * channels * cropSize * cropSize <= Integer.MAX_VALUE - 8, "--batch-size " + batchSize + " of "
+                + cropSize + "x" + cropSize + " crops holds more values than a Java array (2^31): lower --crop-size or --batch-size");
         require(sampleEvery >= 0 && checkpointEvery >= 0, "--sample-every and --checkpoint-every must be >= 0");
         require(autosaveMinutes >= 0, "--autosave-minutes must be >= 0");
         require(maxSteps >= 0, "--max-steps must be >= 0");

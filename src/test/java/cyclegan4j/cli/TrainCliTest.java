@@ -450,8 +450,14 @@ class TrainCliTest {
         assertEquals(2, CliHarness.run("train", "--dataroot", "d", "--name", "x", "--epochs", "ten").code());
         CliHarness.Result huge = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--crop-size", "100000");
         assertEquals(2, huge.code(), huge.toString()); // the loader's array size wrapped: "data loader failed: -64771072"
-        assertTrue(huge.err().contains("--batch-size 1 of 112000x112000 images (--load-size) holds more values than a Java array"),
-                huge.toString());
+        assertTrue(huge.err().contains("a 112000x112000 image (--load-size) holds more values than a Java array"), huge.toString());
+        CliHarness.Result batch = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--crop-size", "16000", "--batch-size", "3");
+        assertEquals(2, batch.code(), batch.toString());
+        assertTrue(batch.err().contains("--batch-size 3 of 16000x16000 crops holds more values than a Java array"), batch.toString());
+        // a large --load-size with a small crop is no large batch: the batch holds crops
+        CliHarness.Result crops = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--load-size", "1024", "--crop-size", "256",
+                "--batch-size", "700");
+        assertTrue(crops.err().contains("--dataroot: no such folder d"), "past the size checks: " + crops);
         CliHarness.Result wide = CliHarness.run("train", "--dataroot", "d", "--name", "x", "--ngf", "100000");
         assertEquals(2, wide.code(), wide.toString());
         assertTrue(wide.err().contains("--ngf and --ndf must be from 1 to 1024"), wide.toString());
