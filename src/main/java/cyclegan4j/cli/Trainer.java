@@ -69,6 +69,8 @@ public final class Trainer {
     /** How long Ctrl-C or SIGTERM waits for the current step and its checkpoint before the JVM exits anyway. */
     static final int STOP_WAIT_SECONDS = 120;
     private Consumer<Step> listener = step -> { };
+    /** The --preprocess of the checkpoint --resume continues (null: a new run). */
+    private String resumedPreprocess;
 
     Trainer(TrainOptions options, PrintStream out, PrintStream err) {
         this.o = options;
@@ -231,10 +233,15 @@ public final class Trainer {
              LossLog log = new LossLog(o.runDir().resolve("loss.csv"), at.step())) {
             int perEpoch = loader.batchesPerEpoch();
             if (at.iteration() > 0 && at.iteration() >= perEpoch) { // else the epoch's end is saved untrained, and the loader fails
+                // crop and none skip images too small for them: a changed --preprocess, not a removed file, may have shortened the epoch
+                String why = resumedPreprocess == null || resumedPreprocess.equals(o.preprocess().label())
+                        ? "images were removed since; put them back to finish the epoch"
+                        : "--preprocess " + o.preprocess().label() + " skips images that the checkpoint's " + resumedPreprocess
+                        + " used (named above); finish the epoch with --preprocess " + resumedPreprocess + ", and change it where"
+                        + " an epoch starts";
                 throw new UsageException(String.format(Locale.ROOT, "--resume: the checkpoint is at iteration %d of epoch %d, but an"
-                        + " epoch of the dataset now has %d iteration(s) (%d image(s) in A, %d in B): images were removed since;"
-                        + " put them back to finish the epoch", at.iteration() + 1, at.epoch() + 1, perEpoch,
-                        dataset.domainA().size(), dataset.domainB().size()));
+                        + " epoch of the dataset now has %d iteration(s) (%d image(s) in A, %d in B): %s", at.iteration() + 1,
+                        at.epoch() + 1, perEpoch, dataset.domainA().size(), dataset.domainB().size(), why));
             }
             long step = at.step();
             if (o.maxSteps() > 0 && step >= o.maxSteps()) { // --max-steps counts the run's steps, resumed ones included
@@ -462,6 +469,7 @@ public final class Trainer {
      * image order, and says which others (the schedule, the data's resizing) this run changes.
      */
     private void checkResume(Map<String, String> saved, int iteration) {
+        resumedPreprocess = saved.getOrDefault("preprocess", "resize_and_crop"); // before the option: the only one
         Map<String, String> now = o.toMap();
         Map<String, String> before = Map.of("upsampling", "nearest", "discriminator", "pytorch-gan", "ngf", "64", "ndf", "64"); // checkpoints older than the options
         List<String> refused = new ArrayList<>();

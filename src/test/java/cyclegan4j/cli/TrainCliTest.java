@@ -441,6 +441,23 @@ class TrainCliTest {
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(latest)), "the checkpoint is left as it was");
     }
 
+    /** A --preprocess that skips small images shortens the epoch without a file removed: the message says so. */
+    @Test
+    void resumeWithAPreprocessThatSkipsImagesSaysSoInsteadOfRemovedImages() throws Exception {
+        Path data = tmp.resolve("data");
+        for (int i = 0; i < 3; i++) {
+            int side = i == 0 ? 16 : 32; // a0 and b0 are under 32x32: none skips them
+            CliHarness.writeImage(data.resolve("trainA/a" + i + ".png"), side, side, i + 1);
+            CliHarness.writeImage(data.resolve("trainB/b" + i + ".png"), side, side, i + 7);
+        }
+        Path out = tmp.resolve("runs");
+        CliHarness.tinyCheckpoint(data, out, 2); // resize_and_crop: 3 iterations an epoch, stopped before the 3rd; none has 2
+        CliHarness.Result r = CliHarness.run("train", "--name", "t", "--out", out.toString(), "--resume", "--preprocess", "none");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("--preprocess none skips images that the checkpoint's resize_and_crop used"), r.toString());
+        assertFalse(r.err().contains("images were removed since"), r.toString());
+    }
+
     @Test
     void usageErrorsExitWithTwo() throws Exception {
         CliHarness.Result r = CliHarness.run("train", "--name", "x");
