@@ -3,6 +3,7 @@ package cyclegan4j.cli;
 import cyclegan4j.data.DataException;
 import cyclegan4j.data.DataOptions;
 import cyclegan4j.data.ImageFolder;
+import cyclegan4j.data.Transforms;
 import cyclegan4j.data.UnalignedDataset;
 
 import java.io.PrintStream;
@@ -10,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * `info --dataroot DIR`: what `train` would find in a dataset, from the files' headers (nothing is
@@ -26,7 +29,7 @@ final class DatasetInfo {
 
     /** One folder's images as shown (EXIF turns applied): how many, and the sizes. */
     private record Sizes(int count, int minSide, int[] smallest, int[] largest, int[] common, int commonCount, int distinct,
-                         boolean allSquare) {
+                         boolean allSquare, int wholeSizes, int aspects) {
     }
 
     static void print(Path root, PrintStream out) {
@@ -69,17 +72,28 @@ final class DatasetInfo {
             out.println("the images are not all square: --preprocess scale_width_and_crop or scale_shortside_and_crop keeps their"
                     + " aspect (resize_and_crop, the default, squeezes them)");
         }
-        if (a.distinct() == 1 && b.distinct() == 1) {
-            if (least >= DataOptions.Preprocess.MIN_SIDE) {
-                out.println("each domain's images have one size: --preprocess none (whole images) takes any --batch-size");
-            }
-        } else {
-            out.println("the images differ in size: --preprocess none and scale_width (whole images) need --batch-size 1");
+        // as train's check sees them: none skips images under 32x32 and rounds sides to multiples of 4, scale_width keeps the aspect
+        List<String> oneSize = new ArrayList<>(), sizesDiffer = new ArrayList<>();
+        if (a.wholeSizes() > 0 && b.wholeSizes() > 0) {
+            (a.wholeSizes() == 1 && b.wholeSizes() == 1 ? oneSize : sizesDiffer).add("none");
+        }
+        (a.aspects() == 1 && b.aspects() == 1 ? oneSize : sizesDiffer).add("scale_width");
+        if (!oneSize.isEmpty()) {
+            out.println("each domain's images have one size with --preprocess " + String.join(" and ", oneSize)
+                    + " (whole images): any --batch-size");
+        }
+        if (!sizesDiffer.isEmpty()) {
+            out.println("the images differ in size with --preprocess " + String.join(" and ", sizesDiffer) + " (whole images): they"
+                    + " need --batch-size 1" + (sizesDiffer.contains("scale_width") ? " (scale_width: their aspects differ, unless"
+                    + " --load-size rounds them to one size; train checks before it starts)" : ""));
         }
     }
 
     private static Sizes sizes(ImageFolder folder) {
         Map<Long, Integer> counts = new HashMap<>();
+        Set<List<Integer>> whole = new HashSet<>(), aspects = new HashSet<>(); // --preprocess none's sizes; width:height in lowest terms
+        DataOptions none = new DataOptions(DataOptions.Preprocess.MIN_SIDE, DataOptions.Preprocess.MIN_SIDE, 3, false, false,
+                DataOptions.Preprocess.NONE);
         int[] smallest = null, largest = null;
         int minSide = Integer.MAX_VALUE;
         boolean square = true;
@@ -91,10 +105,21 @@ final class DatasetInfo {
             largest = largest == null || pixels > (long) largest[0] * largest[1] ? wh : largest;
             minSide = Math.min(minSide, Math.min(wh[0], wh[1]));
             square &= wh[0] == wh[1];
+            if (Math.min(wh[0], wh[1]) >= DataOptions.Preprocess.MIN_SIDE) {
+                int[] hw = Transforms.wholeSize(wh[1], wh[0], none);
+                whole.add(List.of(hw[0], hw[1]));
+            }
+            int g = gcd(wh[0], wh[1]);
+            aspects.add(List.of(wh[0] / g, wh[1] / g));
         }
         Map.Entry<Long, Integer> common = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
         int[] commonSize = {(int) (common.getKey() >>> 32), (int) (long) common.getKey()};
-        return new Sizes(folder.size(), minSide, smallest, largest, commonSize, common.getValue(), counts.size(), square);
+        return new Sizes(folder.size(), minSide, smallest, largest, commonSize, common.getValue(), counts.size(), square, whole.size(),
+                aspects.size());
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     private static String describe(Sizes s) {

@@ -58,6 +58,21 @@ class InfoCliTest {
         assertTrue(r.out().contains("an epoch: 3 steps"), r.toString());
         assertTrue(r.out().contains("not all square") && r.out().contains("need --batch-size 1"), r.toString());
 
+        // as train checks a batch: scale_width gives images of one aspect one size; none rounds 42 and 41 to 40
+        Path rounded = tmp.resolve("rounded");
+        CliHarness.writeImage(rounded.resolve("trainA/a0.png"), 40, 40, 1);
+        CliHarness.writeImage(rounded.resolve("trainA/a1.png"), 80, 80, 2);
+        CliHarness.writeImage(rounded.resolve("trainB/b0.png"), 32, 32, 3);
+        CliHarness.Result sizes = CliHarness.run("info", "--dataroot", rounded.toString());
+        assertTrue(sizes.out().contains("each domain's images have one size with --preprocess scale_width (whole images): any"
+                + " --batch-size") && sizes.out().contains("differ in size with --preprocess none (whole images): they need"
+                + " --batch-size 1"), sizes.toString());
+        CliHarness.writeImage(rounded.resolve("trainA/a1.png"), 42, 41, 2);
+        sizes = CliHarness.run("info", "--dataroot", rounded.toString());
+        assertTrue(sizes.out().contains("each domain's images have one size with --preprocess none (whole images): any --batch-size")
+                && sizes.out().contains("differ in size with --preprocess scale_width (whole images): they need --batch-size 1"),
+                sizes.toString());
+
         CliHarness.Result missing = CliHarness.run("info", "--dataroot", tmp.resolve("nope").toString());
         assertEquals(2, missing.code(), missing.toString());
         assertTrue(missing.err().contains("no such folder"), missing.toString());
