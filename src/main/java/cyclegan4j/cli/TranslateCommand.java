@@ -251,11 +251,15 @@ final class TranslateCommand {
 
     /**
      * Whether {@code output} names the PNG of a single input image (out/x.png) rather than a folder;
-     * a usage error for another image extension, as translate writes PNG only.
+     * a usage error for another image extension, as translate writes PNG only, and for a folder of inputs.
      */
     private static boolean namesAFile(Path input, Path output) {
-        if (Files.isDirectory(input) || Files.isDirectory(output) || !ImageCodec.hasImageExtension(output)) {
+        if (Files.isDirectory(output) || !ImageCodec.hasImageExtension(output)) {
             return false;
+        }
+        if (Files.isDirectory(input)) { // else a folder named like an image (out.png/) is made for the translations
+            throw new UsageException("--output " + output + " names an image file, but --input " + input + " is a folder: give a"
+                    + " folder for its translations");
         }
         if (!output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new UsageException("--output " + output + ": translate writes PNG images; name the file .png, or give a folder");

@@ -272,6 +272,12 @@ class TranslateCliTest {
                 in.resolve("a.png").toString(), "--output", tmp.resolve("a.jpg").toString(), "--device", "cpu");
         assertEquals(2, jpg.code(), jpg.toString());
         assertTrue(jpg.err().contains("translate writes PNG images"), jpg.toString());
+        // a folder of inputs into a name of one PNG: refused, not a folder named result.png made
+        CliHarness.Result many = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input", in.toString(),
+                "--output", tmp.resolve("result.png").toString(), "--device", "cpu");
+        assertEquals(2, many.code(), many.toString());
+        assertTrue(many.err().contains("names an image file, but --input " + in + " is a folder"), many.toString());
+        assertFalse(Files.exists(tmp.resolve("result.png")), many.toString());
     }
 
     @Test
