@@ -10,6 +10,7 @@ import cyclegan4j.data.ImageFolder;
 import cyclegan4j.data.ImageWriter;
 import cyclegan4j.data.Transforms;
 import cyclegan4j.io.Checkpoint;
+import cyclegan4j.io.TorchRuns;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -86,8 +87,10 @@ final class TranslateCommand {
         // every PNG says what made it: the generator's weights (not where its file lies) and the options that change the output
         String settings = "generator " + ImageTranslator.fingerprint(ck, d) + (maxSize > 0 ? ", --max-size " + maxSize : "")
                 + (sideBySide ? ", --side-by-side" : "");
+        // a PyTorch run's file brings the other generator from its sibling: name the file the weights came from
+        Path made = ck.hasMetadata(TorchRuns.FILES_KEY) ? TorchRuns.sibling(checkpoint, d.generator()) : checkpoint;
         Map<String, String> texts = Map.of(SETTINGS_KEY, settings,
-                "cyclegan4j", "cyclegan4j translate: " + d.generator() + " of " + checkpoint.getFileName() + " (" + settings + ")");
+                "cyclegan4j", "cyclegan4j translate: " + d.generator() + " of " + made.getFileName() + " (" + settings + ")");
         // PNGs are written whole (renamed into place), so one that exists is done, if these settings made it
         boolean skip = c.has("skip-existing");
         if (skip) {

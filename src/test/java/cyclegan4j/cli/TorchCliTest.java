@@ -145,6 +145,8 @@ class TorchCliTest {
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("read G_AB_3.pth (G_AB), G_BA_3.pth (G_BA): a PyTorch run's networks, by their file names"),
                 r.toString());
+        assertEquals("cyclegan4j translate: G_AB of G_AB_3.pth", cyclegan4j.data.ImageWriter.text(out.resolve("input.png"), "cyclegan4j")
+                .replaceAll(" \\(.*", ""), "the PNG names the file its generator came from");
         translateAndCompare(gba, "BtoA", "pytorchgan_G_out.png");
 
         // both generators for evaluate, from either file
