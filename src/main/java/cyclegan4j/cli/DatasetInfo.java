@@ -43,7 +43,7 @@ final class DatasetInfo {
                 Path dir = UnalignedDataset.domainFolder(root, phase, domain);
                 String name = phase + domain;
                 if (!Files.isDirectory(dir)) {
-                    out.printf(Locale.ROOT, "  %-7s none (%s)%n", name, root.relativize(dir));
+                    out.printf(Locale.ROOT, "  %-7s %s (%s)%n", name, Files.exists(dir) ? "not a folder" : "none", root.relativize(dir));
                     continue;
                 }
                 List<String> warnings = new ArrayList<>();

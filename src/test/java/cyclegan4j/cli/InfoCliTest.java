@@ -55,6 +55,10 @@ class InfoCliTest {
         assertTrue(r.out().contains("trainB  1 image(s) in trainB: all 40x40"), r.toString());
         assertTrue(r.out().contains("skipped 1 non-image file"), r.toString());
         assertTrue(r.out().contains("testA   none"), r.toString());
+        java.nio.file.Files.writeString(data.resolve("testB"), "a file where a folder belongs");
+        CliHarness.Result file = CliHarness.run("info", "--dataroot", data.toString());
+        assertTrue(file.out().contains("testB   not a folder (testB)"), file.toString());
+        java.nio.file.Files.delete(data.resolve("testB"));
         assertTrue(r.out().contains("an epoch: 3 steps"), r.toString());
         assertTrue(r.out().contains("not all square") && r.out().contains("need --batch-size 1"), r.toString());
 
