@@ -33,7 +33,8 @@ final class BenchCommand {
     static CommandLineSpec spec() {
         return new CommandLineSpec("bench", "Time the CycleGAN training step (the seed's configuration by default).")
                 .value("device", "DEV", "auto, cpu, cuda or cuda:N (GPU number N) (default: auto)")
-                .value("size", "PX", "image size (default: 256)")
+                .value("size", "PX", "image size: a square's side, or WxH (e.g. 320x240, as --preprocess none trains whole photos)"
+                        + " (default: 256)")
                 .value("batch-size", "N", "images per domain per step (default: 1)")
                 .value("n-residual-blocks", "N", "residual blocks per generator (default: 9)")
                 .value("channels", "C", "3 or 1 (default: 3)")
@@ -68,13 +69,15 @@ final class BenchCommand {
         if (!c.parse(args, out)) {
             return Main.OK;
         }
-        int size = c.integer("size", 256), batch = c.integer("batch-size", 1), warmup = c.integer("warmup", 3);
+        int[] wh = size(c.string("size", "256"));
+        int width = wh[0], height = wh[1], batch = c.integer("batch-size", 1), warmup = c.integer("warmup", 3);
         int steps = c.integer("steps", 10), blocks = c.integer("n-residual-blocks", 9), channels = c.integer("channels", 3);
         float lambdaId = c.real("lambda-id", 5f);
         int ngf = c.integer("ngf", GeneratorResNet.DEFAULT_WIDTH), ndf = c.integer("ndf", Discriminator.DEFAULT_WIDTH);
-        require(size >= 32 && size % 4 == 0, "--size must be a multiple of 4 and at least 32, got " + size);
+        require(width >= 32 && width % 4 == 0 && height >= 32 && height % 4 == 0, "--size: each side must be a multiple of 4 and at"
+                + " least 32, got " + width + "x" + height);
         require(batch >= 1, "--batch-size must be at least 1, got " + batch);
-        require((long) batch * channels * size * size <= Integer.MAX_VALUE - 8, "--batch-size " + batch + " of " + size + "x" + size
+        require((long) batch * channels * width * height <= Integer.MAX_VALUE - 8, "--batch-size " + batch + " of " + width + "x" + height
                 + " images holds more values than a Java array (2^31): lower --size or --batch-size"); // else the sizes wrap around
         require(steps >= 1 && warmup >= 0, "--steps must be at least 1 and --warmup at least 0");
         require(blocks >= 0, "--n-residual-blocks must be at least 0, got " + blocks);
@@ -89,8 +92,8 @@ final class BenchCommand {
         CudaBackend profiled = c.has("profile") ? cudaOnly(device, "--profile") : null;
         Backend backend = c.has("op-times") ? OpTimes.wrap(cudaOnly(device, "--op-times")) : device;
         SplittableRandom rng = new SplittableRandom(1);
-        float[] a = random(rng, batch * channels * size * size), b = random(rng, a.length);
-        int[] shape = {batch, channels, size, size};
+        float[] a = random(rng, batch * channels * width * height), b = random(rng, a.length);
+        int[] shape = {batch, channels, height, width};
         try (CycleGan gan = new CycleGan(backend, config)) {
             gan.trackGradientNorms(c.has("grad-norms"));
             double[] stepMs = new double[steps];
@@ -138,7 +141,7 @@ final class BenchCommand {
             }
             double step = median(stepMs);
             out.printf(Locale.ROOT, "device %s, %dx%d, batch %d, %d residual blocks, %d channels, ngf %d, ndf %d, lambda_id %s%s%n",
-                    backend.name(), size, size, batch, blocks, channels, ngf, ndf, lambdaId, c.has("grad-norms") ? ", with gradient norms" : "");
+                    backend.name(), width, height, batch, blocks, channels, ngf, ndf, lambdaId, c.has("grad-norms") ? ", with gradient norms" : "");
             out.printf(Locale.ROOT, "training step: median %.1f ms (min %.1f, max %.1f over %d steps), %.2f images/s (of each domain)%n",
                     step, Arrays.stream(stepMs).min().orElse(0), Arrays.stream(stepMs).max().orElse(0), steps, batch * 1000.0 / step);
             out.printf(Locale.ROOT, "peak memory of live buffers during the steps: %.1f MiB%n", peak / 1048576.0);
@@ -157,6 +160,23 @@ final class BenchCommand {
             }
         }
         return Main.OK;
+    }
+
+    /** --size: "256" (a square) or "320x240" (width x height); {width, height}. */
+    private static int[] size(String v) {
+        String[] parts = v.toLowerCase(java.util.Locale.ROOT).split("x", -1);
+        try {
+            if (parts.length == 1) {
+                int side = Integer.parseInt(parts[0].trim());
+                return new int[]{side, side};
+            }
+            if (parts.length == 2) {
+                return new int[]{Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())};
+            }
+        } catch (NumberFormatException e) {
+            // told below
+        }
+        throw new UsageException("--size must be a number of pixels or WxH (e.g. 256 or 320x240), got '" + v + "'");
     }
 
     private static final Path STATUS = Path.of("/proc/self/status");

@@ -30,11 +30,21 @@ class BenchCliTest {
         CliHarness.Result norms = bench("--grad-norms");
         assertEquals(0, norms.code(), norms.toString());
         assertTrue(norms.out().contains("with gradient norms"), norms.toString());
+
+        CliHarness.Result photo = bench("--size", "48x32"); // a non-square step, as --preprocess none trains
+        assertEquals(0, photo.code(), photo.toString());
+        assertTrue(photo.out().contains("device cpu, 48x32, batch 1"), photo.toString());
     }
 
     @Test
     void badArgumentsAreUsageErrors() {
         assertEquals(2, bench("--size", "30").code());
+        CliHarness.Result side = bench("--size", "48x30");
+        assertEquals(2, side.code(), side.toString());
+        assertTrue(side.err().contains("--size: each side must be a multiple of 4 and at least 32, got 48x30"), side.toString());
+        CliHarness.Result word = bench("--size", "big");
+        assertEquals(2, word.code(), word.toString());
+        assertTrue(word.err().contains("--size must be a number of pixels or WxH"), word.toString());
         assertEquals(2, bench("--steps", "0").code());
         CliHarness.Result device = bench("--device", "cuda:x");
         assertEquals(2, device.code(), device.toString());
