@@ -59,6 +59,9 @@ public final class Checkpoint {
      * "model.1.weight") is read whole: which network it is, the caller says.
      */
     public static Checkpoint load(Path file, Predicate<String> keep) throws IOException {
+        if (Files.isDirectory(file)) { // else the message is the bare "Is a directory", naming no file
+            throw new IOException(file + ": a folder, not a checkpoint file");
+        }
         byte[] first = new byte[9];
         try (InputStream in = Files.newInputStream(file)) {
             in.readNBytes(first, 0, first.length);

@@ -104,6 +104,8 @@ class ImageTranslatorApiTest {
                 () -> ImageTranslator.open(checkpoint, Direction.A_TO_B, "gpu0"));
         assertTrue(device.getMessage().contains("auto, cpu, cuda or cuda:N"), device.getMessage());
         assertThrows(IOException.class, () -> ImageTranslator.open(tmp.resolve("missing.safetensors"), Direction.A_TO_B, "cpu"));
+        IOException folder = assertThrows(IOException.class, () -> ImageTranslator.open(tmp.resolve("runs"), Direction.A_TO_B, "cpu"));
+        assertTrue(folder.getMessage().contains(tmp.resolve("runs") + ": a folder"), folder.getMessage()); // not the bare "Is a directory"
 
         Path export = tmp.resolve("g_ab.safetensors");
         assertEquals(0, CliHarness.run("export", "--checkpoint", checkpoint.toString(), "--output", export.toString(),
