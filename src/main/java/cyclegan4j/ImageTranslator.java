@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  *
  * <pre>{@code
  * try (ImageTranslator horseToZebra = ImageTranslator.open(Path.of("latest.safetensors"), Direction.A_TO_B, "auto")) {
- *     BufferedImage zebra = horseToZebra.translate(ImageIO.read(new File("horse.jpg")));
+ *     BufferedImage zebra = horseToZebra.translate(Path.of("horse.jpg")); // the EXIF orientation applied, as translate does
  * }
  * }</pre>
  *
@@ -211,6 +211,25 @@ public final class ImageTranslator implements AutoCloseable {
     public BufferedImage translate(BufferedImage image) throws IOException {
         Objects.requireNonNull(image, "image");
         ImageCodec.Planes planes = ImageCodec.toPlanes(image, channels);
+        return ImageWriter.toImage(apply(planes), channels, planes.height(), planes.width());
+    }
+
+    /**
+     * Translates an image file, read as `translate` reads it, so the result has the pixels of its
+     * PNG: unlike {@code ImageIO.read}, this applies a JPEG's EXIF orientation (a phone's portrait
+     * photo is translated upright) and refuses CMYK.
+     *
+     * @throws IOException when the file cannot be read or decoded (the message names it)
+     */
+    public BufferedImage translate(Path file) throws IOException {
+        ImageCodec.Planes planes;
+        try {
+            planes = ImageCodec.read(file, channels);
+        } catch (java.nio.file.FileSystemException e) { // names the file already
+            throw e;
+        } catch (IOException e) { // "not a readable image" and the like name no file
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
         return ImageWriter.toImage(apply(planes), channels, planes.height(), planes.width());
     }
 

@@ -86,6 +86,37 @@ class ImageTranslatorApiTest {
     }
 
     @Test
+    void aFileIsReadAsTranslateReadsIt() throws Exception {
+        Path checkpoint = rgbCheckpoint();
+        Path file = tmp.resolve("in/portrait.jpg");
+        java.nio.file.Files.createDirectories(file.getParent());
+        ImageIO.write(colourful(12, 8, BufferedImage.TYPE_INT_RGB, 7), "jpg", file.toFile());
+        // an EXIF block saying "rotate 90 degrees clockwise" (orientation 6), as a phone writes for a portrait photo
+        byte[] plain = java.nio.file.Files.readAllBytes(file);
+        byte[] app1 = {(byte) 0xFF, (byte) 0xE1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 0x2A, 0, 0, 0, 8,
+                0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0};
+        byte[] rotated = new byte[plain.length + app1.length];
+        System.arraycopy(plain, 0, rotated, 0, 2);
+        System.arraycopy(app1, 0, rotated, 2, app1.length);
+        System.arraycopy(plain, 2, rotated, 2 + app1.length, plain.length - 2);
+        java.nio.file.Files.write(file, rotated);
+        CliHarness.Result r = CliHarness.run("translate", "--checkpoint", checkpoint.toString(), "--input", file.toString(),
+                "--output", tmp.resolve("out").toString(), "--device", "cpu");
+        assertEquals(0, r.code(), r.toString());
+        BufferedImage written = ImageIO.read(tmp.resolve("out/portrait.png").toFile());
+        assertEquals(8, written.getWidth(), "translate applies the EXIF orientation");
+
+        try (ImageTranslator t = ImageTranslator.open(checkpoint, Direction.A_TO_B, "cpu")) {
+            BufferedImage out = t.translate(file);
+            assertEquals(8, out.getWidth());
+            assertEquals(12, out.getHeight());
+            assertArrayEquals(pixels(written), pixels(out), "the API's pixels for a file equal translate's PNG");
+            IOException missing = assertThrows(IOException.class, () -> t.translate(tmp.resolve("in/none.jpg")));
+            assertTrue(missing.getMessage().contains("none.jpg"), missing.getMessage());
+        }
+    }
+
+    @Test
     void grayModelsReadLumaAndWriteGray() throws Exception {
         Path checkpoint = CliHarness.tinyCheckpoint(CliHarness.dataset(tmp.resolve("data"), 2), tmp.resolve("runs"), 1);
         try (ImageTranslator t = ImageTranslator.open(checkpoint, Direction.A_TO_B)) { // "auto": the CPU here
