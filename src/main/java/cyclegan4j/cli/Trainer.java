@@ -84,6 +84,7 @@ public final class Trainer {
      * to {@code out} and {@code err} ({@code PrintStream.nullOutputStream()} silences them).
      *
      * @throws IllegalArgumentException ({@link UsageException}) for a bad option, with the command line's message
+     * @throws java.io.UncheckedIOException with --resume, when the run's checkpoint (whose options are the defaults) cannot be read
      */
     public static Trainer fromOptions(PrintStream out, PrintStream err, String... options) {
         CommandLineSpec c = TrainCommand.spec();
@@ -123,7 +124,10 @@ public final class Trainer {
      * @throws IllegalArgumentException ({@link UsageException}) when the run exists and --resume was not
      *                                  given, --resume finds no checkpoint or another architecture, or
      *                                  another train (process or Trainer) is training the run
-     * @throws IOException              when data or checkpoints cannot be read or written
+     * @throws IOException              when checkpoints or the run's files cannot be read or written
+     * @throws cyclegan4j.data.DataException (unchecked) when the data set cannot be used: a domain
+     *                                  folder missing or without a usable image, or an image the
+     *                                  loader fails on during training (the message says which)
      */
     public Outcome run() throws IOException {
         Path runDir = o.runDir();
