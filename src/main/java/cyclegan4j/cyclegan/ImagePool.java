@@ -59,29 +59,33 @@ public final class ImagePool implements AutoCloseable {
             } else if (capacity > 0 && rng.nextDouble() > 0.5) {
                 int k = rng.nextInt(capacity);
                 Slot old = images.get(k);
-                if (n > 1 && !Arrays.equals(old.shape(), image)) {
-                    // a batch of several has one size; an image of another (kept before a --resume that changed
-                    // --preprocess) gives its place to the new one, which comes back itself, instead of ending the run
-                    old.data().close();
-                    images.set(k, store(be, batch, off, image));
+                // a batch of several has one size: a stored image of another (kept before a --resume that changed
+                // --preprocess) is only replaced, and the new image comes back itself, instead of ending the run
+                if (n == 1 || Arrays.equals(old.shape(), image)) {
+                    out = output(be, out, batch, old.shape());
+                    be.copyRange(out.data(), off, old.data(), 0, old.size());
+                } else {
                     out = output(be, out, batch, image);
                     be.copyRange(out.data(), off, batch.data(), off, size);
-                    continue;
                 }
-                out = output(be, out, batch, old.shape());
-                be.copyRange(out.data(), off, old.data(), 0, old.size());
-                if (Arrays.equals(old.shape(), image)) {
-                    be.copyRange(old.data(), 0, batch.data(), off, size);
-                } else {
-                    old.data().close();
-                    images.set(k, store(be, batch, off, image));
-                }
+                replace(be, k, batch, off, image);
             } else {
                 out = output(be, out, batch, image);
                 be.copyRange(out.data(), off, batch.data(), off, size);
             }
         }
         return out;
+    }
+
+    /** Stored image k becomes the image at {@code off} of {@code batch}: in its buffer if the sizes agree, else in a new one. */
+    private void replace(Backend be, int k, Tensor batch, long off, int[] image) {
+        Slot old = images.get(k);
+        if (Arrays.equals(old.shape(), image)) {
+            be.copyRange(old.data(), 0, batch.data(), off, old.size());
+        } else {
+            old.data().close();
+            images.set(k, store(be, batch, off, image));
+        }
     }
 
     /** A new slot (owned by the pool, outside every scope) holding the image at {@code off} of {@code batch}. */
@@ -95,16 +99,12 @@ public final class ImagePool implements AutoCloseable {
     }
 
     /**
-     * The output, made when its first image is chosen: [1, image] for a batch of one; the batch's
-     * shape for more, whose images must all have the batch's size (fixed-size training only).
+     * The output, made when its first image is chosen: [1, image] for a batch of one (the image
+     * returned may be a stored one of another size); the batch's shape for more.
      */
     private static Tensor output(Backend be, Tensor out, Tensor batch, int[] image) {
         if (batch.dim(0) == 1) {
             return Tensor.empty(be, 1, image[0], image[1], image[2]);
-        }
-        if (image[0] != batch.dim(1) || image[1] != batch.dim(2) || image[2] != batch.dim(3)) {
-            throw new IllegalStateException("image pool: a stored " + image[2] + "x" + image[1] + " image for a batch of "
-                    + batch.dim(3) + "x" + batch.dim(2) + " images (a batch of more than one needs images of one size)");
         }
         return out != null ? out : Tensor.empty(be, batch.shape());
     }
