@@ -22,13 +22,18 @@ class DatasetTest {
     @TempDir
     Path root;
 
-    /** trainA with {@code na} noise images, trainB with {@code nb}. */
+    /** trainA with {@code na} square noise images, trainB with {@code nb}. */
     static void makeDataset(Path root, int na, int nb, int size) throws IOException {
+        makeDataset(root, na, nb, size, size);
+    }
+
+    /** trainA with {@code na} noise images of {@code width x height}, trainB with {@code nb}. */
+    static void makeDataset(Path root, int na, int nb, int width, int height) throws IOException {
         for (int i = 0; i < na; i++) {
-            TestImages.write(TestImages.noise(size, size, i), "png", root.resolve("trainA/a" + i + ".png"));
+            TestImages.write(TestImages.noise(width, height, i), "png", root.resolve("trainA/a" + i + ".png"));
         }
         for (int i = 0; i < nb; i++) {
-            TestImages.write(TestImages.noise(size, size, 100 + i), "png", root.resolve("trainB/b" + i + ".png"));
+            TestImages.write(TestImages.noise(width, height, 100 + i), "png", root.resolve("trainB/b" + i + ".png"));
         }
     }
 

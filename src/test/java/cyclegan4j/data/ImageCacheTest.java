@@ -29,12 +29,7 @@ class ImageCacheTest {
     }
 
     private void makeDataset(int na, int nb, int width, int height) throws IOException {
-        for (int i = 0; i < na; i++) {
-            TestImages.write(TestImages.noise(width, height, i), "png", root.resolve("trainA/a" + i + ".png"));
-        }
-        for (int i = 0; i < nb; i++) {
-            TestImages.write(TestImages.noise(width, height, 100 + i), "png", root.resolve("trainB/b" + i + ".png"));
-        }
+        DatasetTest.makeDataset(root, na, nb, width, height);
     }
 
     /**
